@@ -1,0 +1,61 @@
+# segsweep: the two commands of README.md are `make run` and `make test`.
+# Both create the virtual environment .venv on first use (Python 3.11+, pip; no conda).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+SNAKEMAKE := $(BIN)/snakemake --workflow-profile workflow/profiles/default
+REPORT := results/report.html
+FIGURE_RULES := plot_segmentations plot_elbow summary
+
+.PHONY: run figures report test lint format methods lock clean
+
+$(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-r requirements-dev.txt -c constraints.txt
+	touch $@
+
+## run: the whole pipeline on the configured images, then the HTML report
+run: $(INSTALLED)
+	$(SNAKEMAKE)
+	$(SNAKEMAKE) --report $(REPORT)
+	@echo "Report: $(REPORT) (open it in a browser)"
+
+## figures: redraw figures and the summary from stored tables and label maps, then the report
+figures: $(INSTALLED)
+	$(SNAKEMAKE) figures --forcerun $(FIGURE_RULES) --rerun-triggers mtime
+	$(SNAKEMAKE) --report $(REPORT)
+
+## report: rebuild the HTML report from what is in results/
+report: $(INSTALLED)
+	$(SNAKEMAKE) --report $(REPORT)
+
+## test: formatting and lint checks, then the test suite
+test: $(INSTALLED) lint
+	$(BIN)/python -m pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/snakefmt --check Snakefile workflow/rules
+	$(SNAKEMAKE) --lint --cores 1
+
+## format: apply ruff and snakefmt formatting
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/snakefmt Snakefile workflow/rules
+
+## methods: list the registered clustering methods and their parameters
+methods: $(INSTALLED)
+	PYTHONPATH=workflow/scripts $(BIN)/python -m segsweep.cli methods
+
+## lock: re-pin constraints.txt from the current environment
+lock: $(INSTALLED)
+	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+
+clean:
+	rm -rf results .snakemake

@@ -1,0 +1,38 @@
+# segsweep: compare image segmentation by clustering.
+# Data flow: ingest -> features -> sweep -> criteria -> tables -> figures -> summary.
+# Targets: `all` (default, everything) and `figures` (figures and summary only, redrawn
+# from stored tables and label maps). See README.md.
+
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/ingest.smk"
+include: "workflow/rules/features.smk"
+include: "workflow/rules/segment.smk"
+include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        TABLES,
+        figure_targets(),
+        "results/report/summary.html",
+        "results/provenance.json",
+
+
+rule figures:
+    input:
+        figure_targets(),
+        "results/report/summary.html",

@@ -1,0 +1,30 @@
+"""Shared fixtures: small synthetic images whose right segmentation is known."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+#: Three well-separated flat colours.
+FLAT_COLOURS = np.array([[220, 30, 30], [30, 200, 40], [20, 40, 210]], dtype=np.uint8)
+
+
+def flat_image(height: int = 24, width: int = 36) -> tuple[np.ndarray, np.ndarray]:
+    """Image of three vertical stripes of flat colours, and its true labels 0, 1, 2."""
+    truth = np.repeat(np.arange(3), width // 3)[None, :].repeat(height, axis=0)
+    return FLAT_COLOURS[truth], truth
+
+
+@pytest.fixture
+def stripes():
+    """(rgb, truth) of :func:`flat_image`."""
+    return flat_image()
+
+
+@pytest.fixture
+def noisy_photo():
+    """A 40x60 RGB image with smooth gradients and noise (no exact cluster structure)."""
+    rng = np.random.default_rng(1)
+    yy, xx = np.mgrid[0:40, 0:60]
+    base = np.stack([xx * 4, yy * 6, (xx + yy) * 2], axis=-1).astype(float)
+    return np.clip(base + rng.normal(0, 12, base.shape), 0, 255).astype(np.uint8)

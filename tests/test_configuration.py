@@ -1,0 +1,90 @@
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import validate
+
+from segsweep import configuration
+from segsweep.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = str(ROOT / "workflow" / "schemas" / "config.schema.yaml")
+
+
+def load_default_config():
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    validate(config, SCHEMA, set_default=True)
+    return config
+
+
+def test_shipped_config_is_valid_and_complete():
+    config = load_default_config()
+    setups = configuration.check(config)
+    assert set(setups) == {"kmeans", "gmm"}
+    assert setups["gmm"]["params"]["covariance_type"] == "full"
+
+
+def test_schema_fills_defaults():
+    config = {"methods": {"kmeans": {}}}
+    validate(config, SCHEMA, set_default=True)
+    assert config["k"] == list(range(2, 11))
+    assert config["images"]["folder"] == "data/images"
+    assert config["sample_size"] == 100000
+    assert configuration.method_setups(config)["kmeans"]["method"] == "kmeans"
+
+
+def test_every_schema_key_has_a_description_and_default():
+    schema = yaml.safe_load(Path(SCHEMA).read_text())
+
+    def walk(node, path):
+        for key, sub in node.get("properties", {}).items():
+            assert "description" in sub, f"{path}{key} has no description"
+            assert "default" in sub, f"{path}{key} has no default"
+            walk(sub, f"{path}{key}.")
+
+    walk(schema, "")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda c: c.update(colour="x"), "colour"),
+        (lambda c: c.update(k=[1, 2]), "1"),
+        (lambda c: c.update(k=[]), "k"),
+        (lambda c: c.update(spaces=["cmyk"]), "cmyk"),
+        (lambda c: c.update(sample_size="most"), "most"),
+        (lambda c: c["images"].update(max_pixels=0), "0"),
+    ],
+)
+def test_schema_rejects_bad_values(change, message):
+    config = copy.deepcopy(load_default_config())
+    change(config)
+    with pytest.raises(WorkflowError, match=message):
+        validate(config, SCHEMA, set_default=True)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda c: c["methods"].update(x={"method": "spectral"}), "methods.x: unknown method"),
+        (
+            lambda c: c["methods"]["kmeans"]["params"].update(n_inits=2),
+            r"methods.kmeans.params: unknown parameter\(s\) \['n_inits'\]",
+        ),
+        (lambda c: c.update(sample_size=5), "sample_size: 5 is smaller than the largest k"),
+        (lambda c: c["figures"].update(seed=9), "figures.seed: 9 is not one of seeds"),
+    ],
+)
+def test_check_names_the_key(change, message):
+    config = copy.deepcopy(load_default_config())
+    change(config)
+    with pytest.raises(ConfigError, match=message):
+        configuration.check(config)
+
+
+def test_sample_size_all_means_every_pixel():
+    config = load_default_config()
+    config["sample_size"] = "all"
+    assert configuration.sample_size(config) is None

@@ -1,0 +1,82 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from segsweep.selection import knee, merge_tables, pick_k
+
+
+def test_knee_of_a_clear_elbow():
+    ks = [1, 2, 3, 4, 5, 6, 7, 8]
+    inertia = [100, 40, 12, 10, 9, 8, 7.5, 7]
+    assert knee(ks, inertia) == 3
+
+
+def test_knee_does_not_depend_on_scale():
+    ks = np.arange(2, 11)
+    curve = 1.0 / ks**1.5
+    assert knee(ks, curve) == knee(ks, 1000 * curve + 5)
+
+
+def test_knee_with_too_few_points_or_a_flat_curve():
+    assert knee([2, 3], [5.0, 1.0]) == 2
+    assert knee([2, 3, 4], [1.0, 1.0, 1.0]) == 2
+
+
+def make_fits():
+    rows = []
+    for seed, noise in ((0, 0.0), (1, 0.2)):
+        for k, inertia, sil, ch, db, bic in (
+            (2, 100.0, 0.50, 10.0, 0.9, 50.0),
+            (3, 30.0, 0.70, 30.0, 0.5, 20.0),
+            (4, 25.0, 0.60, 40.0, 0.7, 30.0),
+            (5, 22.0, 0.55, 35.0, 0.8, 40.0),
+        ):
+            rows.append(
+                dict(image="im", space="rgb", method="gmm", k=k, seed=seed, inertia=inertia + noise,
+                     silhouette=sil, calinski_harabasz=ch, davies_bouldin=db, bic=bic, aic=bic - 1)
+            )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_pick_k_directions():
+    picks = pick_k(make_fits()).set_index("criterion")
+    assert picks.loc["elbow", "k"] == 3
+    assert picks.loc["silhouette", "k"] == 3
+    assert picks.loc["calinski_harabasz", "k"] == 4
+    assert picks.loc["davies_bouldin", "k"] == 3
+    assert picks.loc["bic", "k"] == 3 and picks.loc["aic", "k"] == 3
+    # value is the seed average at the picked k
+    assert picks.loc["elbow", "value"] == pytest.approx(30.1)
+
+
+def test_pick_k_skips_criteria_a_method_lacks():
+    fits = make_fits().assign(bic=np.nan, aic=np.nan)
+    assert set(pick_k(fits)["criterion"]) == {
+        "elbow",
+        "silhouette",
+        "calinski_harabasz",
+        "davies_bouldin",
+    }
+
+
+def test_merge_tables_joins_one_to_one_and_sorts():
+    keys = dict(image="im", space="rgb", method="kmeans")
+    fits = [
+        pd.DataFrame(
+            [
+                {**keys, "k": 3, "seed": 0, "inertia": 1.0},
+                {**keys, "k": 2, "seed": 0, "inertia": 2.0},
+            ]
+        )
+    ]
+    criteria = [
+        pd.DataFrame(
+            [
+                {**keys, "k": 2, "seed": 0, "silhouette": 0.4},
+                {**keys, "k": 3, "seed": 0, "silhouette": 0.6},
+            ]
+        )
+    ]
+    merged = merge_tables(fits, criteria)
+    assert merged["k"].tolist() == [2, 3]
+    assert merged["silhouette"].tolist() == [0.4, 0.6]

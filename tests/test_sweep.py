@@ -1,0 +1,109 @@
+import numpy as np
+import pytest
+from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_rand_score
+
+from segsweep.errors import ConfigError
+from segsweep.features import to_features
+from segsweep.sweep import (
+    FIT_COLUMNS,
+    canonical_labels,
+    compactness,
+    label_key,
+    sample_indices,
+    sweep,
+)
+
+
+@pytest.mark.parametrize("method", ["kmeans", "gmm"])
+def test_three_flat_colours_give_three_exact_clusters(stripes, method):
+    rgb, truth = stripes
+    fits, labels, timings = sweep(to_features(rgb, "rgb"), method, {}, [2, 3, 4], [0], None)
+    assert list(fits.columns) == FIT_COLUMNS
+    assert fits["k"].tolist() == [2, 3, 4]
+    k3 = labels[label_key(3, 0)]
+    assert k3.shape == truth.shape
+    # canonical labels number the stripes left to right
+    np.testing.assert_array_equal(k3, truth)
+    row = fits.set_index("k").loc[3]
+    assert row["inertia"] == pytest.approx(0.0, abs=1e-9)
+    assert row["eta"] == pytest.approx(0.0, abs=1e-6)
+    assert row["n_clusters_found"] == 3 and not row["degenerate"]
+    # four clusters cannot be found in three colours: recorded, not a crash
+    assert fits.set_index("k").loc[4, "degenerate"]
+    assert set(timings.columns) == {"k", "seed", "fit_seconds", "assign_seconds"}
+
+
+def test_inertia_falls_as_k_grows(noisy_photo):
+    fits, _, _ = sweep(to_features(noisy_photo, "lab"), "kmeans", {}, [2, 3, 4, 6, 8], [0], None)
+    assert (np.diff(fits["inertia"]) < 0).all()
+    assert (np.diff(fits["eta"]) < 0).all()
+
+
+def test_inertia_matches_scikit_learn_on_a_full_fit(noisy_photo):
+    X = to_features(noisy_photo, "rgb").reshape(-1, 3)
+    fits, labels, _ = sweep(X.reshape(40, 60, 3), "kmeans", {}, [4], [3], None)
+    reference = KMeans(4, n_init=1, random_state=3, algorithm="lloyd").fit(X)
+    # at convergence the centres are the cluster means, so WCSS equals sklearn's inertia_
+    assert fits["inertia"].iloc[0] == pytest.approx(reference.inertia_, rel=1e-4)
+    assert adjusted_rand_score(reference.labels_, labels[label_key(4, 3)].ravel()) == 1.0
+
+
+def test_mixture_rows_have_likelihood_and_information_criteria(noisy_photo):
+    fits, _, _ = sweep(to_features(noisy_photo, "rgb"), "gmm", {}, [2, 3], [0], None)
+    assert fits[["log_likelihood", "bic", "aic"]].notna().all().all()
+    n = 40 * 60
+    # full covariance, 3 features: k*3 means + k*6 covariances + (k-1) weights
+    n_params = 2 * 3 + 2 * 6 + 1
+    row = fits.iloc[0]
+    assert row["bic"] - row["aic"] == pytest.approx(n_params * (np.log(n) - 2), rel=1e-6)
+    kmeans, _, _ = sweep(to_features(noisy_photo, "rgb"), "kmeans", {}, [2], [0], None)
+    assert kmeans[["log_likelihood", "bic", "aic"]].isna().all().all()
+
+
+def test_sampled_fit_records_sample_and_assigns_every_pixel(noisy_photo):
+    features = to_features(noisy_photo, "rgb")
+    fits, labels, _ = sweep(features, "kmeans", {}, [3], [0, 1], 500)
+    assert fits["n_fit"].tolist() == [500, 500]
+    assert fits["n_pixels"].tolist() == [2400, 2400]
+    assert labels[label_key(3, 1)].shape == (40, 60)
+    full, _, _ = sweep(features, "kmeans", {}, [3], [0], None)
+    assert full["n_fit"].iloc[0] == 2400
+    # a sample-fitted model is nearly as compact as a full fit on this easy image
+    assert fits["inertia"].iloc[0] <= 1.05 * full["inertia"].iloc[0]
+
+
+def test_same_seed_same_result_other_seed_other_sample(noisy_photo):
+    features = to_features(noisy_photo, "hsv")
+    one = sweep(features, "gmm", {}, [3], [5], 300)
+    two = sweep(features, "gmm", {}, [3], [5], 300)
+    np.testing.assert_array_equal(one[1][label_key(3, 5)], two[1][label_key(3, 5)])
+    assert one[0].equals(two[0])
+    assert not np.array_equal(sample_indices(2400, 300, 5), sample_indices(2400, 300, 6))
+
+
+def test_sample_indices():
+    assert sample_indices(100, None, 0) is None
+    assert sample_indices(100, 100, 0) is None
+    index = sample_indices(100, 10, 0)
+    assert len(np.unique(index)) == 10 and (np.diff(index) > 0).all()
+
+
+def test_sample_smaller_than_k_is_a_config_error(noisy_photo):
+    with pytest.raises(ConfigError, match="sample_size: 3 pixels cannot be fitted with k=4"):
+        sweep(to_features(noisy_photo, "rgb"), "kmeans", {}, [4], [0], 3)
+
+
+def test_canonical_labels():
+    labels = np.array([[7, 7, 2], [5, 2, 7]])
+    out = canonical_labels(labels)
+    np.testing.assert_array_equal(out, [[0, 0, 1], [2, 1, 0]])
+    assert out.dtype == np.uint8
+    assert canonical_labels(np.arange(300)).dtype == np.uint16
+
+
+def test_compactness_known_answer():
+    X = np.array([[0.0, 0.0], [2.0, 0.0], [10.0, 10.0]], dtype=np.float32)
+    inertia, eta = compactness(X, np.array([0, 0, 1]))
+    assert inertia == pytest.approx(2.0)  # two points at distance 1 from their mean
+    assert eta == pytest.approx(2.0 / 3.0)

@@ -1,0 +1,48 @@
+rule plot_segmentations:
+    input:
+        image="results/ingest/{image}.png",
+        labels=expand("results/labels/{{image}}/{{space}}/{method}.npz", method=METHODS),
+    output:
+        recolour=report(
+            "results/figures/{image}/{space}_recolour.png",
+            caption="../report/recolour.rst",
+            category="Segmentations",
+            subcategory="{image}",
+            labels={"image": "{image}", "space": "{space}", "figure": "recoloured"},
+        ),
+        labels=report(
+            "results/figures/{image}/{space}_labels.png",
+            caption="../report/labels.rst",
+            category="Label maps",
+            subcategory="{image}",
+            labels={"image": "{image}", "space": "{space}", "figure": "label maps"},
+        ),
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/figures/{image}/{space}_segmentations.log",
+    params:
+        methods=METHODS,
+        ks=KS,
+        seed=FIGURE_SEED,
+    script:
+        "../scripts/plot_segmentations.py"
+
+
+rule plot_elbow:
+    input:
+        fits="results/tables/fits.csv",
+        picks="results/tables/picks.csv",
+    output:
+        figure=report(
+            "results/figures/{image}/elbow.png",
+            caption="../report/elbow.rst",
+            category="Elbow curves",
+            labels={"image": "{image}", "figure": "elbow curves"},
+        ),
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/figures/{image}/elbow.log",
+    script:
+        "../scripts/plot_elbow.py"

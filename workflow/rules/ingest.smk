@@ -1,0 +1,14 @@
+rule ingest:
+    input:
+        image=image_source,
+    output:
+        image="results/ingest/{image}.png",
+        meta="results/ingest/{image}.json",
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/ingest/{image}.log",
+    params:
+        max_pixels=config["images"]["max_pixels"],
+    script:
+        "../scripts/ingest.py"

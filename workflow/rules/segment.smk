@@ -1,0 +1,21 @@
+rule sweep:
+    input:
+        features="results/features/{image}/{space}.npy",
+    output:
+        labels="results/labels/{image}/{space}/{method}.npz",
+        fits="results/fits/{image}/{space}/{method}.csv",
+        timings="results/timings/{image}/{space}/{method}.csv",
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/sweep/{image}/{space}/{method}.log",
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        method=lambda wildcards: METHOD_SETUPS[wildcards.method],
+        ks=KS,
+        seeds=SEEDS,
+        sample_size=SAMPLE_SIZE,
+    script:
+        "../scripts/sweep.py"

@@ -1,0 +1,34 @@
+"""Command-line helpers: ``python -m segsweep.cli methods`` lists the registered methods."""
+
+from __future__ import annotations
+
+import argparse
+
+from segsweep import methods
+
+
+def describe_methods() -> str:
+    """Text listing every registered method with its parameters and defaults."""
+    lines = []
+    for name, method in sorted(methods.registry().items()):
+        takes_k = "sweeps k" if method.takes_k else "finds its own number of clusters"
+        lines.append(f"{name}: {method.summary} ({takes_k})")
+        defaults = method.defaults()
+        for key, spec in method.param_specs.items():
+            choices = f", one of {list(spec.choices)}" if spec.choices else ""
+            lines.append(
+                f"    {key} ({spec.kind.__name__}, default {defaults[key]!r}{choices}): {spec.help}"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse ``argv`` and run the chosen command."""
+    parser = argparse.ArgumentParser(prog="segsweep", description=__doc__)
+    parser.add_argument("command", choices=["methods"], help="what to show")
+    parser.parse_args(argv)
+    print(describe_methods())
+
+
+if __name__ == "__main__":
+    main()

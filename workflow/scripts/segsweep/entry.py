@@ -1,0 +1,34 @@
+"""The thin layer between Snakemake's ``script:`` directive and segsweep's step modules.
+
+:func:`run` sends the step's warnings and messages to the rule's log file, limits native
+thread pools (BLAS, OpenMP) to the rule's ``threads`` so jobs can share cores, and turns a
+:class:`~segsweep.errors.SegsweepError` into one clear line on the console instead of a
+traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+
+from threadpoolctl import threadpool_limits
+
+from segsweep.errors import SegsweepError
+
+
+def run(snakemake, main: Callable[[object], None]) -> None:
+    """Run ``main(snakemake)`` with logging, thread limits and clean error reporting."""
+    log_path = snakemake.log[0] if len(snakemake.log) else None
+    handlers = [logging.FileHandler(log_path, mode="w")] if log_path else []
+    logging.basicConfig(
+        level=logging.INFO, handlers=handlers or None, format="%(levelname)s %(message)s"
+    )
+    logging.captureWarnings(True)
+    try:
+        with threadpool_limits(limits=max(1, int(snakemake.threads))):
+            main(snakemake)
+    except SegsweepError as error:
+        logging.error("%s", error)
+        print(f"segsweep error: {error}", file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,18 @@
+"""Errors a user can act on.
+
+A :class:`SegsweepError` carries a one-line message that names the file or configuration key,
+what is wrong, and what to do. The Snakemake entry points print that line instead of a
+traceback (see :mod:`segsweep.entry`).
+"""
+
+
+class SegsweepError(Exception):
+    """A problem with the user's input or configuration, explained in one line."""
+
+
+class ConfigError(SegsweepError):
+    """A configuration value is missing, of the wrong type or not allowed."""
+
+
+class InputImageError(SegsweepError):
+    """An input image cannot be read or cannot be turned into the standard form."""

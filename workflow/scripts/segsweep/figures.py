@@ -1,0 +1,233 @@
+"""Figures: recoloured segmentations, label maps and elbow curves (matplotlib, Agg, PNG).
+
+Each ``*_figure`` function takes arrays and tables and returns a matplotlib Figure;
+:func:`save_figure` writes it atomically. Large images are drawn from a strided copy (at most
+:data:`MAX_SIDE` pixels on the long side) so figure files stay small.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.colors import ListedColormap  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from segsweep.storage import atomic_path  # noqa: E402
+
+#: Longest side, in pixels, of an image drawn in a figure panel.
+MAX_SIDE = 400
+
+#: Colour-blind-safe palette for label maps: Okabe & Ito (2008), then Paul Tol's "muted"
+#: scheme; beyond these 17 colours matplotlib's tab20 continues.
+PALETTE = [
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
+    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255",
+    "#AA4499",
+]  # fmt: skip
+
+plt.rcParams.update(
+    {"font.size": 10, "axes.titlesize": 10, "axes.labelsize": 10, "legend.fontsize": 9}
+)
+
+
+def downsample_step(shape: Sequence[int], max_side: int = MAX_SIDE) -> int:
+    """Stride that brings the longer side of ``shape`` to at most ``max_side``."""
+    return max(1, math.ceil(max(shape[0], shape[1]) / max_side))
+
+
+def recolour(rgb: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Paint each pixel with the mean RGB colour of its cluster.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8, shape (H, W, 3)
+    labels : ndarray of int, shape (H, W), values 0..n-1
+
+    Returns
+    -------
+    ndarray of uint8, shape (H, W, 3)
+    """
+    flat = labels.ravel().astype(np.intp)
+    n = int(flat.max()) + 1
+    counts = np.maximum(np.bincount(flat, minlength=n), 1)
+    pixels = rgb.reshape(-1, 3).astype(np.float64)
+    means = np.stack([np.bincount(flat, pixels[:, c], minlength=n) for c in range(3)], axis=1)
+    palette = np.rint(means / counts[:, None]).astype(np.uint8)
+    return palette[labels]
+
+
+def label_colormap(n_labels: int) -> ListedColormap:
+    """Fixed colour-blind-safe colormap for labels 0..n_labels-1."""
+    colours = list(PALETTE)
+    if n_labels > len(colours):
+        colours += [plt.cm.tab20(i % 20) for i in range(n_labels - len(colours))]
+    return ListedColormap(colours[: max(n_labels, 1)])
+
+
+def segmentation_grid(
+    rgb: np.ndarray,
+    label_maps: Mapping[tuple[str, int], np.ndarray],
+    methods: Sequence[str],
+    ks: Sequence[int],
+    kind: str = "recolour",
+    title: str = "",
+) -> Figure:
+    """Grid of segmentations: one row per method, one column per k, the photo first.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8, shape (H, W, 3)
+    label_maps : mapping of (method, k) to ndarray of int, shape (H, W)
+        Missing (method, k) pairs leave an empty panel.
+    methods, ks : sequences
+        Row and column order.
+    kind : {"recolour", "labels"}
+        Cluster mean colours, or label values in the fixed palette.
+    title : str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    step = downsample_step(rgb.shape)
+    photo = rgb[::step, ::step]
+    height, width = photo.shape[:2]
+    panel = 2.0
+    aspect = height / width
+    fig, axes = plt.subplots(
+        len(methods),
+        len(ks) + 1,
+        figsize=(panel * (len(ks) + 1), panel * aspect * len(methods) + 0.8),
+        squeeze=False,
+    )
+    for row, method in enumerate(methods):
+        axes[row, 0].imshow(photo)
+        axes[row, 0].set_title("photo")
+        axes[row, 0].set_ylabel(method)
+        for col, k in enumerate(ks, start=1):
+            ax = axes[row, col]
+            labels = label_maps.get((method, k))
+            if labels is not None:
+                if kind == "recolour":
+                    ax.imshow(recolour(rgb, labels)[::step, ::step])
+                else:
+                    n = int(labels.max()) + 1
+                    ax.imshow(
+                        labels[::step, ::step],
+                        cmap=label_colormap(n),
+                        vmin=-0.5,
+                        vmax=n - 0.5,
+                        interpolation="nearest",
+                    )
+            ax.set_title(f"k = {k}")
+    for ax in axes.ravel():
+        ax.set_xticks([])
+        ax.set_yticks([])
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def elbow_figure(fits: pd.DataFrame, picks: pd.DataFrame, title: str = "") -> Figure:
+    """Inertia and eta against k, one column per colour space, one line per method.
+
+    The k picked by the elbow rule is marked on each curve.
+
+    Parameters
+    ----------
+    fits : DataFrame
+        One image's rows of the fits table (``space, method, k, seed, inertia, eta``).
+    picks : DataFrame
+        The picked-k table (``space, method, criterion, k``); ``elbow`` rows are used.
+    title : str
+    """
+    spaces = sorted(fits["space"].unique())
+    fig, axes = plt.subplots(
+        2, len(spaces), figsize=(3.6 * len(spaces), 6.0), squeeze=False, sharex=True
+    )
+    elbows = picks[picks["criterion"] == "elbow"].set_index(["space", "method"])["k"]
+    for col, space in enumerate(spaces):
+        in_space = fits[fits["space"] == space]
+        for colour, (method, rows) in zip(PALETTE, in_space.groupby("method"), strict=False):
+            curve = rows.groupby("k")[["inertia", "eta"]].mean().sort_index()
+            chosen = elbows.get((space, method))
+            for row, column in enumerate(("inertia", "eta")):
+                ax = axes[row, col]
+                ax.plot(curve.index, curve[column], marker="o", ms=3, color=colour, label=method)
+                if chosen is not None and chosen in curve.index:
+                    ax.plot(
+                        [chosen], [curve.loc[chosen, column]], marker="*", ms=14,
+                        color=colour, markeredgecolor="black", linestyle="none",
+                    )  # fmt: skip
+        axes[0, col].set_title(space)
+        axes[0, col].set_ylabel("inertia (within-cluster SS)")
+        axes[1, col].set_ylabel("eta (mean distance to centre)")
+        axes[1, col].set_xlabel("k (number of clusters)")
+        axes[0, col].legend(title="method (star: elbow k)")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def save_figure(fig: Figure, path, dpi: int = 100) -> None:
+    """Write ``fig`` as PNG atomically and close it."""
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=dpi)
+    plt.close(fig)
+
+
+def segmentation_main(snakemake) -> None:
+    """Snakemake entry: recolour and label-map grids of one (image, space)."""
+    from segsweep.ingest import read_rgb
+    from segsweep.storage import load_arrays
+    from segsweep.sweep import label_key
+
+    image, space = snakemake.wildcards.image, snakemake.wildcards.space
+    seed = snakemake.params.seed
+    methods = list(snakemake.params.methods)
+    ks = list(snakemake.params.ks)
+    rgb = read_rgb(snakemake.input.image)
+    label_maps = {}
+    for method, path in zip(methods, snakemake.input.labels, strict=True):
+        stored = load_arrays(path)
+        for k in ks:
+            key = label_key(k, seed)
+            if key in stored:
+                label_maps[(method, k)] = stored[key]
+    for kind, path in (
+        ("recolour", snakemake.output.recolour),
+        ("labels", snakemake.output.labels),
+    ):
+        what = "cluster mean colours" if kind == "recolour" else "label maps"
+        fig = segmentation_grid(
+            rgb,
+            label_maps,
+            methods,
+            ks,
+            kind,
+            title=f"{image}, {space} space: {what} (seed {seed})",
+        )
+        save_figure(fig, path)
+
+
+def elbow_main(snakemake) -> None:
+    """Snakemake entry: elbow curves of one image."""
+    from segsweep.storage import read_csv
+
+    image = snakemake.wildcards.image
+    fits = read_csv(snakemake.input.fits)
+    picks = read_csv(snakemake.input.picks)
+    fig = elbow_figure(
+        fits[fits["image"] == image], picks[picks["image"] == image], title=f"{image}: elbow curves"
+    )
+    save_figure(fig, snakemake.output.figure)

@@ -1,0 +1,341 @@
+"""Ingest: read an image file and bring it to segsweep's standard form.
+
+The standard form is an 8-bit RGB array of shape (height, width, 3). On the way:
+
+- grey images (one channel, or grey + alpha) are replicated to three channels;
+- an alpha channel is dropped (the colour values are kept as they are, not composited);
+- 16-bit images are scaled to 8 bits (``round(value / 257)``, so 65535 becomes 255);
+- float images in [0, 1] are scaled by 255, other float ranges are stretched min-max;
+- JPEG orientation (EXIF) is honoured, palette and CMYK images are converted to RGB;
+- images above ``max_pixels`` are downscaled (Lanczos) to at most that many pixels.
+
+Every such step is recorded in the metadata that goes with the image.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from segsweep.errors import ConfigError, InputImageError
+from segsweep.storage import atomic_path, write_json
+
+#: File endings treated as images when scanning an input folder.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_bit_depth(path: Path) -> int | None:
+    """Return a PNG file's bit depth from its header, or None if it is no PNG."""
+    with open(path, "rb") as handle:
+        head = handle.read(33)
+    if len(head) < 25 or not head.startswith(_PNG_SIGNATURE):
+        return None
+    return head[24]
+
+
+def _read_16bit_png(path: Path) -> np.ndarray:
+    """Read a 16-bit PNG with OpenCV (Pillow truncates 16-bit colour PNGs to 8 bits)."""
+    import cv2
+
+    data = np.fromfile(path, dtype=np.uint8)
+    array = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+    if array is None:
+        raise ValueError("OpenCV could not decode it")
+    if array.ndim == 3 and array.shape[2] == 3:
+        array = array[..., ::-1]
+    elif array.ndim == 3 and array.shape[2] == 4:
+        array = array[..., [2, 1, 0, 3]]
+    return np.ascontiguousarray(array)
+
+
+def _from_pillow(image: Image.Image) -> tuple[np.ndarray, str]:
+    """Convert a Pillow image to an array, resolving palette, CMYK and YCbCr modes."""
+    mode = image.mode
+    if mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    elif mode == "PA":
+        image = image.convert("RGBA")
+    elif mode in ("CMYK", "YCbCr", "LAB", "HSV"):
+        image = image.convert("RGB")
+    elif mode == "1":
+        image = image.convert("L")
+    return np.asarray(image), mode
+
+
+def read_image(path: str | Path) -> tuple[np.ndarray, str]:
+    """Read an image file as an array, with the file's own colour mode.
+
+    Parameters
+    ----------
+    path : str or Path
+        A PNG, JPEG or TIFF file.
+
+    Returns
+    -------
+    array : ndarray
+        (H, W) or (H, W, C) array in the file's own data type.
+    mode : str
+        The file's colour mode (Pillow's name, or ``tiff:<dtype>x<channels>``).
+
+    Raises
+    ------
+    InputImageError
+        If the file is empty, truncated, not an image or of an unsupported format.
+    """
+    path = Path(path)
+    if path.stat().st_size == 0:
+        raise InputImageError(f"{path}: the file is empty (0 bytes); replace or remove it")
+    try:
+        if path.suffix.lower() in (".tif", ".tiff"):
+            import tifffile
+
+            array = tifffile.imread(path, key=0)
+            channels = 1 if array.ndim == 2 else array.shape[-1]
+            return array, f"tiff:{array.dtype}x{channels}"
+        if _png_bit_depth(path) == 16:
+            array = _read_16bit_png(path)
+            channels = 1 if array.ndim == 2 else array.shape[-1]
+            return array, f"png16:{channels}"
+        with Image.open(path) as image:
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            return _from_pillow(image)
+    except UnidentifiedImageError:
+        raise InputImageError(
+            f"{path}: not a readable PNG, JPEG or TIFF image; replace or remove the file"
+        ) from None
+    except (OSError, ValueError, SyntaxError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise InputImageError(
+            f"{path}: cannot be decoded ({reason}); the file may be truncated or corrupt"
+        ) from None
+
+
+def to_rgb8(array: np.ndarray, source: str = "image") -> tuple[np.ndarray, list[str]]:
+    """Convert any supported image array to 8-bit RGB.
+
+    Parameters
+    ----------
+    array : ndarray
+        (H, W), (H, W, 1), (H, W, 2) grey + alpha, (H, W, 3) RGB or (H, W, 4) RGBA, of type
+        bool, uint8, uint16, a wider integer holding 16-bit values, or float.
+    source : str
+        Name used in error messages.
+
+    Returns
+    -------
+    rgb : ndarray of uint8, shape (H, W, 3)
+    notes : list of str
+        What was done, in order.
+
+    Raises
+    ------
+    InputImageError
+        For shapes, types or values that have no sensible RGB reading (NaN, negative
+        integers, more than 4 channels, an empty image).
+    """
+    notes: list[str] = []
+    array = np.asarray(array)
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[..., 0]
+    if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (2, 3, 4)):
+        raise InputImageError(
+            f"{source}: unsupported image shape {array.shape}; expected grey, grey+alpha, "
+            "RGB or RGBA"
+        )
+    if array.shape[0] == 0 or array.shape[1] == 0:
+        raise InputImageError(f"{source}: the image has no pixels (shape {array.shape})")
+
+    if array.ndim == 3 and array.shape[2] in (2, 4):
+        array = array[..., :-1]
+        notes.append("alpha channel dropped (colour values kept, not composited)")
+        if array.shape[2] == 1:
+            array = array[..., 0]
+
+    array = _to_uint8(array, source, notes)
+
+    if array.ndim == 2:
+        array = np.repeat(array[..., None], 3, axis=2)
+        notes.append("grey replicated to R, G and B")
+    return np.ascontiguousarray(array), notes
+
+
+def _to_uint8(array: np.ndarray, source: str, notes: list[str]) -> np.ndarray:
+    """Scale an array of any supported type to uint8, noting what was done."""
+    if array.dtype == np.uint8:
+        return array
+    if array.dtype == bool:
+        notes.append("binary image mapped to 0 and 255")
+        return array.astype(np.uint8) * 255
+    if np.issubdtype(array.dtype, np.integer):
+        low, high = int(array.min()), int(array.max())
+        if low < 0 or high > 65535:
+            raise InputImageError(
+                f"{source}: integer values from {low} to {high} do not fit 8 or 16 bits"
+            )
+        if array.dtype.itemsize == 1 or (array.dtype != np.uint16 and high <= 255):
+            return array.astype(np.uint8)
+        notes.append(f"16-bit values scaled to 8 bits (divided by 257; range was {low}-{high})")
+        return np.rint(array.astype(np.float64) / 257.0).astype(np.uint8)
+    if np.issubdtype(array.dtype, np.floating):
+        if not np.all(np.isfinite(array)):
+            raise InputImageError(
+                f"{source}: the float image contains NaN or infinite values; fix or remove it"
+            )
+        low, high = float(array.min()), float(array.max())
+        if low >= 0.0 and high <= 1.0:
+            notes.append("float values in [0, 1] scaled by 255")
+            scaled = array.astype(np.float64) * 255.0
+        else:
+            notes.append(f"float values stretched from [{low:g}, {high:g}] to [0, 255]")
+            span = high - low if high > low else 1.0
+            scaled = (array.astype(np.float64) - low) * (255.0 / span)
+        return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+    raise InputImageError(f"{source}: unsupported pixel type {array.dtype}")
+
+
+def downscale(rgb: np.ndarray, max_pixels: int | None) -> tuple[np.ndarray, list[str]]:
+    """Shrink an RGB image to at most ``max_pixels`` pixels, keeping its aspect ratio.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8, shape (H, W, 3)
+    max_pixels : int or None
+        Largest allowed ``H * W``; None keeps every image at full size.
+
+    Returns
+    -------
+    rgb : ndarray of uint8
+        The same array if it is small enough, else a Lanczos-resampled copy.
+    notes : list of str
+    """
+    height, width = rgb.shape[:2]
+    if max_pixels is None or height * width <= max_pixels:
+        return rgb, []
+    scale = math.sqrt(max_pixels / (height * width))
+    new_width = max(1, math.floor(width * scale))
+    new_height = max(1, math.floor(height * scale))
+    resized = Image.fromarray(rgb).resize((new_width, new_height), Image.Resampling.LANCZOS)
+    note = f"downscaled from {width}x{height} to {new_width}x{new_height} (max_pixels={max_pixels})"
+    return np.asarray(resized), [note]
+
+
+def file_sha256(path: str | Path) -> str:
+    """Return the SHA-256 hex digest of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ingest(path: str | Path, max_pixels: int | None = None) -> tuple[np.ndarray, dict]:
+    """Read ``path`` and return its standard 8-bit RGB form and a metadata record.
+
+    Parameters
+    ----------
+    path : str or Path
+        Image file.
+    max_pixels : int or None
+        See :func:`downscale`.
+
+    Returns
+    -------
+    rgb : ndarray of uint8, shape (H, W, 3)
+    metadata : dict
+        ``source``, ``source_sha256``, ``original_shape``, ``original_dtype``,
+        ``original_mode``, ``height``, ``width`` and ``steps`` (what was done).
+    """
+    path = Path(path)
+    raw, mode = read_image(path)
+    rgb, steps = to_rgb8(raw, source=str(path))
+    rgb, resize_steps = downscale(rgb, max_pixels)
+    metadata = {
+        "source": path.as_posix(),
+        "source_sha256": file_sha256(path),
+        "original_shape": list(raw.shape),
+        "original_dtype": str(raw.dtype),
+        "original_mode": mode,
+        "height": int(rgb.shape[0]),
+        "width": int(rgb.shape[1]),
+        "steps": steps + resize_steps,
+    }
+    return rgb, metadata
+
+
+def write_png(path: str | Path, rgb: np.ndarray) -> None:
+    """Write an 8-bit RGB or RGBA array as PNG, atomically."""
+    with atomic_path(path) as tmp:
+        Image.fromarray(rgb).save(tmp, format="PNG")
+
+
+def read_rgb(path: str | Path) -> np.ndarray:
+    """Read a standard-form PNG written by :func:`write_png`."""
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB"))
+
+
+def main(snakemake) -> None:
+    """Snakemake entry: ingest ``input.image`` to ``output.image`` and ``output.meta``."""
+    rgb, metadata = ingest(snakemake.input.image, snakemake.params.max_pixels)
+    metadata["image"] = snakemake.wildcards.image
+    write_png(snakemake.output.image, rgb)
+    write_json(snakemake.output.meta, metadata)
+
+
+def image_id(path: Path) -> str:
+    """Wildcard-safe name of an image file: its stem with characters outside letters, digits,
+    ``.``, ``_`` and ``-`` replaced by ``_``."""
+    return re.sub(r"[^\w.-]", "_", path.stem)
+
+
+def discover_images(folder: str | Path, key: str = "images.folder") -> dict[str, str]:
+    """Find every PNG, JPEG and TIFF file directly inside ``folder``.
+
+    Parameters
+    ----------
+    folder : str or Path
+    key : str
+        Configuration key named in error messages.
+
+    Returns
+    -------
+    dict
+        Image name -> file path, sorted by name. The name is :func:`image_id` of the file;
+        files whose names collide (``a.png`` and ``a.jpg``) get their ending appended
+        (``a_png``, ``a_jpg``).
+
+    Raises
+    ------
+    ConfigError
+        If the folder does not exist or holds no image.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ConfigError(
+            f"{key}: folder {str(folder)!r} does not exist; create it or fix the path"
+        )
+    files = sorted(
+        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
+    )
+    if not files:
+        raise ConfigError(
+            f"{key}: no image in {str(folder)!r}; add PNG, JPEG or TIFF files "
+            f"(endings {', '.join(IMAGE_SUFFIXES)})"
+        )
+    stems = Counter(image_id(p) for p in files)
+    images = {}
+    for path in files:
+        name = image_id(path)
+        if stems[name] > 1:
+            name = f"{name}_{path.suffix.lstrip('.').lower()}"
+        images[name] = path.as_posix()
+    return dict(sorted(images.items()))

@@ -1,0 +1,50 @@
+"""KMeans (scikit-learn, Lloyd's algorithm) with k-means++ or random initialisation."""
+
+from __future__ import annotations
+
+from sklearn.cluster import KMeans
+
+from segsweep.methods import ClusteringMethod, Param
+
+
+class KMeansMethod(ClusteringMethod):
+    """Lloyd k-means; with ``n_init > 1`` the run with the lowest inertia is kept."""
+
+    name = "kmeans"
+    summary = "scikit-learn KMeans (Lloyd), k-means++ or random initialisation"
+    param_specs = {
+        "init": Param(str, choices=("k-means++", "random"), help="initialisation"),
+        "n_init": Param(int, minimum=1, help="initialisations tried; the best is kept"),
+        "max_iter": Param(int, minimum=1, help="largest number of Lloyd iterations"),
+        "tol": Param(float, minimum=0.0, help="relative tolerance on centre movement"),
+    }
+
+    def __init__(
+        self, n_clusters=2, random_state=0, init="k-means++", n_init=1, max_iter=300, tol=1e-4
+    ):
+        self.n_clusters = n_clusters
+        self.random_state = random_state
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+
+    def fit(self, X, y=None):
+        """Fit k-means on ``X`` (n_samples, n_features)."""
+        self.model_ = KMeans(
+            n_clusters=self.n_clusters,
+            init=self.init,
+            n_init=self.n_init,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            random_state=self.random_state,
+            algorithm="lloyd",
+        ).fit(X)
+        self.cluster_centers_ = self.model_.cluster_centers_
+        self.n_iter_ = int(self.model_.n_iter_)
+        self.converged_ = self.n_iter_ < self.max_iter
+        return self
+
+    def predict(self, X):
+        """Label each row of ``X`` with its nearest centre."""
+        return self.model_.predict(X)

@@ -1,0 +1,117 @@
+"""Choosing k: the elbow (knee) rule and the k each criterion picks; the summary tables.
+
+**Knee rule.** For a decreasing curve such as inertia against k, both axes are scaled to
+[0, 1] and the knee is the k whose point lies farthest below the straight line joining the
+first and last points (the "kneedle" idea of Satopaa et al. 2011, without smoothing). With
+fewer than three values of k there is no knee and the smallest k is returned.
+
+**Seeds.** Each criterion is averaged over seeds for every k before picking.
+
+Criteria and their direction: ``elbow`` (knee of inertia), ``bic`` and ``aic`` (lowest;
+mixtures only), ``silhouette`` and ``calinski_harabasz`` (highest), ``davies_bouldin``
+(lowest).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+#: criterion name -> (fits-table column, rule)
+CRITERIA: dict[str, tuple[str, str]] = {
+    "elbow": ("inertia", "knee"),
+    "bic": ("bic", "min"),
+    "aic": ("aic", "min"),
+    "silhouette": ("silhouette", "max"),
+    "calinski_harabasz": ("calinski_harabasz", "max"),
+    "davies_bouldin": ("davies_bouldin", "min"),
+}
+
+GROUP = ["image", "space", "method"]
+
+
+def knee(ks: Sequence[float], values: Sequence[float]) -> float:
+    """Return the k at the knee of a decreasing curve (see module docstring).
+
+    Parameters
+    ----------
+    ks : sequence of numbers, increasing
+    values : sequence of numbers, same length
+
+    Returns
+    -------
+    The element of ``ks`` at the knee.
+    """
+    ks = np.asarray(ks, dtype=float)
+    values = np.asarray(values, dtype=float)
+    if len(ks) < 3:
+        return ks[0]
+    x = (ks - ks[0]) / (ks[-1] - ks[0])
+    span = values[0] - values[-1]
+    y = (values - values[-1]) / span if span > 0 else np.zeros_like(values)
+    # Distance below the chord from (0, 1) to (1, 0) is proportional to 1 - x - y.
+    return ks[int(np.argmax(1.0 - x - y))]
+
+
+def pick_k(fits: pd.DataFrame) -> pd.DataFrame:
+    """The k each criterion picks for every (image, space, method).
+
+    Parameters
+    ----------
+    fits : DataFrame
+        Columns ``image, space, method, k, seed`` and the criteria columns of
+        :data:`CRITERIA` (missing columns or all-NaN criteria are skipped).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``image, space, method, criterion, k, value`` (value: the seed-averaged
+        criterion at the picked k), sorted.
+    """
+    rows = []
+    for keys, group in fits.groupby(GROUP, sort=True):
+        per_k = group.groupby("k").mean(numeric_only=True).sort_index()
+        for criterion, (column, rule) in CRITERIA.items():
+            if column not in per_k or per_k[column].isna().all():
+                continue
+            series = per_k[column].dropna()
+            if rule == "knee":
+                k = knee(series.index.to_numpy(), series.to_numpy())
+            elif rule == "min":
+                k = series.idxmin()
+            else:
+                k = series.idxmax()
+            rows.append(
+                dict(
+                    zip(GROUP, keys, strict=True),
+                    criterion=criterion,
+                    k=int(k),
+                    value=float(series.loc[k]),
+                )
+            )
+    return pd.DataFrame(rows, columns=[*GROUP, "criterion", "k", "value"])
+
+
+def merge_tables(fits: list[pd.DataFrame], criteria: list[pd.DataFrame]) -> pd.DataFrame:
+    """Join per-job fits and criteria tables into one tidy table, sorted by key."""
+    keys = [*GROUP, "k", "seed"]
+    table = pd.concat(fits, ignore_index=True).merge(
+        pd.concat(criteria, ignore_index=True), on=keys, how="left", validate="one_to_one"
+    )
+    return table.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def main(snakemake) -> None:
+    """Snakemake entry: write the tidy fits table, the picked-k table and the timings."""
+    from segsweep.storage import read_csv, write_csv
+
+    fits = merge_tables(
+        [read_csv(path) for path in snakemake.input.fits],
+        [read_csv(path) for path in snakemake.input.criteria],
+    )
+    timings = pd.concat([read_csv(path) for path in snakemake.input.timings], ignore_index=True)
+    write_csv(snakemake.output.fits, fits)
+    write_csv(snakemake.output.picks, pick_k(fits))
+    write_csv(snakemake.output.timings, timings.sort_values([*GROUP, "k", "seed"]))

@@ -1,0 +1,111 @@
+"""Summary page: what was run, which k each criterion picks, and the library versions.
+
+Produces one self-contained HTML page (inline styles, no scripts) that the Snakemake report
+shows first, and that also opens on its own in any browser.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from segsweep.selection import CRITERIA, GROUP
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 1.5em; color: #222; }
+h1 { font-size: 1.4em; } h2 { font-size: 1.15em; margin-top: 1.5em; }
+table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
+th { background: #f0f0f0; } td:first-child, th:first-child { text-align: left; }
+p.note { color: #555; max-width: 50em; }
+"""
+
+
+def picked_k_table(picks: pd.DataFrame) -> pd.DataFrame:
+    """Pivot the picked-k table: one row per (image, space, method), one column per criterion."""
+    if picks.empty:
+        return pd.DataFrame(columns=GROUP)
+    table = picks.pivot_table(index=GROUP, columns="criterion", values="k", aggfunc="first")
+    ordered = [name for name in CRITERIA if name in table.columns]
+    return table[ordered].astype("Int64").reset_index()
+
+
+def run_table(config: dict, images: pd.DataFrame, method_setups: dict[str, dict]) -> pd.DataFrame:
+    """Two-column table of what was run."""
+    methods = "; ".join(
+        f"{label} = {setup['method']}({', '.join(f'{k}={v}' for k, v in setup['params'].items())})"
+        for label, setup in method_setups.items()
+    )
+    rows = [
+        ("images", ", ".join(f"{r.image} ({r.width}x{r.height})" for r in images.itertuples())),
+        ("colour spaces", ", ".join(config["spaces"])),
+        ("methods", methods),
+        ("k", ", ".join(str(k) for k in config["k"])),
+        ("seeds", ", ".join(str(s) for s in config["seeds"])),
+        ("pixels fitted per model", str(config["sample_size"])),
+    ]
+    return pd.DataFrame(rows, columns=["setting", "value"])
+
+
+def summary_html(
+    config: dict,
+    images: pd.DataFrame,
+    method_setups: dict[str, dict],
+    picks: pd.DataFrame,
+    versions: dict[str, str],
+) -> str:
+    """Render the summary page.
+
+    Parameters
+    ----------
+    config : dict
+        The validated configuration.
+    images : DataFrame
+        Columns ``image, width, height`` (from the ingest metadata).
+    method_setups : dict
+        Method label -> ``{"method": name, "params": {...}}``.
+    picks : DataFrame
+        The picked-k table (:func:`segsweep.selection.pick_k`).
+    versions : dict
+        Package -> version.
+    """
+
+    def table(frame: pd.DataFrame) -> str:
+        return frame.to_html(index=False, na_rep="", escape=True, border=0)
+
+    versions_frame = pd.DataFrame(sorted(versions.items()), columns=["package", "version"])
+    parts = [
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>",
+        "<title>segsweep summary</title>",
+        f"<style>{_STYLE}</style></head><body>",
+        "<h1>segsweep: segmentation by clustering, summary</h1>",
+        "<h2>What was run</h2>",
+        table(run_table(config, images, method_setups)),
+        "<h2>Which k each criterion picks</h2>",
+        "<p class='note'>elbow: knee of the inertia curve; bic, aic: lowest (mixtures only); "
+        "silhouette, calinski_harabasz: highest; davies_bouldin: lowest. Criteria are averaged "
+        "over seeds before picking.</p>",
+        table(picked_k_table(picks)),
+        "<h2>Software</h2>",
+        table(versions_frame),
+        "</body></html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def main(snakemake) -> None:
+    """Snakemake entry: write ``output.html`` from the tables and ingest metadata."""
+    from segsweep.provenance import package_versions
+    from segsweep.storage import read_csv, read_json, write_text
+
+    metas = [read_json(path) for path in snakemake.input.meta]
+    images = pd.DataFrame(
+        [{"image": m["image"], "width": m["width"], "height": m["height"]} for m in metas]
+    )
+    page = summary_html(
+        snakemake.config,
+        images,
+        snakemake.params.method_setups,
+        read_csv(snakemake.input.picks),
+        package_versions(),
+    )
+    write_text(snakemake.output.html, page)
