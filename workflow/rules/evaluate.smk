@@ -5,10 +5,10 @@ rule criteria:
         fits="results/fits/{image}/{space}/{method}.csv",
     output:
         criteria="results/criteria/{image}/{space}/{method}.csv",
-    conda:
-        "../../environment.yml"
     log:
         "results/logs/criteria/{image}/{space}/{method}.log",
+    conda:
+        "../../environment.yml"
     params:
         silhouette_sample=config["criteria"]["silhouette_sample"],
     script:
@@ -32,9 +32,9 @@ rule tables:
             category="Tables",
         ),
         timings="results/tables/timings.csv",
-    conda:
-        "../../environment.yml"
     log:
         "results/logs/tables.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/tables.py"

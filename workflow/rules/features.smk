@@ -3,9 +3,9 @@ rule features:
         image="results/ingest/{image}.png",
     output:
         features="results/features/{image}/{space}.npy",
-    conda:
-        "../../environment.yml"
     log:
         "results/logs/features/{image}/{space}.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/features.py"

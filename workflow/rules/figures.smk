@@ -17,10 +17,10 @@ rule plot_segmentations:
             subcategory="{image}",
             labels={"image": "{image}", "space": "{space}", "figure": "label maps"},
         ),
-    conda:
-        "../../environment.yml"
     log:
         "results/logs/figures/{image}/{space}_segmentations.log",
+    conda:
+        "../../environment.yml"
     params:
         methods=METHODS,
         ks=KS,
@@ -40,9 +40,9 @@ rule plot_elbow:
             category="Elbow curves",
             labels={"image": "{image}", "figure": "elbow curves"},
         ),
-    conda:
-        "../../environment.yml"
     log:
         "results/logs/figures/{image}/elbow.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/plot_elbow.py"

@@ -4,10 +4,10 @@ rule ingest:
     output:
         image="results/ingest/{image}.png",
         meta="results/ingest/{image}.json",
-    conda:
-        "../../environment.yml"
     log:
         "results/logs/ingest/{image}.log",
+    conda:
+        "../../environment.yml"
     params:
         max_pixels=config["images"]["max_pixels"],
     script:

@@ -8,10 +8,10 @@ rule summary:
             caption="../report/summary.rst",
             category="Summary",
         ),
-    conda:
-        "../../environment.yml"
     log:
         "results/logs/summary.log",
+    conda:
+        "../../environment.yml"
     params:
         method_setups=METHOD_SETUPS,
     script:
@@ -23,10 +23,10 @@ rule provenance:
         images=list(IMAGES.values()),
     output:
         provenance="results/provenance.json",
-    conda:
-        "../../environment.yml"
     log:
         "results/logs/provenance.log",
+    conda:
+        "../../environment.yml"
     params:
         images=list(IMAGES),
     script:

@@ -5,10 +5,10 @@ rule sweep:
         labels="results/labels/{image}/{space}/{method}.npz",
         fits="results/fits/{image}/{space}/{method}.csv",
         timings="results/timings/{image}/{space}/{method}.csv",
-    conda:
-        "../../environment.yml"
     log:
         "results/logs/sweep/{image}/{space}/{method}.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=2000,
