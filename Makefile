@@ -7,9 +7,9 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SNAKEMAKE := $(BIN)/snakemake --workflow-profile workflow/profiles/default
 REPORT := results/report.html
-FIGURE_RULES := plot_segmentations plot_elbow summary
+FIGURE_RULES := plot_segmentations plot_elbow plot_truth summary
 
-.PHONY: run figures report test lint format methods lock clean
+.PHONY: run figures report test lint format methods data lock clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ format: $(INSTALLED)
 ## methods: list the registered clustering methods and their parameters
 methods: $(INSTALLED)
 	PYTHONPATH=workflow/scripts $(BIN)/python -m segsweep.cli methods
+
+## data: regenerate the bundled labelled images and their ground truth
+data: $(INSTALLED)
+	PYTHONPATH=workflow/scripts $(BIN)/python -m segsweep.synthetic data
 
 ## lock: re-pin constraints.txt from the current environment
 lock: $(INSTALLED)

@@ -1,5 +1,6 @@
 # segsweep: compare image segmentation by clustering.
-# Data flow: ingest -> features -> sweep -> criteria -> tables -> figures -> summary.
+# Data flow: ingest -> features -> sweep -> criteria (and scores against ground truth)
+# -> tables -> figures -> summary.
 # Targets: `all` (default, everything) and `figures` (figures and summary only, redrawn
 # from stored tables and label maps). See README.md.
 
@@ -27,6 +28,7 @@ rule all:
     default_target: True
     input:
         TABLES,
+        truth_tables(),
         figure_targets(),
         "results/report/summary.html",
         "results/provenance.json",

@@ -19,18 +19,19 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.workflow
 
 TINY_CONFIG = {
-    "images": {"folder": "images", "max_pixels": 5000},
+    "images": {"folder": "images", "max_pixels": 50000, "truth_folder": "truth"},
     "spaces": ["rgb", "lab"],
     "methods": {"kmeans": {"method": "kmeans"}, "gmm": {"params": {"covariance_type": "full"}}},
     "k": [2, 3],
     "seeds": [0],
-    "sample_size": 1000,
+    "sample_size": 3000,
     "criteria": {"silhouette_sample": 300},
 }
 
 
 def copy_workflow(destination: Path, config: dict) -> Path:
     """Copy the workflow (not results) into ``destination`` with ``config`` as config.yaml."""
+    destination.mkdir(exist_ok=True)
     shutil.copy(ROOT / "Snakefile", destination / "Snakefile")
     shutil.copy(ROOT / "environment.yml", destination / "environment.yml")
     shutil.copytree(
@@ -41,12 +42,17 @@ def copy_workflow(destination: Path, config: dict) -> Path:
 
 
 def write_images(folder: Path) -> None:
+    """Three images: flat stripes, a noisy photo (downscaled), and the bundled shaded ball
+    with its ground truth in the sibling folder truth/."""
     folder.mkdir()
     stripes, _ = flat_image(30, 45)
     Image.fromarray(stripes).save(folder / "stripes.png")
     rng = np.random.default_rng(0)
-    noisy = rng.integers(0, 256, (120, 90, 3), dtype=np.uint8)  # downscaled to <= 5000 px
+    noisy = rng.integers(0, 256, (300, 240, 3), dtype=np.uint8)  # downscaled to <= 50000 px
     Image.fromarray(noisy).save(folder / "noise photo.jpg")
+    shutil.copy(ROOT / "data/images/shaded_ball.png", folder)
+    (folder.parent / "truth").mkdir()
+    shutil.copy(ROOT / "data/truth/shaded_ball.png", folder.parent / "truth")
 
 
 def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
@@ -70,8 +76,8 @@ def finished_run(tmp_path_factory):
 
 def test_tables_hold_every_fit(finished_run):
     fits = pd.read_csv(finished_run / "results/tables/fits.csv")
-    assert len(fits) == 2 * 2 * 2 * 2  # images x spaces x methods x k
-    assert set(fits["image"]) == {"stripes", "noise_photo"}
+    assert len(fits) == 3 * 2 * 2 * 2  # images x spaces x methods x k
+    assert set(fits["image"]) == {"stripes", "noise_photo", "shaded_ball"}
     assert fits[["inertia", "eta", "calinski_harabasz", "davies_bouldin"]].notna().all().all()
     stripes = fits.query("image == 'stripes' and space == 'rgb' and method == 'kmeans'")
     assert stripes.set_index("k").loc[3, "inertia"] == pytest.approx(0.0, abs=1e-6)
@@ -79,9 +85,9 @@ def test_tables_hold_every_fit(finished_run):
     assert gmm[["log_likelihood", "bic"]].notna().all().all()
     picks = pd.read_csv(finished_run / "results/tables/picks.csv")
     elbow = picks[picks["criterion"] == "elbow"]
-    assert len(elbow) == 8 and set(elbow["k"]) <= {2, 3}
+    assert len(elbow) == 12 and set(elbow["k"]) <= {2, 3}
     meta = json.loads((finished_run / "results/ingest/noise_photo.json").read_text())
-    assert meta["height"] * meta["width"] <= 5000 and "downscaled" in meta["steps"][0]
+    assert meta["height"] * meta["width"] <= 50000 and "downscaled" in meta["steps"][0]
 
 
 def test_label_maps_cover_every_k_and_match_the_image(finished_run):
@@ -93,7 +99,8 @@ def test_label_maps_cover_every_k_and_match_the_image(finished_run):
 
 def test_figures_summary_and_provenance(finished_run):
     figures = sorted((finished_run / "results/figures").rglob("*.png"))
-    assert len(figures) == 2 * (2 * 2 + 1)
+    assert len(figures) == 3 * (2 * 2 + 1) + 1  # + the ground-truth figure of shaded_ball
+    assert (finished_run / "results/figures/shaded_ball/truth.png").is_file()
     for path in figures:
         with Image.open(path) as image:
             assert image.format == "PNG" and min(image.size) > 100
@@ -102,7 +109,31 @@ def test_figures_summary_and_provenance(finished_run):
     provenance = json.loads((finished_run / "results/provenance.json").read_text())
     assert provenance["config"]["k"] == [2, 3]
     assert provenance["versions"]["scikit-learn"]
-    assert set(provenance["inputs"]) == {"stripes", "noise_photo"}
+    assert set(provenance["inputs"]) == {"stripes", "noise_photo", "shaded_ball"}
+
+
+def test_only_the_image_with_truth_is_scored(finished_run):
+    fits = pd.read_csv(finished_run / "results/tables/fits.csv")
+    scored = fits.dropna(subset=["ari"])
+    assert set(scored["image"]) == {"shaded_ball"}
+    assert scored[["ami", "vi", "covering", "pixel_accuracy", "mean_iou"]].notna().all().all()
+    leaderboard = pd.read_csv(finished_run / "results/tables/leaderboard.csv")
+    assert len(leaderboard) == 4 and leaderboard["rank"].tolist() == [1, 2, 3, 4]
+    assert (leaderboard["n_images"] == 1).all()
+    summary = (finished_run / "results/report/summary.html").read_text()
+    assert "Leaderboard" in summary and "How good is the automatic choice of k" in summary
+
+
+def test_full_covariance_mixture_beats_kmeans_in_rgb_on_the_shaded_ball(finished_run):
+    """The tutorials' claim: KMeans (k = 2) in RGB splits light from dark on a shaded object,
+    a full-covariance mixture follows the long cloud and finds the object."""
+    fits = pd.read_csv(finished_run / "results/tables/fits.csv")
+    ball = fits[(fits["image"] == "shaded_ball") & (fits["k"] == 2)].set_index(["space", "method"])
+    kmeans_rgb = ball.loc[("rgb", "kmeans"), "ari"]
+    best_gmm = ball.xs("gmm", level="method")["ari"].max()
+    assert kmeans_rgb < 0.5
+    assert best_gmm > 0.95
+    assert best_gmm > kmeans_rgb
 
 
 def test_rerun_is_a_no_op_and_figures_redraw_without_reclustering(finished_run):
@@ -150,3 +181,36 @@ def test_bad_config_stops_before_any_job(tmp_path, change, message):
     assert result.returncode != 0
     assert message in result.stderr
     assert not (workdir / "results").exists()
+
+
+FIXTURE = ROOT.parent / "shared" / "bsds-bench"
+
+
+@pytest.mark.skipif(not FIXTURE.is_dir(), reason=f"BSDS fixture not found at {FIXTURE}")
+def test_bsds_folder_as_input(tmp_path):
+    root = tmp_path / "BSDS500"
+    for sub in ("images/val", "groundTruth/val"):
+        (root / sub).mkdir(parents=True)
+    for image_id in ("2018", "3063", "5096"):
+        shutil.copy(FIXTURE / "images" / f"{image_id}.jpg", root / "images/val")
+        shutil.copy(FIXTURE / "groundTruth" / f"{image_id}.mat", root / "groundTruth/val")
+    config = {
+        **TINY_CONFIG,
+        "images": {"max_pixels": 20000},
+        "bsds": {"root": str(root), "split": "val", "limit": 2},
+        "spaces": ["lab"],
+        "methods": {"kmeans": {}},
+        "k": [2, 4, 8],
+    }
+    workdir = copy_workflow(tmp_path / "run", config)
+    result = snakemake(workdir, "results/tables/leaderboard.csv")
+    assert result.returncode == 0, result.stderr[-3000:]
+    leaderboard = pd.read_csv(workdir / "results/tables/leaderboard.csv")
+    assert leaderboard["n_images"].tolist() == [2]
+    row = leaderboard.iloc[0]
+    assert 0.0 < row["covering_ods"] <= row["covering_ois"] <= 1.0
+    assert 0.0 < row["pri_ods"] <= row["pri_ois"] <= 1.0
+    assert row["vi_ois"] <= row["vi_ods"]
+    truth = np.load(workdir / "results/truth/2018.npz")
+    assert len(truth.files) == 5  # every annotation of the .mat file
+    assert not any(root.rglob("*.png"))  # nothing written into the user's BSDS folder

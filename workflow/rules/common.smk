@@ -10,12 +10,17 @@ sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 from segsweep import configuration  # noqa: E402
 from segsweep.errors import SegsweepError  # noqa: E402
 from segsweep.ingest import discover_images  # noqa: E402
+from segsweep.truth import discover_bsds, discover_truth  # noqa: E402
 
 validate(config, schema="../schemas/config.schema.yaml", set_default=True)
 
 try:
     METHOD_SETUPS = configuration.check(config)
-    IMAGES = discover_images(config["images"]["folder"])
+    if config["bsds"]["root"]:
+        IMAGES, TRUTH = discover_bsds(**config["bsds"])
+    else:
+        IMAGES = discover_images(config["images"]["folder"])
+        TRUTH = discover_truth(IMAGES, config["images"]["truth_folder"])
 except SegsweepError as error:
     # One clear message naming the key, without a Python traceback.
     raise WorkflowError(f"invalid configuration: {error}") from None
@@ -33,13 +38,26 @@ wildcard_constraints:
     method="|".join(METHODS),
 
 
+LABELLED = sorted(TRUTH)
+
+
 def image_source(wildcards):
     """Input file of one image."""
     return IMAGES[wildcards.image]
 
 
+def truth_sources(wildcards):
+    """Ground-truth files of one image."""
+    return TRUTH[wildcards.image]
+
+
+def truth_of_image(wildcards):
+    """The stored ground truth of one image, or nothing if it has none."""
+    return [f"results/truth/{wildcards.image}.npz"] if wildcards.image in TRUTH else []
+
+
 def sweep_outputs(kind):
-    """Every per-job file of one kind ("fits", "criteria", "timings", "labels")."""
+    """Every per-job file of one kind ("fits", "evaluation", "timings", "labels")."""
     suffix = "npz" if kind == "labels" else "csv"
     return expand(
         f"results/{kind}/{{image}}/{{space}}/{{method}}.{suffix}",
@@ -49,9 +67,21 @@ def sweep_outputs(kind):
     )
 
 
+def truth_tables():
+    """Leaderboard and choice-of-k tables, when some image has ground truth."""
+    if not LABELLED:
+        return []
+    return [
+        "results/tables/leaderboard.csv",
+        "results/tables/choice_of_k.csv",
+        "results/tables/choice_of_k_summary.csv",
+    ]
+
+
 def figure_targets():
     """Every figure file."""
     return [
+        *expand("results/figures/{image}/truth.png", image=LABELLED),
         *expand(
             "results/figures/{image}/{space}_{kind}.png",
             image=IMAGES,

@@ -1,24 +1,25 @@
-rule criteria:
+rule evaluate:
     input:
         features="results/features/{image}/{space}.npy",
         labels="results/labels/{image}/{space}/{method}.npz",
         fits="results/fits/{image}/{space}/{method}.csv",
+        truth=truth_of_image,
     output:
-        criteria="results/criteria/{image}/{space}/{method}.csv",
+        evaluation="results/evaluation/{image}/{space}/{method}.csv",
     log:
-        "results/logs/criteria/{image}/{space}/{method}.log",
+        "results/logs/evaluate/{image}/{space}/{method}.log",
     conda:
         "../../environment.yml"
     params:
         silhouette_sample=config["criteria"]["silhouette_sample"],
     script:
-        "../scripts/criteria.py"
+        "../scripts/evaluate.py"
 
 
 rule tables:
     input:
         fits=sweep_outputs("fits"),
-        criteria=sweep_outputs("criteria"),
+        evaluation=sweep_outputs("evaluation"),
         timings=sweep_outputs("timings"),
     output:
         fits=report(
@@ -38,3 +39,27 @@ rule tables:
         "../../environment.yml"
     script:
         "../scripts/tables.py"
+
+
+rule leaderboard:
+    input:
+        fits="results/tables/fits.csv",
+        picks="results/tables/picks.csv",
+    output:
+        leaderboard=report(
+            "results/tables/leaderboard.csv",
+            caption="../report/leaderboard.rst",
+            category="Tables",
+        ),
+        choice="results/tables/choice_of_k.csv",
+        choice_summary=report(
+            "results/tables/choice_of_k_summary.csv",
+            caption="../report/choice_of_k.rst",
+            category="Tables",
+        ),
+    log:
+        "results/logs/leaderboard.log",
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/leaderboard.py"

@@ -46,3 +46,26 @@ rule plot_elbow:
         "../../environment.yml"
     script:
         "../scripts/plot_elbow.py"
+
+
+rule plot_truth:
+    input:
+        image="results/ingest/{image}.png",
+        truth="results/truth/{image}.npz",
+        fits="results/tables/fits.csv",
+        labels=expand("results/labels/{{image}}/{space}/{method}.npz", space=SPACES, method=METHODS),
+    output:
+        figure=report(
+            "results/figures/{image}/truth.png",
+            caption="../report/truth.rst",
+            category="Ground truth",
+            labels={"image": "{image}", "figure": "truth and errors"},
+        ),
+    log:
+        "results/logs/figures/{image}/truth.log",
+    conda:
+        "../../environment.yml"
+    params:
+        seed=FIGURE_SEED,
+    script:
+        "../scripts/plot_truth.py"

@@ -2,6 +2,7 @@ rule summary:
     input:
         meta=expand("results/ingest/{image}.json", image=IMAGES),
         picks="results/tables/picks.csv",
+        truth_tables=truth_tables(),
     output:
         html=report(
             "results/report/summary.html",

@@ -66,19 +66,3 @@ def criteria_table(
         labels = label_maps[label_key(int(k), int(seed))].ravel()
         rows.append({"k": k, "seed": seed, **internal_criteria(X, labels, sample, int(seed))})
     return pd.DataFrame(rows, columns=CRITERIA_COLUMNS)
-
-
-def main(snakemake) -> None:
-    """Snakemake entry: criteria of one (image, space, method) sweep."""
-    from segsweep.features import load_features
-    from segsweep.storage import load_arrays, read_csv, write_csv
-
-    fits = read_csv(snakemake.input.fits)
-    table = criteria_table(
-        load_features(snakemake.input.features),
-        load_arrays(snakemake.input.labels),
-        fits,
-        snakemake.params.silhouette_sample,
-    )
-    keys = fits[["image", "space", "method"]].reset_index(drop=True)
-    write_csv(snakemake.output.criteria, pd.concat([keys, table], axis=1))

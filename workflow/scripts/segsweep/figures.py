@@ -179,6 +179,41 @@ def elbow_figure(fits: pd.DataFrame, picks: pd.DataFrame, title: str = "") -> Fi
     return fig
 
 
+def truth_figure(
+    rgb: np.ndarray, truth: np.ndarray, segmentation: np.ndarray, title: str = ""
+) -> Figure:
+    """Photo, ground truth, segmentation and its wrongly labelled pixels side by side.
+
+    Segments are matched one-to-one to true regions (Hungarian); pixels whose segment is
+    matched to another region, or to none, are drawn red over a pale copy of the photo.
+    """
+    from segsweep.scores import matching_errors
+
+    step = downsample_step(rgb.shape)
+    errors = matching_errors(truth, segmentation)
+    pale = (0.35 * rgb.mean(axis=2, keepdims=True) + 0.65 * 255).repeat(3, axis=2)
+    overlay = np.where(errors[..., None], np.array([214, 39, 40]), pale).astype(np.uint8)
+    n_truth = int(truth.max()) + 1
+    panels = [
+        ("photo", rgb, {}),
+        ("ground truth", truth, {"cmap": label_colormap(n_truth), "vmin": -0.5,
+                                 "vmax": n_truth - 0.5, "interpolation": "nearest"}),
+        ("segmentation (cluster mean colours)", recolour(rgb, segmentation), {}),
+        (f"wrong pixels after matching: {errors.mean():.1%}", overlay, {}),
+    ]  # fmt: skip
+    aspect = rgb.shape[0] / rgb.shape[1]
+    fig, axes = plt.subplots(1, 4, figsize=(12.0, 3.0 * aspect + 0.9))
+    for ax, (name, array, style) in zip(axes, panels, strict=True):
+        ax.imshow(array[::step, ::step], **style)
+        ax.set_title(name)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
 def save_figure(fig: Figure, path, dpi: int = 100) -> None:
     """Write ``fig`` as PNG atomically and close it."""
     with atomic_path(path) as tmp:
@@ -229,5 +264,32 @@ def elbow_main(snakemake) -> None:
     picks = read_csv(snakemake.input.picks)
     fig = elbow_figure(
         fits[fits["image"] == image], picks[picks["image"] == image], title=f"{image}: elbow curves"
+    )
+    save_figure(fig, snakemake.output.figure)
+
+
+def truth_main(snakemake) -> None:
+    """Snakemake entry: ground truth beside the best segmentation of one image."""
+    from segsweep import truth
+    from segsweep.ingest import read_rgb
+    from segsweep.storage import load_arrays, read_csv
+    from segsweep.sweep import label_key
+
+    image, seed = snakemake.wildcards.image, snakemake.params.seed
+    fits = read_csv(snakemake.input.fits)
+    rows = fits[(fits["image"] == image) & (fits["seed"] == seed)].dropna(subset=["ari"])
+    best = rows.loc[rows["ari"].idxmax()]
+    labels_path = next(
+        path
+        for path in snakemake.input.labels
+        if path.endswith(f"/{best['space']}/{best['method']}.npz")
+    )
+    segmentation = load_arrays(labels_path)[label_key(int(best["k"]), seed)]
+    fig = truth_figure(
+        read_rgb(snakemake.input.image),
+        truth.load(snakemake.input.truth)[0],
+        segmentation,
+        title=f"{image}: best fit by ARI: {best['method']} in {best['space']}, "
+        f"k = {int(best['k'])} (ARI {best['ari']:.3f})",
     )
     save_figure(fig, snakemake.output.figure)

@@ -94,11 +94,14 @@ def pick_k(fits: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*GROUP, "criterion", "k", "value"])
 
 
-def merge_tables(fits: list[pd.DataFrame], criteria: list[pd.DataFrame]) -> pd.DataFrame:
-    """Join per-job fits and criteria tables into one tidy table, sorted by key."""
+def merge_tables(fits: list[pd.DataFrame], evaluations: list[pd.DataFrame]) -> pd.DataFrame:
+    """Join per-job fits and evaluations (criteria, scores) into one tidy table.
+
+    Every fit keeps its row; score columns are empty for images without ground truth.
+    """
     keys = [*GROUP, "k", "seed"]
     table = pd.concat(fits, ignore_index=True).merge(
-        pd.concat(criteria, ignore_index=True), on=keys, how="left", validate="one_to_one"
+        pd.concat(evaluations, ignore_index=True), on=keys, how="left", validate="one_to_one"
     )
     return table.sort_values(keys, kind="stable").reset_index(drop=True)
 
@@ -109,7 +112,7 @@ def main(snakemake) -> None:
 
     fits = merge_tables(
         [read_csv(path) for path in snakemake.input.fits],
-        [read_csv(path) for path in snakemake.input.criteria],
+        [read_csv(path) for path in snakemake.input.evaluation],
     )
     timings = pd.concat([read_csv(path) for path in snakemake.input.timings], ignore_index=True)
     write_csv(snakemake.output.fits, fits)

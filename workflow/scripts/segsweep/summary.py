@@ -52,6 +52,8 @@ def summary_html(
     method_setups: dict[str, dict],
     picks: pd.DataFrame,
     versions: dict[str, str],
+    leaderboard: pd.DataFrame | None = None,
+    choice_summary: pd.DataFrame | None = None,
 ) -> str:
     """Render the summary page.
 
@@ -67,10 +69,35 @@ def summary_html(
         The picked-k table (:func:`segsweep.selection.pick_k`).
     versions : dict
         Package -> version.
+    leaderboard, choice_summary : DataFrame, optional
+        From :mod:`segsweep.leaderboard`, when some image has ground truth.
     """
 
     def table(frame: pd.DataFrame) -> str:
-        return frame.to_html(index=False, na_rep="", escape=True, border=0)
+        return frame.to_html(
+            index=False, na_rep="", escape=True, border=0, float_format=lambda x: f"{x:.4g}"
+        )
+
+    if leaderboard is None or leaderboard.empty:
+        truth_parts = [
+            "<h2>Scores against ground truth</h2>",
+            "<p class='note'>No image has ground truth, so nothing is scored. Put label images "
+            "in the truth folder (see README) to get a leaderboard.</p>",
+        ]
+    else:
+        truth_parts = [
+            "<h2>Leaderboard</h2>",
+            "<p class='note'>Ranked by segmentation covering at the optimal dataset scale "
+            "(covering_ods: one k for all labelled images, as in the Berkeley benchmark; "
+            "higher is better). OIS: best k per image. PRI and ARI: higher is better; VI (bits): "
+            "lower is better.</p>",
+            table(leaderboard),
+            "<h2>How good is the automatic choice of k</h2>",
+            "<p class='note'>Mean adjusted Rand index (and covering) at the k each criterion "
+            "picks, beside the best over all k (oracle); regret = oracle - picked; hit_rate: "
+            "share of cases where the criterion picked the oracle's k.</p>",
+            table(choice_summary),
+        ]
 
     versions_frame = pd.DataFrame(sorted(versions.items()), columns=["package", "version"])
     parts = [
@@ -80,6 +107,7 @@ def summary_html(
         "<h1>segsweep: segmentation by clustering, summary</h1>",
         "<h2>What was run</h2>",
         table(run_table(config, images, method_setups)),
+        *truth_parts,
         "<h2>Which k each criterion picks</h2>",
         "<p class='note'>elbow: knee of the inertia curve; bic, aic: lowest (mixtures only); "
         "silhouette, calinski_harabasz: highest; davies_bouldin: lowest. Criteria are averaged "
@@ -98,6 +126,10 @@ def main(snakemake) -> None:
     from segsweep.storage import read_csv, read_json, write_text
 
     metas = [read_json(path) for path in snakemake.input.meta]
+    # leaderboard.csv, choice_of_k.csv, choice_of_k_summary.csv when there is ground truth
+    truth_tables = (
+        [snakemake.input.truth_tables[i] for i in (0, 2)] if snakemake.input.truth_tables else []
+    )
     images = pd.DataFrame(
         [{"image": m["image"], "width": m["width"], "height": m["height"]} for m in metas]
     )
@@ -107,5 +139,6 @@ def main(snakemake) -> None:
         snakemake.params.method_setups,
         read_csv(snakemake.input.picks),
         package_versions(),
+        *(read_csv(path) for path in truth_tables),
     )
     write_text(snakemake.output.html, page)

@@ -1,4 +1,4 @@
-from segsweep.criteria import main
 from segsweep.entry import run
+from segsweep.evaluate import main
 
 run(snakemake, main)

@@ -1,0 +1,77 @@
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from segsweep.errors import ConfigError, InputImageError
+from segsweep.truth import align, discover_bsds, discover_truth, read_annotations
+
+FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "bsds-bench"
+
+
+def test_discover_truth_follows_the_naming_rule(tmp_path):
+    images = {"a": "imgs/a.png", "b_c": "imgs/b c.jpg", "d": "imgs/d.png", "e": "imgs/e.png"}
+    truth = tmp_path / "truth"
+    (truth / "b c").mkdir(parents=True)
+    Image.fromarray(np.zeros((2, 2), np.uint8)).save(truth / "a.png")
+    for name in ("one.png", "two.png"):
+        Image.fromarray(np.zeros((2, 2), np.uint8)).save(truth / "b c" / name)
+    (truth / "e.mat").write_bytes(b"")
+    found = discover_truth(images, truth)
+    assert found["a"] == [(truth / "a.png").as_posix()]
+    assert [Path(p).name for p in found["b_c"]] == ["one.png", "two.png"]
+    assert found["e"] == [(truth / "e.mat").as_posix()]
+    assert "d" not in found
+    assert discover_truth(images, None) == {}
+    assert discover_truth(images, tmp_path / "missing") == {}
+
+
+def test_read_annotations_png_and_16_bit(tmp_path):
+    labels = np.arange(12, dtype=np.uint16).reshape(3, 4) * 1000
+    Image.fromarray(labels).save(tmp_path / "deep.png")
+    Image.fromarray(labels.astype(np.uint8)).save(tmp_path / "flat.png")
+    deep, flat = read_annotations([tmp_path / "deep.png", tmp_path / "flat.png"])
+    np.testing.assert_array_equal(deep, labels)
+    assert flat.shape == (3, 4)
+
+
+def test_colour_truth_is_rejected(tmp_path):
+    Image.fromarray(np.zeros((3, 4, 3), np.uint8)).save(tmp_path / "rgb.png")
+    with pytest.raises(InputImageError, match="rgb.png: ground truth must be a single-channel"):
+        read_annotations([tmp_path / "rgb.png"])
+
+
+def test_align_resizes_with_nearest_labels_and_checks_size():
+    truth = np.repeat(np.repeat(np.array([[1, 2], [3, 4]]), 10, axis=0), 20, axis=1)  # 20x40
+    meta = {"original_shape": [20, 40, 3], "height": 10, "width": 20, "source": "x.png"}
+    (small,) = align([truth], meta)
+    assert small.shape == (10, 20)
+    assert set(np.unique(small)) == {1, 2, 3, 4}
+    assert small[0, 0] == 1 and small[-1, -1] == 4
+    (same,) = align([small], meta)
+    assert same is small
+    with pytest.raises(InputImageError, match="ground truth is 7x5 but its photo x.png is 40x20"):
+        align([np.zeros((5, 7), int)], meta)
+
+
+def make_bsds_root(tmp_path, ids):
+    root = tmp_path / "BSDS500"
+    for sub in ("images/test", "groundTruth/test"):
+        (root / sub).mkdir(parents=True)
+    for image_id in ids:
+        shutil.copy(FIXTURE / "images" / f"{image_id}.jpg", root / "images/test")
+        shutil.copy(FIXTURE / "groundTruth" / f"{image_id}.mat", root / "groundTruth/test")
+    return root
+
+
+@pytest.mark.skipif(not FIXTURE.is_dir(), reason=f"BSDS fixture not found at {FIXTURE}")
+def test_discover_bsds_and_read_all_annotations(tmp_path):
+    root = make_bsds_root(tmp_path, ["2018", "3063", "5096"])
+    images, truth = discover_bsds(root, "test", limit=2)
+    assert list(images) == ["2018", "3063"]
+    annotations = read_annotations(truth["2018"])
+    assert len(annotations) == 5 and annotations[0].dtype == np.uint16
+    with pytest.raises(ConfigError, match="bsds.root: .*images/val.* does not exist"):
+        discover_bsds(root, "val", None)
