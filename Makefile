@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SNAKEMAKE := $(BIN)/snakemake --workflow-profile workflow/profiles/default
 REPORT := results/report.html
-FIGURE_RULES := plot_segmentations plot_elbow plot_truth summary
+FIGURE_RULES := plot_segmentations plot_elbow plot_edges plot_truth summary
 
 .PHONY: run figures report test lint format methods data lock clean
 

@@ -58,3 +58,112 @@ def test_methods_separate_blobs_and_follow_estimator_api(name):
     assert model.n_iter_ >= 1
     again = methods.create(name, n_clusters=3, random_state=0, params={}).fit(X).predict(X)
     np.testing.assert_array_equal(labels, again)
+
+
+PIXEL_METHODS_WITH_K = ["kmeans", "gmm", "minibatch_kmeans", "bayesian_gmm", "opencv_kmeans"]
+
+
+def three_blobs(n_per=300, noise=0.02, seed=0):
+    rng = np.random.default_rng(seed)
+    centres = np.array([[0.1, 0.1, 0.1], [0.9, 0.2, 0.5], [0.3, 0.8, 0.9]])
+    truth = np.repeat(np.arange(3), n_per)
+    return (centres[truth] + rng.normal(0, noise, (3 * n_per, 3))).astype(np.float32), truth
+
+
+@pytest.mark.parametrize("name", PIXEL_METHODS_WITH_K)
+def test_pixel_methods_find_separated_blobs(name):
+    X, truth = three_blobs()
+    labels = methods.create(name, n_clusters=3, random_state=1, params={}).fit(X).predict(X)
+    assert adjusted_rand_score(truth, labels) == 1.0
+
+
+def test_bayesian_gmm_uses_only_the_components_it_needs():
+    X, truth = three_blobs()
+    model = methods.create("bayesian_gmm", n_clusters=8, random_state=0, params={}).fit(X)
+    assert model.fit_summary()["effective_components"] == 3
+    assert adjusted_rand_score(truth, model.predict(X)) == 1.0
+
+
+def test_meanshift_finds_the_number_of_clusters():
+    X, truth = three_blobs()
+    model = methods.create("meanshift", n_clusters=99, random_state=0, params={}).fit(X)
+    assert adjusted_rand_score(truth, model.predict(X)) == 1.0
+    assert model.fit_summary()["bandwidth"] > 0
+
+
+def test_opencv_kmeans_random_centres_and_attempts():
+    X, truth = three_blobs()
+    params = {"centers": "random", "attempts": 3}
+    model = methods.create("opencv_kmeans", n_clusters=3, random_state=4, params=params)
+    assert adjusted_rand_score(truth, model.fit(X).predict(X)) == 1.0
+
+
+def test_otsu_separates_grey_levels():
+    rng = np.random.default_rng(0)
+    truth = np.repeat(np.arange(3), 200)
+    X = (np.array([0.1, 0.5, 0.9])[truth] + rng.normal(0, 0.03, 600))[:, None]
+    model = methods.create("otsu", n_clusters=3, random_state=0, params={}).fit(X)
+    assert 0.1 < model.thresholds_[0] < 0.5 < model.thresholds_[1] < 0.9
+    # thresholds sit on histogram bin centres, so a pixel at a class edge may fall over
+    assert adjusted_rand_score(truth, model.predict(X)) > 0.99
+    cls = methods.get_method("otsu")
+    assert cls.works_in("grey") and not cls.works_in("rgb")
+    assert cls.ks_to_fit([2, 4, 6, 7, 10]) == [2, 4, 6]
+
+
+def object_on_plain_ground():
+    rng = np.random.default_rng(0)
+    truth = np.zeros((40, 50), int)
+    truth[10:30, 15:40] = 1
+    colours = np.array([[0.8, 0.85, 0.9], [0.6, 0.3, 0.1]])
+    image = colours[truth] + rng.normal(0, 0.01, (40, 50, 3))
+    return image.astype(np.float32), truth
+
+
+def test_corner_threshold_is_the_tutorial_baseline():
+    image, truth = object_on_plain_ground()
+    cls = methods.get_method("corner_threshold")
+    assert not cls.takes_k and cls.input_kind == "image" and not cls.uses_seed
+    model = methods.create("corner_threshold", n_clusters=2, random_state=0, params={})
+    labels = model.fit(image).predict(image)
+    assert labels.shape == truth.shape
+    assert adjusted_rand_score(truth.ravel(), labels.ravel()) == 1.0
+    # threshold 20 on the 0-255 scale: a pixel 21/255 away from the corner is foreground
+    step = np.zeros((1, 3, 3), np.float32)
+    step[0, 1] = 20 / 255
+    step[0, 2] = 21 / 255
+    np.testing.assert_array_equal(model.fit(step).predict(step), [[0, 0, 1]])
+
+
+def test_slic_kmeans_segments_regions():
+    image, truth = object_on_plain_ground()
+    model = methods.create("slic_kmeans", n_clusters=2, random_state=0, params={"n_segments": 50})
+    labels = model.fit(image).predict(image)
+    assert adjusted_rand_score(truth.ravel(), labels.ravel()) > 0.95
+    assert model.fit_summary()["superpixels"] > 10
+
+
+@pytest.mark.parametrize("name", sorted(methods.registry()))
+def test_every_method_is_deterministic_for_a_seed(name):
+    image, _ = object_on_plain_ground()
+    cls = methods.get_method(name)
+    data = image if cls.input_kind == "image" else image.reshape(-1, 3)
+    if cls.supported_spaces == ("grey",):
+        data = data[..., :1]
+    runs = [
+        methods.create(name, n_clusters=2, random_state=7, params={}).fit(data).predict(data)
+        for _ in range(2)
+    ]
+    np.testing.assert_array_equal(runs[0], runs[1])
+
+
+@pytest.mark.parametrize("name", sorted(methods.registry()))
+def test_every_parameter_is_declared_and_checked(name):
+    cls = methods.get_method(name)
+    assert cls.summary and cls.param_specs
+    defaults = methods.resolve_params(name, {})
+    for key, spec in cls.param_specs.items():
+        assert spec.check(defaults[key], key) == defaults[key]  # defaults are valid
+        wrong = 1 if spec.kind is str else "text"
+        with pytest.raises(ConfigError, match=f"methods.params.{key}"):
+            methods.resolve_params(name, {key: wrong})

@@ -5,21 +5,15 @@ from sklearn.metrics import adjusted_rand_score
 
 from segsweep.errors import ConfigError
 from segsweep.features import to_features
-from segsweep.sweep import (
-    FIT_COLUMNS,
-    canonical_labels,
-    compactness,
-    label_key,
-    sample_indices,
-    sweep,
-)
+from segsweep.labelmaps import canonical_labels, compactness
+from segsweep.sweep import FIT_COLUMNS, label_key, maps_by_k, parse_label_key, sample_indices, sweep
 
 
 @pytest.mark.parametrize("method", ["kmeans", "gmm"])
 def test_three_flat_colours_give_three_exact_clusters(stripes, method):
     rgb, truth = stripes
-    fits, labels, timings = sweep(to_features(rgb, "rgb"), method, {}, [2, 3, 4], [0], None)
-    assert list(fits.columns) == FIT_COLUMNS
+    fits, labels, timings = sweep(to_features(rgb, "rgb"), {"method": method}, [2, 3, 4], [0], None)
+    assert list(fits.columns)[: len(FIT_COLUMNS)] == FIT_COLUMNS
     assert fits["k"].tolist() == [2, 3, 4]
     k3 = labels[label_key(3, 0)]
     assert k3.shape == truth.shape
@@ -31,18 +25,20 @@ def test_three_flat_colours_give_three_exact_clusters(stripes, method):
     assert row["n_clusters_found"] == 3 and not row["degenerate"]
     # four clusters cannot be found in three colours: recorded, not a crash
     assert fits.set_index("k").loc[4, "degenerate"]
-    assert set(timings.columns) == {"k", "seed", "fit_seconds", "assign_seconds"}
+    assert set(timings.columns) == {"k", "seed", "fit_seconds"}
 
 
 def test_inertia_falls_as_k_grows(noisy_photo):
-    fits, _, _ = sweep(to_features(noisy_photo, "lab"), "kmeans", {}, [2, 3, 4, 6, 8], [0], None)
+    fits, _, _ = sweep(
+        to_features(noisy_photo, "lab"), {"method": "kmeans"}, [2, 3, 4, 6, 8], [0], None
+    )
     assert (np.diff(fits["inertia"]) < 0).all()
     assert (np.diff(fits["eta"]) < 0).all()
 
 
 def test_inertia_matches_scikit_learn_on_a_full_fit(noisy_photo):
     X = to_features(noisy_photo, "rgb").reshape(-1, 3)
-    fits, labels, _ = sweep(X.reshape(40, 60, 3), "kmeans", {}, [4], [3], None)
+    fits, labels, _ = sweep(X.reshape(40, 60, 3), {"method": "kmeans"}, [4], [3], None)
     reference = KMeans(4, n_init=1, random_state=3, algorithm="lloyd").fit(X)
     # at convergence the centres are the cluster means, so WCSS equals sklearn's inertia_
     assert fits["inertia"].iloc[0] == pytest.approx(reference.inertia_, rel=1e-4)
@@ -50,24 +46,24 @@ def test_inertia_matches_scikit_learn_on_a_full_fit(noisy_photo):
 
 
 def test_mixture_rows_have_likelihood_and_information_criteria(noisy_photo):
-    fits, _, _ = sweep(to_features(noisy_photo, "rgb"), "gmm", {}, [2, 3], [0], None)
+    fits, _, _ = sweep(to_features(noisy_photo, "rgb"), {"method": "gmm"}, [2, 3], [0], None)
     assert fits[["log_likelihood", "bic", "aic"]].notna().all().all()
     n = 40 * 60
     # full covariance, 3 features: k*3 means + k*6 covariances + (k-1) weights
     n_params = 2 * 3 + 2 * 6 + 1
     row = fits.iloc[0]
     assert row["bic"] - row["aic"] == pytest.approx(n_params * (np.log(n) - 2), rel=1e-6)
-    kmeans, _, _ = sweep(to_features(noisy_photo, "rgb"), "kmeans", {}, [2], [0], None)
+    kmeans, _, _ = sweep(to_features(noisy_photo, "rgb"), {"method": "kmeans"}, [2], [0], None)
     assert kmeans[["log_likelihood", "bic", "aic"]].isna().all().all()
 
 
 def test_sampled_fit_records_sample_and_assigns_every_pixel(noisy_photo):
     features = to_features(noisy_photo, "rgb")
-    fits, labels, _ = sweep(features, "kmeans", {}, [3], [0, 1], 500)
+    fits, labels, _ = sweep(features, {"method": "kmeans"}, [3], [0, 1], 500)
     assert fits["n_fit"].tolist() == [500, 500]
     assert fits["n_pixels"].tolist() == [2400, 2400]
     assert labels[label_key(3, 1)].shape == (40, 60)
-    full, _, _ = sweep(features, "kmeans", {}, [3], [0], None)
+    full, _, _ = sweep(features, {"method": "kmeans"}, [3], [0], None)
     assert full["n_fit"].iloc[0] == 2400
     # a sample-fitted model is nearly as compact as a full fit on this easy image
     assert fits["inertia"].iloc[0] <= 1.05 * full["inertia"].iloc[0]
@@ -75,8 +71,8 @@ def test_sampled_fit_records_sample_and_assigns_every_pixel(noisy_photo):
 
 def test_same_seed_same_result_other_seed_other_sample(noisy_photo):
     features = to_features(noisy_photo, "hsv")
-    one = sweep(features, "gmm", {}, [3], [5], 300)
-    two = sweep(features, "gmm", {}, [3], [5], 300)
+    one = sweep(features, {"method": "gmm"}, [3], [5], 300)
+    two = sweep(features, {"method": "gmm"}, [3], [5], 300)
     np.testing.assert_array_equal(one[1][label_key(3, 5)], two[1][label_key(3, 5)])
     assert one[0].equals(two[0])
     assert not np.array_equal(sample_indices(2400, 300, 5), sample_indices(2400, 300, 6))
@@ -91,7 +87,7 @@ def test_sample_indices():
 
 def test_sample_smaller_than_k_is_a_config_error(noisy_photo):
     with pytest.raises(ConfigError, match="sample_size: 3 pixels cannot be fitted with k=4"):
-        sweep(to_features(noisy_photo, "rgb"), "kmeans", {}, [4], [0], 3)
+        sweep(to_features(noisy_photo, "rgb"), {"method": "kmeans"}, [4], [0], 3)
 
 
 def test_canonical_labels():
@@ -100,6 +96,14 @@ def test_canonical_labels():
     np.testing.assert_array_equal(out, [[0, 0, 1], [2, 1, 0]])
     assert out.dtype == np.uint8
     assert canonical_labels(np.arange(300)).dtype == np.uint16
+    many = canonical_labels(np.arange(70000)[::-1])
+    assert many.dtype == np.uint32 and many[0] == 0 and many[-1] == 69999
+
+
+def test_label_keys_and_maps_by_k():
+    assert parse_label_key(label_key(12, 3)) == (12, 3)
+    maps = {label_key(2, 0): "a0", label_key(2, 1): "a1", label_key(5, 0): "b0"}
+    assert maps_by_k(maps, 1) == {2: "a1", 5: "b0"}  # seed 1 where fitted, else another
 
 
 def test_compactness_known_answer():
@@ -107,3 +111,15 @@ def test_compactness_known_answer():
     inertia, eta = compactness(X, np.array([0, 0, 1]))
     assert inertia == pytest.approx(2.0)  # two points at distance 1 from their mean
     assert eta == pytest.approx(2.0 / 3.0)
+
+
+def test_methods_without_k_or_seed_are_not_repeated(noisy_photo):
+    features = to_features(noisy_photo, "rgb")
+    fits, labels, _ = sweep(features, {"method": "meanshift"}, [2, 3, 4], [0, 1], None)
+    assert fits["seed"].tolist() == [0, 1]  # once per seed, not per k
+    assert (fits["k"] == fits["n_clusters_found"]).all()
+    fits, labels, _ = sweep(features, {"method": "corner_threshold"}, [2, 3, 4], [0, 1], 500)
+    assert len(fits) == 1 and fits["n_fit"].iloc[0] == 2400  # image methods use every pixel
+    grey = to_features(noisy_photo, "grey")
+    fits, _, _ = sweep(grey, {"method": "otsu"}, [2, 3, 8], [0, 1], None)
+    assert fits["k"].tolist() == [2, 3]  # deterministic: first seed only; k = 8 > max_k

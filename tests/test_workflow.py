@@ -99,7 +99,8 @@ def test_label_maps_cover_every_k_and_match_the_image(finished_run):
 
 def test_figures_summary_and_provenance(finished_run):
     figures = sorted((finished_run / "results/figures").rglob("*.png"))
-    assert len(figures) == 3 * (2 * 2 + 1) + 1  # + the ground-truth figure of shaded_ball
+    # per image: recolour, labels and edges per space, and elbow; + the truth figure
+    assert len(figures) == 3 * (2 * 3 + 1) + 1
     assert (finished_run / "results/figures/shaded_ball/truth.png").is_file()
     for path in figures:
         with Image.open(path) as image:
@@ -147,6 +148,8 @@ def test_rerun_is_a_no_op_and_figures_redraw_without_reclustering(finished_run):
         "--forcerun",
         "plot_segmentations",
         "plot_elbow",
+        "plot_edges",
+        "plot_truth",
         "summary",
         "--rerun-triggers",
         "mtime",
@@ -214,3 +217,51 @@ def test_bsds_folder_as_input(tmp_path):
     truth = np.load(workdir / "results/truth/2018.npz")
     assert len(truth.files) == 5  # every annotation of the .mat file
     assert not any(root.rglob("*.png"))  # nothing written into the user's BSDS folder
+
+
+def readme_method_module() -> str:
+    """The example method module of README.md's walk-through."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Adding a clustering method") :]
+    start = section.index("```python\n") + len("```python\n")
+    return section[start : section.index("```", start)]
+
+
+def test_readme_method_walkthrough(tmp_path):
+    """Adding a method is one file: the README's example runs through the pipeline, beside
+    bundled methods with options and a grey-only method."""
+    config = {
+        **TINY_CONFIG,
+        "spaces": ["rgb", "grey"],
+        "methods": {
+            "bins": {"method": "brightness_bins", "params": {"channel": -1}},
+            "local": {"method": "kmeans", "xy_weight": 0.5, "smoothing": 1.0},
+            "background": {"method": "corner_threshold"},
+            "otsu": {},
+        },
+    }
+    workdir = copy_workflow(tmp_path, config)
+    write_images(workdir / "images")
+    module = workdir / "workflow/scripts/segsweep/methods/brightness_bins.py"
+    module.write_text(readme_method_module())
+    result = snakemake(workdir, "results/tables/fits.csv", "results/report/summary.html")
+    assert result.returncode == 0, result.stderr[-3000:]
+    fits = pd.read_csv(workdir / "results/tables/fits.csv")
+    bins = fits[fits["method"] == "bins"]
+    assert set(bins["space"]) == {"rgb", "grey"} and set(bins["k"]) == {2, 3}
+    noise = bins[bins["image"] == "noise_photo"]
+    assert (noise["n_clusters_found"] == noise["k"]).all()
+    assert set(fits[fits["method"] == "otsu"]["space"]) == {"grey"}
+    background = fits[fits["method"] == "background"]
+    assert len(background) == 3 * 2 and (background["k"] == background["n_clusters_found"]).all()
+    local = fits[fits["method"] == "local"]
+    assert (local["smoothing"] == 1.0).all() and (local["xy_weight"] == 0.5).all()
+
+    # a misspelt parameter of the new method stops the run and lists the known ones
+    config["methods"]["bins"]["params"] = {"chanel": 0}
+    (workdir / "config.yaml").write_text(yaml.safe_dump(config))
+    result = snakemake(workdir, "-n")
+    output = result.stdout + result.stderr  # a dry run reports on standard output
+    assert result.returncode != 0
+    assert "unknown parameter(s) ['chanel'] for method 'brightness_bins'" in output
+    assert "channel" in output

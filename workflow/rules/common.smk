@@ -56,15 +56,35 @@ def truth_of_image(wildcards):
     return [f"results/truth/{wildcards.image}.npz"] if wildcards.image in TRUTH else []
 
 
-def sweep_outputs(kind):
+def methods_in(space):
+    """Labels of the methods that run in colour space ``space``."""
+    return [m for m in METHODS if configuration.works_in(METHOD_SETUPS[m], space)]
+
+
+# Every (image, space, method) job; a method runs only in the spaces it supports.
+SWEEPS = [(i, s, m) for i in IMAGES for s in SPACES for m in methods_in(s)]
+FIGURE_SPACES = [s for s in SPACES if methods_in(s)]
+
+
+def sweep_outputs(kind, image=None):
     """Every per-job file of one kind ("fits", "evaluation", "timings", "labels")."""
     suffix = "npz" if kind == "labels" else "csv"
-    return expand(
-        f"results/{kind}/{{image}}/{{space}}/{{method}}.{suffix}",
-        image=IMAGES,
-        space=SPACES,
-        method=METHODS,
-    )
+    return [
+        f"results/{kind}/{i}/{s}/{m}.{suffix}" for i, s, m in SWEEPS if image is None or i == image
+    ]
+
+
+def space_labels(wildcards):
+    """Label maps of every method that runs in one (image, space)."""
+    return [
+        f"results/labels/{wildcards.image}/{wildcards.space}/{m}.npz"
+        for m in methods_in(wildcards.space)
+    ]
+
+
+def image_labels(wildcards):
+    """Label maps of every sweep of one image."""
+    return sweep_outputs("labels", wildcards.image)
 
 
 def truth_tables():
@@ -85,8 +105,8 @@ def figure_targets():
         *expand(
             "results/figures/{image}/{space}_{kind}.png",
             image=IMAGES,
-            space=SPACES,
-            kind=["recolour", "labels"],
+            space=FIGURE_SPACES,
+            kind=["recolour", "labels", "edges"],
         ),
         *expand("results/figures/{image}/elbow.png", image=IMAGES),
     ]

@@ -69,3 +69,29 @@ rule plot_truth:
         seed=FIGURE_SEED,
     script:
         "../scripts/plot_truth.py"
+
+
+rule plot_edges:
+    input:
+        image="results/ingest/{image}.png",
+        labels=space_labels,
+        picks="results/tables/picks.csv",
+    output:
+        figure=report(
+            "results/figures/{image}/{space}_edges.png",
+            caption="../report/edges.rst",
+            category="Edges and boundaries",
+            subcategory="{image}",
+            labels={"image": "{image}", "space": "{space}", "figure": "edges"},
+        ),
+    log:
+        "results/logs/figures/{image}/{space}_edges.log",
+    conda:
+        "../../environment.yml"
+    params:
+        methods=lambda wildcards: methods_in(wildcards.space),
+        seed=FIGURE_SEED,
+        k=config["figures"]["k"],
+        sigma=config["figures"]["canny_sigma"],
+    script:
+        "../scripts/plot_edges.py"

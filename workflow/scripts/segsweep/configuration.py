@@ -9,20 +9,29 @@ from __future__ import annotations
 
 from segsweep import methods
 from segsweep.errors import ConfigError
+from segsweep.sweep import OPTION_DEFAULTS
 
 
 def method_setups(config: dict) -> dict[str, dict]:
-    """Validated method setups: label -> ``{"method": name, "params": complete params}``."""
+    """Validated method setups: label -> ``{"method", "params", "xy_weight", "smoothing",
+    "split_regions"}``, parameters and options completed with their defaults."""
     setups = {}
     for label, setup in config["methods"].items():
         setup = setup or {}
         name = setup.get("method", label)
         where = f"methods.{label}"
         setups[label] = {
+            **OPTION_DEFAULTS,
+            **{key: setup[key] for key in OPTION_DEFAULTS if key in setup},
             "method": name,
             "params": methods.resolve_params(name, setup.get("params"), where),
         }
     return setups
+
+
+def works_in(setup: dict, space: str) -> bool:
+    """Whether a method setup runs in colour space ``space``."""
+    return methods.get_method(setup["method"]).works_in(space)
 
 
 def sample_size(config: dict) -> int | None:
@@ -47,10 +56,18 @@ def check(config: dict) -> dict[str, dict]:
     Raises
     ------
     ConfigError
-        Naming the key, for an unknown method or parameter, a sample size smaller than the
-        largest k, or a figure seed that is not swept.
+        Naming the key, for an unknown method or parameter, a method that works in none of
+        the configured spaces, a sample size smaller than the largest k, or a figure seed
+        that is not swept.
     """
     setups = method_setups(config)
+    for label, setup in setups.items():
+        if not any(works_in(setup, space) for space in config["spaces"]):
+            supported = list(methods.get_method(setup["method"]).supported_spaces)
+            raise ConfigError(
+                f"methods.{label}: {setup['method']!r} works in spaces {supported} only, none "
+                f"of which is in spaces {config['spaces']}; add one or remove the method"
+            )
     size = sample_size(config)
     if size is not None and size < max(config["k"]):
         raise ConfigError(

@@ -20,6 +20,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from segsweep.labelmaps import cluster_means  # noqa: E402
 from segsweep.storage import atomic_path  # noqa: E402
 
 #: Longest side, in pixels, of an image drawn in a figure panel.
@@ -55,13 +56,9 @@ def recolour(rgb: np.ndarray, labels: np.ndarray) -> np.ndarray:
     -------
     ndarray of uint8, shape (H, W, 3)
     """
-    flat = labels.ravel().astype(np.intp)
-    n = int(flat.max()) + 1
-    counts = np.maximum(np.bincount(flat, minlength=n), 1)
-    pixels = rgb.reshape(-1, 3).astype(np.float64)
-    means = np.stack([np.bincount(flat, pixels[:, c], minlength=n) for c in range(3)], axis=1)
-    palette = np.rint(means / counts[:, None]).astype(np.uint8)
-    return palette[labels]
+    flat = labels.ravel()
+    means = cluster_means(rgb.reshape(-1, 3).astype(np.float64), flat, int(flat.max()) + 1)
+    return np.rint(means).astype(np.uint8)[labels]
 
 
 def label_colormap(n_labels: int) -> ListedColormap:
@@ -214,6 +211,68 @@ def truth_figure(
     return fig
 
 
+def canny_edges(rgb: np.ndarray, sigma: float) -> np.ndarray:
+    """Canny edge map (scikit-image) of the grey version of ``rgb``."""
+    from skimage.color import rgb2gray
+    from skimage.feature import canny
+
+    return canny(rgb2gray(rgb), sigma=sigma)
+
+
+def edges_figure(
+    rgb: np.ndarray,
+    edges: np.ndarray,
+    segmentations: Sequence[tuple[str, np.ndarray]],
+    title: str = "",
+) -> Figure:
+    """Canny edges over the photo, then each segmentation's boundaries over the photo.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8, shape (H, W, 3)
+    edges : ndarray of bool, shape (H, W)
+    segmentations : sequence of (panel title, label map)
+    title : str
+    """
+    from skimage.segmentation import find_boundaries
+
+    step = downsample_step(rgb.shape)
+    panels = [("Canny edges", edges)] + [
+        (name, find_boundaries(labels, mode="inner")) for name, labels in segmentations
+    ]
+    aspect = rgb.shape[0] / rgb.shape[1]
+    columns = min(len(panels), 4)
+    rows = math.ceil(len(panels) / columns)
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(3.0 * columns, (3.0 * aspect + 0.4) * rows + 0.5), squeeze=False
+    )
+    for ax in axes.ravel():
+        ax.set_axis_off()
+    for ax, (name, mask) in zip(axes.ravel(), panels, strict=False):
+        # Thin lines vanish when a large image is shown small: thicken by the stride first.
+        if step > 1:
+            from scipy.ndimage import binary_dilation
+
+            mask = binary_dilation(mask, iterations=step // 2)
+        overlay = rgb.copy()
+        overlay[mask] = (255, 230, 0) if name == "Canny edges" else (230, 0, 60)
+        ax.imshow(overlay[::step, ::step])
+        ax.set_title(name)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def chosen_k(picks: pd.DataFrame, space: str, method: str, configured: int | None) -> int | None:
+    """k to draw for one (space, method) of an image: ``configured``, else the elbow's pick."""
+    if configured is not None:
+        return configured
+    rows = picks[(picks["space"] == space) & (picks["method"] == method)]
+    elbow = rows[rows["criterion"] == "elbow"]["k"]
+    return int(elbow.iloc[0]) if len(elbow) else None
+
+
 def save_figure(fig: Figure, path, dpi: int = 100) -> None:
     """Write ``fig`` as PNG atomically and close it."""
     with atomic_path(path) as tmp:
@@ -225,7 +284,7 @@ def segmentation_main(snakemake) -> None:
     """Snakemake entry: recolour and label-map grids of one (image, space)."""
     from segsweep.ingest import read_rgb
     from segsweep.storage import load_arrays
-    from segsweep.sweep import label_key
+    from segsweep.sweep import maps_by_k
 
     image, space = snakemake.wildcards.image, snakemake.wildcards.space
     seed = snakemake.params.seed
@@ -234,11 +293,11 @@ def segmentation_main(snakemake) -> None:
     rgb = read_rgb(snakemake.input.image)
     label_maps = {}
     for method, path in zip(methods, snakemake.input.labels, strict=True):
-        stored = load_arrays(path)
-        for k in ks:
-            key = label_key(k, seed)
-            if key in stored:
-                label_maps[(method, k)] = stored[key]
+        by_k = maps_by_k(load_arrays(path), seed)
+        if len(by_k) == 1 and next(iter(by_k)) not in ks:
+            # a method without k: its one segmentation goes in the first column
+            by_k = {ks[0]: next(iter(by_k.values()))}
+        label_maps.update({(method, k): by_k[k] for k in ks if k in by_k})
     for kind, path in (
         ("recolour", snakemake.output.recolour),
         ("labels", snakemake.output.labels),
@@ -273,23 +332,52 @@ def truth_main(snakemake) -> None:
     from segsweep import truth
     from segsweep.ingest import read_rgb
     from segsweep.storage import load_arrays, read_csv
-    from segsweep.sweep import label_key
+    from segsweep.sweep import maps_by_k
 
     image, seed = snakemake.wildcards.image, snakemake.params.seed
     fits = read_csv(snakemake.input.fits)
-    rows = fits[(fits["image"] == image) & (fits["seed"] == seed)].dropna(subset=["ari"])
+    rows = fits[fits["image"] == image].dropna(subset=["ari"])
+    # the figure seed's fits, and those of methods fitted with one seed only
+    rows = rows[(rows["seed"] == seed) | ~rows.duplicated(["space", "method", "k"], keep=False)]
     best = rows.loc[rows["ari"].idxmax()]
     labels_path = next(
         path
         for path in snakemake.input.labels
         if path.endswith(f"/{best['space']}/{best['method']}.npz")
     )
-    segmentation = load_arrays(labels_path)[label_key(int(best["k"]), seed)]
+    segmentation = maps_by_k(load_arrays(labels_path), seed)[int(best["k"])]
     fig = truth_figure(
         read_rgb(snakemake.input.image),
         truth.load(snakemake.input.truth)[0],
         segmentation,
         title=f"{image}: best fit by ARI: {best['method']} in {best['space']}, "
         f"k = {int(best['k'])} (ARI {best['ari']:.3f})",
+    )
+    save_figure(fig, snakemake.output.figure)
+
+
+def edges_main(snakemake) -> None:
+    """Snakemake entry: Canny edges and segment boundaries of one (image, space)."""
+    from segsweep.ingest import read_rgb
+    from segsweep.storage import load_arrays, read_csv
+    from segsweep.sweep import maps_by_k
+
+    image, space = snakemake.wildcards.image, snakemake.wildcards.space
+    rgb = read_rgb(snakemake.input.image)
+    picks = read_csv(snakemake.input.picks)
+    picks = picks[picks["image"] == image]
+    segmentations = []
+    for method, path in zip(snakemake.params.methods, snakemake.input.labels, strict=True):
+        by_k = maps_by_k(load_arrays(path), snakemake.params.seed)
+        k = chosen_k(picks, space, method, snakemake.params.k)
+        if k not in by_k:
+            # a method without k, or one not fitted at this k: the nearest fitted k
+            k = min(by_k, key=lambda fitted: (abs(fitted - (k or 0)), fitted))
+        segmentations.append((f"{method}, k = {k}", by_k[k]))
+    fig = edges_figure(
+        rgb,
+        canny_edges(rgb, snakemake.params.sigma),
+        segmentations,
+        title=f"{image}, {space} space: edges and segment boundaries",
     )
     save_figure(fig, snakemake.output.figure)

@@ -5,7 +5,8 @@
 first and last points (the "kneedle" idea of Satopaa et al. 2011, without smoothing). With
 fewer than three values of k there is no knee and the smallest k is returned.
 
-**Seeds.** Each criterion is averaged over seeds for every k before picking.
+**Seeds.** Each criterion is averaged over seeds for every k before picking. Methods fitted
+at a single k (those that find their own number of clusters) get no pick.
 
 Criteria and their direction: ``elbow`` (knee of inertia), ``bic`` and ``aic`` (lowest;
 mixtures only), ``silhouette`` and ``calinski_harabasz`` (highest), ``davies_bouldin``
@@ -73,6 +74,8 @@ def pick_k(fits: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for keys, group in fits.groupby(GROUP, sort=True):
         per_k = group.groupby("k").mean(numeric_only=True).sort_index()
+        if len(per_k) < 2:
+            continue  # a method without k: nothing to choose
         for criterion, (column, rule) in CRITERIA.items():
             if column not in per_k or per_k[column].isna().all():
                 continue

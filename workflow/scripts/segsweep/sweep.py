@@ -1,20 +1,22 @@
-"""Sweep: fit one method for every k and seed on one image's features.
+"""Sweep: fit one method setup for every k and seed on one image's features.
 
 Fitting may use a seeded random sample of pixels (``sample_size``); every pixel is then
 assigned with the fitted model, in chunks so memory stays a small multiple of the image.
-All quality figures (inertia, eta, log-likelihood) are computed on **all** pixels, so a
-sampled fit is judged exactly like a full one. Each row records ``n_fit``, the number of
-pixels the model was fitted on.
+Methods that need the whole image (``input_kind = "image"``) are always fitted on all pixels.
+All quality figures (inertia, eta, log-likelihood) are computed on **all** pixels and on the
+colour features alone (without any x, y columns), so every fit in one colour space is judged
+the same way. Each row records ``n_fit``, the number of pixels the model was fitted on, and the
+options used (``xy_weight``, ``smoothing``, ``split_regions``; see
+:mod:`segsweep.postprocess`).
 
-Labels are relabelled canonically (in order of first appearance in raster order), so the same
-partition always gets the same label values and label 0 is the top-left pixel's cluster.
+Labels are relabelled canonically (:func:`segsweep.labelmaps.canonical_labels`).
 """
 
 from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -22,14 +24,18 @@ from sklearn.exceptions import ConvergenceWarning
 
 from segsweep import methods
 from segsweep.errors import ConfigError
+from segsweep.labelmaps import CHUNK_ROWS, canonical_labels, compactness
+from segsweep.postprocess import potts_smooth, split_connected, with_xy
 
-#: Rows per chunk when assigning or scoring all pixels.
-CHUNK_ROWS = 1 << 18
-
-#: Columns of the fits table written by :func:`sweep`, in order.
+#: Columns of the fits table written by :func:`sweep`, in order; method-specific figures
+#: (``fit_summary``) follow them.
 FIT_COLUMNS = [
     "k",
     "seed",
+    "algorithm",
+    "xy_weight",
+    "smoothing",
+    "split_regions",
     "n_pixels",
     "n_fit",
     "n_clusters_found",
@@ -43,10 +49,29 @@ FIT_COLUMNS = [
     "aic",
 ]
 
+#: Options every method setup has, with their defaults (see :mod:`segsweep.postprocess`).
+OPTION_DEFAULTS = {"xy_weight": 0.0, "smoothing": 0.0, "split_regions": False}
+
 
 def label_key(k: int, seed: int) -> str:
     """Name of the label map of fit (k, seed) inside a job's ``.npz`` file."""
     return f"k{k:03d}_seed{seed}"
+
+
+def parse_label_key(key: str) -> tuple[int, int]:
+    """(k, seed) of a key made by :func:`label_key`."""
+    k, seed = key.removeprefix("k").split("_seed")
+    return int(k), int(seed)
+
+
+def maps_by_k(label_maps: dict[str, np.ndarray], seed: int) -> dict[int, np.ndarray]:
+    """One label map per k: the given seed's, or another's where a method fitted one seed."""
+    by_k: dict[int, np.ndarray] = {}
+    for key in sorted(label_maps):
+        k, fitted_seed = parse_label_key(key)
+        if fitted_seed == seed or k not in by_k:
+            by_k[k] = label_maps[key]
+    return by_k
 
 
 def sample_indices(n_pixels: int, sample_size: int | None, seed: int) -> np.ndarray | None:
@@ -77,56 +102,6 @@ def predict_in_chunks(model, X: np.ndarray, chunk_rows: int = CHUNK_ROWS) -> np.
     return labels
 
 
-def canonical_labels(labels: np.ndarray) -> np.ndarray:
-    """Relabel to 0..n-1 in order of first appearance; the smallest fitting unsigned type."""
-    flat = labels.ravel()
-    values = np.unique(flat)
-    first_seen = np.array([np.argmax(flat == value) for value in values])
-    order = values[np.argsort(first_seen)]
-    lookup = np.zeros(int(values.max()) + 1, dtype=np.int64)
-    lookup[order] = np.arange(len(order))
-    dtype = np.uint8 if len(order) <= 256 else np.uint16
-    return lookup[labels].astype(dtype)
-
-
-def cluster_means(X: np.ndarray, labels: np.ndarray, n_labels: int) -> np.ndarray:
-    """Mean feature vector of each label 0..n_labels-1 (float64, shape (n_labels, C))."""
-    counts = np.bincount(labels, minlength=n_labels).astype(np.float64)
-    sums = np.stack(
-        [np.bincount(labels, weights=X[:, c], minlength=n_labels) for c in range(X.shape[1])],
-        axis=1,
-    )
-    return sums / np.maximum(counts, 1.0)[:, None]
-
-
-def compactness(X: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
-    """Within-cluster sum of squares and mean distance to the cluster mean.
-
-    Parameters
-    ----------
-    X : ndarray, shape (n_pixels, C)
-    labels : ndarray of int, shape (n_pixels,), values 0..n-1
-
-    Returns
-    -------
-    inertia : float
-        Sum over pixels of the squared Euclidean distance to their cluster's mean (WCSS).
-    eta : float
-        Mean over pixels of the Euclidean distance to their cluster's mean.
-    """
-    labels = labels.astype(np.intp, copy=False)
-    means = cluster_means(X, labels, int(labels.max()) + 1).astype(X.dtype)
-    squared_total = 0.0
-    distance_total = 0.0
-    for start in range(0, len(X), CHUNK_ROWS):
-        stop = start + CHUNK_ROWS
-        diff = X[start:stop] - means[labels[start:stop]]
-        squared = np.einsum("ij,ij->i", diff, diff, dtype=np.float64)
-        squared_total += float(squared.sum())
-        distance_total += float(np.sqrt(squared).sum())
-    return squared_total, distance_total / len(X)
-
-
 def mean_log_likelihood(model, X: np.ndarray) -> float:
     """Mean per-pixel log-likelihood (nats) of ``X`` under a fitted mixture, chunked."""
     total = 0.0
@@ -135,46 +110,94 @@ def mean_log_likelihood(model, X: np.ndarray) -> float:
     return total / len(X)
 
 
+def complete_setup(setup: dict) -> dict:
+    """A method setup with validated parameters and every option filled in."""
+    return {
+        **OPTION_DEFAULTS,
+        **setup,
+        "params": methods.resolve_params(setup["method"], setup.get("params")),
+    }
+
+
+def _fit_and_label(model, method, model_features, sample_size, seed):
+    """Fit ``model`` (on a sample where allowed) and label every pixel; (labels, n_fit)."""
+    height, width, channels = model_features.shape
+    if method.input_kind == "image":
+        model.fit(model_features)
+        return np.asarray(model.predict(model_features)).reshape(height, width), height * width
+    flat = model_features.reshape(-1, channels)
+    index = sample_indices(len(flat), sample_size, seed)
+    model.fit(flat if index is None else flat[index])
+    n_fit = len(flat) if index is None else len(index)
+    return predict_in_chunks(model, flat).reshape(height, width), n_fit
+
+
 def fit_one(
-    X: np.ndarray, method: str, params: dict, k: int | None, seed: int, sample_size: int | None
+    features: np.ndarray, setup: dict, k: int | None, seed: int, sample_size: int | None
 ) -> tuple[dict, np.ndarray, dict]:
-    """Fit one (k, seed) and measure it on all pixels.
+    """Fit one (k, seed) of a method setup and measure it on all pixels.
+
+    Parameters
+    ----------
+    features : ndarray, shape (H, W, C)
+        Colour features of the image.
+    setup : dict
+        From :func:`complete_setup`: ``method``, ``params`` and the options.
+    k : int or None
+        None for methods that do not take k.
+    seed : int
+    sample_size : int or None
 
     Returns
     -------
     row : dict
-        One row of the fits table (:data:`FIT_COLUMNS`).
-    labels : ndarray of uint8 or uint16, shape (n_pixels,)
+        One row of the fits table (:data:`FIT_COLUMNS` and the method's ``fit_summary``).
+    labels : ndarray of unsigned int, shape (H, W)
         Canonical labels of every pixel.
     timing : dict
-        ``fit_seconds`` and ``assign_seconds`` (kept apart so tables stay reproducible).
+        ``fit_seconds`` (fit, assignment and options) kept apart so tables stay reproducible.
     """
-    n_pixels = len(X)
-    if sample_size is not None and k is not None and min(sample_size, n_pixels) < k:
+    height, width, channels = features.shape
+    n_pixels = height * width
+    method = methods.get_method(setup["method"])
+    if (
+        sample_size is not None
+        and k is not None
+        and method.input_kind == "pixels"
+        and min(sample_size, n_pixels) < k
+    ):
         raise ConfigError(
             f"sample_size: {sample_size} pixels cannot be fitted with k={k} clusters "
             f"(image has {n_pixels} pixels); raise sample_size or lower k"
         )
-    index = sample_indices(n_pixels, sample_size, seed)
-    X_fit = X if index is None else X[index]
-    model = methods.create(method, n_clusters=k or 2, random_state=seed, params=params)
+    model_features = with_xy(features, setup["xy_weight"]) if setup["xy_weight"] else features
+    model = methods.create(setup["method"], n_clusters=k or 2, random_state=seed,
+                           params=setup["params"])  # fmt: skip
 
     start = time.perf_counter()
     with warnings.catch_warnings():
         # A degenerate fit (fewer distinct colours than k) is recorded in the table instead.
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(X_fit)
-    fitted = time.perf_counter()
-    labels = canonical_labels(predict_in_chunks(model, X))
-    assigned = time.perf_counter()
+        labels, n_fit = _fit_and_label(model, method, model_features, sample_size, seed)
+    labels = canonical_labels(labels)
+    if setup["smoothing"]:
+        labels = canonical_labels(potts_smooth(features, labels, setup["smoothing"]))
+    if setup["split_regions"]:
+        labels = canonical_labels(split_connected(labels))
+    elapsed = time.perf_counter() - start
 
+    X = features.reshape(-1, channels)
     n_found = int(labels.max()) + 1
-    inertia, eta = compactness(X, labels)
+    inertia, eta = compactness(X, labels.ravel())
     row = {
         "k": k if k is not None else n_found,
         "seed": seed,
+        "algorithm": setup["method"],
+        "xy_weight": setup["xy_weight"],
+        "smoothing": setup["smoothing"],
+        "split_regions": setup["split_regions"],
         "n_pixels": n_pixels,
-        "n_fit": len(X_fit),
+        "n_fit": n_fit,
         "n_clusters_found": n_found,
         "degenerate": k is not None and n_found < k,
         "inertia": inertia,
@@ -184,62 +207,64 @@ def fit_one(
         "log_likelihood": np.nan,
         "bic": np.nan,
         "aic": np.nan,
+        **model.fit_summary(),
     }
-    if hasattr(model, "score_samples"):
+    unchanged = not (setup["xy_weight"] or setup["smoothing"] or setup["split_regions"])
+    if hasattr(model, "score_samples") and unchanged:
+        # The likelihood belongs to the model's own partition, so only without options.
         mean_ll = mean_log_likelihood(model, X)
-        n_params = model.n_free_parameters()
-        total_ll = mean_ll * n_pixels
         row["log_likelihood"] = mean_ll
-        row["bic"] = -2.0 * total_ll + n_params * np.log(n_pixels)
-        row["aic"] = -2.0 * total_ll + 2.0 * n_params
-    timing = {"fit_seconds": fitted - start, "assign_seconds": assigned - fitted}
-    return row, labels, timing
+        if hasattr(model, "n_free_parameters"):
+            total_ll, n_params = mean_ll * n_pixels, model.n_free_parameters()
+            row["bic"] = -2.0 * total_ll + n_params * np.log(n_pixels)
+            row["aic"] = -2.0 * total_ll + 2.0 * n_params
+    return row, labels, {"fit_seconds": elapsed}
 
 
 def sweep(
     features: np.ndarray,
-    method: str,
-    params: dict,
+    setup: dict,
     ks: Sequence[int],
-    seeds: Iterable[int],
+    seeds: Sequence[int],
     sample_size: int | None,
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray], pd.DataFrame]:
-    """Fit ``method`` for every k in ``ks`` and every seed on an image's features.
+    """Fit a method setup for every k in ``ks`` and every seed on an image's features.
 
     Parameters
     ----------
     features : ndarray, shape (H, W, C)
-    method : str
-        Registered method name (see :mod:`segsweep.methods`).
-    params : dict
-        Method parameters (validated and completed with defaults here).
+    setup : dict
+        ``method`` (a registered name), optional ``params`` and options (``xy_weight``,
+        ``smoothing``, ``split_regions``); see :func:`complete_setup`.
     ks : sequence of int
-        Numbers of clusters. A method that does not take k is fitted once per seed.
-    seeds : iterable of int
+        Numbers of clusters. A method without k is fitted once per seed; k above a method's
+        ``max_k`` is skipped.
+    seeds : sequence of int
+        A deterministic method (``uses_seed = False``) is fitted with the first seed only.
     sample_size : int or None
         Pixels to fit on (None: all pixels).
 
     Returns
     -------
     fits : DataFrame
-        One row per (k, seed), columns :data:`FIT_COLUMNS`.
+        One row per (k, seed), columns :data:`FIT_COLUMNS` then method-specific ones.
     label_maps : dict of str to ndarray, shape (H, W)
         Keyed by :func:`label_key`.
     timings : DataFrame
-        ``k``, ``seed``, ``fit_seconds``, ``assign_seconds``.
+        ``k``, ``seed``, ``fit_seconds``.
     """
-    params = methods.resolve_params(method, params)
-    height, width, channels = features.shape
-    X = features.reshape(-1, channels)
-    run_ks = list(ks) if methods.get_method(method).takes_k else [None]
+    setup = complete_setup(setup)
+    method = methods.get_method(setup["method"])
     rows, timings, label_maps = [], [], {}
-    for seed in seeds:
-        for k in run_ks:
-            row, labels, timing = fit_one(X, method, params, k, seed, sample_size)
+    for seed in method.seeds_to_fit(list(seeds)):
+        for k in method.ks_to_fit(list(ks)):
+            row, labels, timing = fit_one(features, setup, k, seed, sample_size)
             rows.append(row)
             timings.append({"k": row["k"], "seed": seed, **timing})
-            label_maps[label_key(row["k"], seed)] = labels.reshape(height, width)
-    return pd.DataFrame(rows, columns=FIT_COLUMNS), label_maps, pd.DataFrame(timings)
+            label_maps[label_key(row["k"], seed)] = labels
+    fits = pd.DataFrame(rows)
+    extra = sorted(set(fits.columns) - set(FIT_COLUMNS))
+    return fits[FIT_COLUMNS + extra], label_maps, pd.DataFrame(timings)
 
 
 def main(snakemake) -> None:
@@ -248,11 +273,9 @@ def main(snakemake) -> None:
     from segsweep.storage import save_arrays, write_csv
 
     wildcards = snakemake.wildcards
-    setup = snakemake.params.method
     fits, label_maps, timings = sweep(
         load_features(snakemake.input.features),
-        setup["method"],
-        setup["params"],
+        snakemake.params.method,
         snakemake.params.ks,
         snakemake.params.seeds,
         snakemake.params.sample_size,

@@ -12,6 +12,9 @@ finds them by importing the package's modules, so adding a method means adding o
         summary = "One line for listings."
         takes_k = True                  # False: the method finds the number of clusters
         param_specs = {"alpha": Param(float, minimum=0.0, help="...")}
+        # optional: input_kind = "image" (fit/predict get the (H, W, C) feature image),
+        # uses_seed = False (deterministic: fitted once, not per seed),
+        # supported_spaces = ("grey",), max_k = 6
 
         def __init__(self, n_clusters=2, random_state=0, alpha=1.0):
             ...                         # store arguments only (scikit-learn convention)
@@ -77,14 +80,62 @@ class ClusteringMethod(BaseEstimator, ClusterMixin):
 
     Subclasses set the class attributes below, take ``n_clusters`` and ``random_state`` plus
     their declared parameters in ``__init__``, and implement ``fit`` and ``predict``. After
-    ``fit`` they set ``n_iter_`` and ``converged_``. Mixtures may also implement
+    ``fit`` they may set ``n_iter_`` and ``converged_``. Mixtures may also implement
     ``score_samples`` (per-pixel log-likelihood) and ``n_free_parameters`` for BIC and AIC.
+
+    Attributes
+    ----------
+    name : str
+        The name used in ``config.yaml``.
+    summary : str
+        One line for listings.
+    takes_k : bool
+        False for methods that find their own number of clusters; they are fitted once per
+        seed whatever the configured k, and ``n_clusters`` is ignored.
+    input_kind : {"pixels", "image"}
+        "pixels": ``fit`` gets an (n_pixels, n_features) array, possibly a random sample, and
+        ``predict`` labels any such array. "image": ``fit`` and ``predict`` get the whole
+        (H, W, n_features) image (methods that need neighbours or the corner pixel); they are
+        never fitted on a sample.
+    uses_seed : bool
+        False for deterministic methods: they are fitted with the first seed only.
+    supported_spaces : tuple of str or None
+        Colour spaces the method works in (None: all). Other spaces are skipped.
+    max_k : int or None
+        Largest k the method can fit in reasonable time (None: no limit); larger k are skipped.
+    param_specs : dict of str to Param
+        The parameters ``config.yaml`` may set; defaults are read from ``__init__``.
     """
 
     name: ClassVar[str] = ""
     summary: ClassVar[str] = ""
     takes_k: ClassVar[bool] = True
+    input_kind: ClassVar[str] = "pixels"
+    uses_seed: ClassVar[bool] = True
+    supported_spaces: ClassVar[tuple[str, ...] | None] = None
+    max_k: ClassVar[int | None] = None
     param_specs: ClassVar[dict[str, Param]] = {}
+
+    def fit_summary(self) -> dict[str, Any]:
+        """Extra per-fit figures for the results table (column name -> value); none by default."""
+        return {}
+
+    @classmethod
+    def works_in(cls, space: str) -> bool:
+        """Whether the method runs in colour space ``space``."""
+        return cls.supported_spaces is None or space in cls.supported_spaces
+
+    @classmethod
+    def ks_to_fit(cls, ks: list[int]) -> list[int | None]:
+        """The k values actually fitted from the configured ``ks`` ([None] without k)."""
+        if not cls.takes_k:
+            return [None]
+        return [k for k in ks if cls.max_k is None or k <= cls.max_k]
+
+    @classmethod
+    def seeds_to_fit(cls, seeds: list[int]) -> list[int]:
+        """The seeds actually fitted (the first only for deterministic methods)."""
+        return list(seeds) if cls.uses_seed else list(seeds[:1])
 
     def fit(self, X: np.ndarray, y=None) -> ClusteringMethod:  # pragma: no cover - abstract
         raise NotImplementedError

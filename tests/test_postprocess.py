@@ -1,0 +1,65 @@
+import numpy as np
+import pytest
+
+from segsweep.postprocess import potts_smooth, split_connected, with_xy
+
+
+def test_with_xy_appends_scaled_coordinates():
+    features = np.zeros((3, 5, 2), np.float32)
+    out = with_xy(features, 2.0)
+    assert out.shape == (3, 5, 4) and out.dtype == np.float32
+    np.testing.assert_allclose(out[0, :, 2], [0, 0.5, 1.0, 1.5, 2.0])  # x over the longer side
+    np.testing.assert_allclose(out[:, 0, 3], [0, 0.5, 1.0])
+
+
+def two_regions_with_salt(seed=0):
+    rng = np.random.default_rng(seed)
+    truth = np.zeros((30, 30), int)
+    truth[:, 15:] = 1
+    features = (truth[..., None] * 1.0 + rng.normal(0, 0.35, (30, 30, 1))).astype(np.float32)
+    noisy = (features[..., 0] > 0.5).astype(int)
+    return features, noisy, truth
+
+
+def test_potts_smoothing_removes_isolated_errors():
+    features, noisy, truth = two_regions_with_salt()
+    errors_before = (noisy != truth).sum()
+    smoothed = potts_smooth(features, noisy, strength=1.0)
+    assert errors_before > 20
+    assert (smoothed != truth).sum() < errors_before / 4
+    np.testing.assert_array_equal(potts_smooth(features, noisy, 0.0), noisy)
+
+
+def test_stronger_smoothing_gives_fewer_boundary_pixels():
+    features, noisy, _ = two_regions_with_salt(1)
+
+    def boundary_length(labels):
+        return (np.diff(labels, axis=0) != 0).sum() + (np.diff(labels, axis=1) != 0).sum()
+
+    lengths = [boundary_length(potts_smooth(features, noisy, s)) for s in (0.0, 0.3, 2.0)]
+    assert lengths[0] > lengths[1] > lengths[2]
+
+
+def test_split_connected():
+    labels = np.array([[0, 1, 0], [0, 1, 0], [1, 1, 1]])
+    out = split_connected(labels)
+    assert len(np.unique(out)) == 3  # left zeros, right zeros, the ones
+    assert out[0, 0] != out[0, 2]
+    assert out.min() == 0
+
+
+@pytest.mark.parametrize(
+    "option", [{"smoothing": 1.0}, {"split_regions": True}, {"xy_weight": 1.0}]
+)
+def test_options_are_recorded_in_the_fits_table(option, noisy_photo):
+    from segsweep.features import to_features
+    from segsweep.sweep import sweep
+
+    fits, labels, _ = sweep(
+        to_features(noisy_photo, "rgb"), {"method": "kmeans", **option}, [3], [0], None
+    )
+    row = fits.iloc[0]
+    assert row["algorithm"] == "kmeans"
+    for key, value in option.items():
+        assert row[key] == value
+    assert labels["k003_seed0"].shape == (40, 60)

@@ -1,0 +1,74 @@
+"""Mean shift (scikit-learn ``MeanShift``): finds its own number of clusters."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.cluster import MeanShift, estimate_bandwidth
+
+from segsweep.methods import ClusteringMethod, Param
+
+
+class MeanShiftMethod(ClusteringMethod):
+    """Mean shift with binned seeding; the bandwidth is estimated on a seeded sample.
+
+    Mean shift is slow on many points, so it is fitted on at most ``max_fit_pixels`` of the
+    pixels it is given (a seeded random subset); every pixel is then assigned to the nearest
+    mode.
+    """
+
+    name = "meanshift"
+    summary = "scikit-learn MeanShift, bandwidth estimated on a seeded sample (no k)"
+    takes_k = False
+    param_specs = {
+        "quantile": Param(float, minimum=0.0, help="bandwidth quantile of pairwise distances"),
+        "bandwidth_pixels": Param(int, minimum=10, help="pixels used to estimate the bandwidth"),
+        "max_fit_pixels": Param(int, minimum=10, help="pixels mean shift is run on"),
+    }
+
+    def __init__(
+        self,
+        n_clusters=2,
+        random_state=0,
+        quantile=0.2,
+        bandwidth_pixels=2000,
+        max_fit_pixels=20000,
+    ):
+        self.n_clusters = n_clusters
+        self.random_state = random_state
+        self.quantile = quantile
+        self.bandwidth_pixels = bandwidth_pixels
+        self.max_fit_pixels = max_fit_pixels
+
+    def fit(self, X, y=None):
+        """Estimate the bandwidth and find the modes of ``X`` (n_samples, n_features)."""
+        rng = np.random.default_rng(self.random_state)
+        if len(X) > self.max_fit_pixels:
+            X = X[np.sort(rng.choice(len(X), self.max_fit_pixels, replace=False))]
+        self.bandwidth_ = float(
+            estimate_bandwidth(
+                X,
+                quantile=self.quantile,
+                n_samples=min(self.bandwidth_pixels, len(X)),
+                random_state=self.random_state,
+            )
+        )
+        if self.bandwidth_ <= 0.0:  # all pixels alike: one cluster
+            self.cluster_centers_ = X[:1].astype(np.float64)
+            return self
+        self.model_ = MeanShift(bandwidth=self.bandwidth_, bin_seeding=True).fit(X)
+        self.cluster_centers_ = self.model_.cluster_centers_
+        return self
+
+    def predict(self, X):
+        """Label each row of ``X`` with its nearest mode."""
+        centres = self.cluster_centers_
+        distances = (
+            np.einsum("ij,ij->i", X, X)[:, None]
+            - 2.0 * X @ centres.T
+            + np.einsum("ij,ij->i", centres, centres)[None, :]
+        )
+        return np.argmin(distances, axis=1)
+
+    def fit_summary(self):
+        """``bandwidth``: the estimated kernel bandwidth."""
+        return {"bandwidth": self.bandwidth_}
