@@ -28,13 +28,14 @@ rule all:
     default_target: True
     input:
         TABLES,
-        truth_tables(),
-        figure_targets(),
+        all_label_maps,
+        truth_tables,
+        figure_targets,
         "results/report/summary.html",
         "results/provenance.json",
 
 
 rule figures:
     input:
-        figure_targets(),
+        figure_targets,
         "results/report/summary.html",

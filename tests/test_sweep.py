@@ -3,7 +3,6 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 
-from segsweep.errors import ConfigError
 from segsweep.features import to_features
 from segsweep.labelmaps import canonical_labels, compactness
 from segsweep.sweep import FIT_COLUMNS, label_key, maps_by_k, parse_label_key, sample_indices, sweep
@@ -85,9 +84,21 @@ def test_sample_indices():
     assert len(np.unique(index)) == 10 and (np.diff(index) > 0).all()
 
 
-def test_sample_smaller_than_k_is_a_config_error(noisy_photo):
-    with pytest.raises(ConfigError, match="sample_size: 3 pixels cannot be fitted with k=4"):
-        sweep(to_features(noisy_photo, "rgb"), {"method": "kmeans"}, [4], [0], 3)
+@pytest.mark.parametrize("method", ["kmeans", "gmm", "opencv_kmeans", "slic_kmeans"])
+def test_fewer_pixels_than_k_is_recorded_as_degenerate(method):
+    one_pixel = np.full((1, 1, 3), 0.5, np.float32)
+    fits, labels, _ = sweep(one_pixel, {"method": method}, [2, 3], [0], None)
+    assert fits["degenerate"].all() and (fits["n_clusters_found"] == 1).all()
+    assert (fits["inertia"] == 0).all()
+    assert labels["k002_seed0"].shape == (1, 1)
+
+
+@pytest.mark.parametrize("method", ["kmeans", "gmm", "minibatch_kmeans", "opencv_kmeans"])
+def test_single_colour_image_with_large_k_is_degenerate_not_a_crash(method):
+    flat = np.full((10, 12, 3), 0.25, np.float32)
+    fits, labels, _ = sweep(flat, {"method": method}, [2, 5], [0], None)
+    assert fits["degenerate"].all()
+    assert (fits["n_clusters_found"] == 1).all()
 
 
 def test_canonical_labels():

@@ -9,7 +9,8 @@ sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 
 from segsweep import configuration  # noqa: E402
 from segsweep.errors import SegsweepError  # noqa: E402
-from segsweep.ingest import discover_images  # noqa: E402
+from segsweep.ingest import discover_images, ignored_files  # noqa: E402
+from segsweep.storage import read_json  # noqa: E402
 from segsweep.truth import discover_bsds, discover_truth  # noqa: E402
 
 validate(config, schema="../schemas/config.schema.yaml", set_default=True)
@@ -18,9 +19,11 @@ try:
     METHOD_SETUPS = configuration.check(config)
     if config["bsds"]["root"]:
         IMAGES, TRUTH = discover_bsds(**config["bsds"])
+        IGNORED = []
     else:
         IMAGES = discover_images(config["images"]["folder"])
         TRUTH = discover_truth(IMAGES, config["images"]["truth_folder"])
+        IGNORED = ignored_files(config["images"]["folder"])
 except SegsweepError as error:
     # One clear message naming the key, without a Python traceback.
     raise WorkflowError(f"invalid configuration: {error}") from None
@@ -38,17 +41,14 @@ wildcard_constraints:
     method="|".join(METHODS),
 
 
-LABELLED = sorted(TRUTH)
-
-
 def image_source(wildcards):
     """Input file of one image."""
     return IMAGES[wildcards.image]
 
 
 def truth_sources(wildcards):
-    """Ground-truth files of one image."""
-    return TRUTH[wildcards.image]
+    """Ground-truth files of one image (none if it has no truth)."""
+    return TRUTH.get(wildcards.image, [])
 
 
 def truth_of_image(wildcards):
@@ -56,22 +56,48 @@ def truth_of_image(wildcards):
     return [f"results/truth/{wildcards.image}.npz"] if wildcards.image in TRUTH else []
 
 
+def accepted_images():
+    """Images the screening checkpoint accepted (call from input functions only)."""
+    return [
+        image
+        for image in IMAGES
+        if read_json(checkpoints.screen.get(image=image).output.meta)["status"] == "accepted"
+    ]
+
+
+def labelled_images():
+    """Accepted images with ground truth."""
+    return [image for image in accepted_images() if image in TRUTH]
+
+
 def methods_in(space):
     """Labels of the methods that run in colour space ``space``."""
     return [m for m in METHODS if configuration.works_in(METHOD_SETUPS[m], space)]
 
 
-# Every (image, space, method) job; a method runs only in the spaces it supports.
-SWEEPS = [(i, s, m) for i in IMAGES for s in SPACES for m in methods_in(s)]
 FIGURE_SPACES = [s for s in SPACES if methods_in(s)]
 
 
-def sweep_outputs(kind, image=None):
+def sweeps(images):
+    """Every (image, space, method) job; a method runs only in the spaces it supports."""
+    return [(i, s, m) for i in images for s in SPACES for m in methods_in(s)]
+
+
+def sweep_outputs(kind, images):
     """Every per-job file of one kind ("fits", "evaluation", "timings", "labels")."""
     suffix = "npz" if kind == "labels" else "csv"
-    return [
-        f"results/{kind}/{i}/{s}/{m}.{suffix}" for i, s, m in SWEEPS if image is None or i == image
-    ]
+    return [f"results/{kind}/{i}/{s}/{m}.{suffix}" for i, s, m in sweeps(images)]
+
+
+def table_inputs(wildcards):
+    """Per-job fits, evaluations and timings of every accepted image."""
+    images = accepted_images()
+    return {kind: sweep_outputs(kind, images) for kind in ("fits", "evaluation", "timings")}
+
+
+def all_label_maps(wildcards):
+    """Label maps of every sweep: final products, so a deleted one is made again."""
+    return sweep_outputs("labels", accepted_images())
 
 
 def space_labels(wildcards):
@@ -84,12 +110,12 @@ def space_labels(wildcards):
 
 def image_labels(wildcards):
     """Label maps of every sweep of one image."""
-    return sweep_outputs("labels", wildcards.image)
+    return sweep_outputs("labels", [wildcards.image])
 
 
-def truth_tables():
-    """Leaderboard and choice-of-k tables, when some image has ground truth."""
-    if not LABELLED:
+def truth_tables(wildcards=None):
+    """Leaderboard and choice-of-k tables, when some accepted image has ground truth."""
+    if not labelled_images():
         return []
     return [
         "results/tables/leaderboard.csv",
@@ -98,18 +124,24 @@ def truth_tables():
     ]
 
 
-def figure_targets():
-    """Every figure file."""
+def figure_targets(wildcards=None):
+    """Every figure file of the accepted images."""
+    images = accepted_images()
     return [
-        *expand("results/figures/{image}/truth.png", image=LABELLED),
+        *expand("results/figures/{image}/truth.png", image=labelled_images()),
         *expand(
             "results/figures/{image}/{space}_{kind}.png",
-            image=IMAGES,
+            image=images,
             space=FIGURE_SPACES,
             kind=["recolour", "labels", "edges"],
         ),
-        *expand("results/figures/{image}/elbow.png", image=IMAGES),
+        *expand("results/figures/{image}/elbow.png", image=images),
     ]
+
+
+def summary_metas(wildcards):
+    """Screening records of every image, accepted or rejected."""
+    return expand("results/ingest/{image}.json", image=IMAGES)
 
 
 TABLES = ["results/tables/fits.csv", "results/tables/picks.csv", "results/tables/timings.csv"]

@@ -18,9 +18,7 @@ rule evaluate:
 
 rule tables:
     input:
-        fits=sweep_outputs("fits"),
-        evaluation=sweep_outputs("evaluation"),
-        timings=sweep_outputs("timings"),
+        unpack(table_inputs),
     output:
         fits=report(
             "results/tables/fits.csv",

@@ -1,15 +1,34 @@
+checkpoint screen:
+    input:
+        image=image_source,
+        truth=truth_sources,
+    output:
+        meta="results/ingest/{image}.json",
+    log:
+        "results/logs/screen/{image}.log",
+    conda:
+        "../../environment.yml"
+    params:
+        max_pixels=config["images"]["max_pixels"],
+        oversize=config["images"]["oversize"],
+        on_error=config["images"]["on_error"],
+    script:
+        "../scripts/screen.py"
+
+
 rule ingest:
     input:
         image=image_source,
+        meta="results/ingest/{image}.json",
     output:
         image="results/ingest/{image}.png",
-        meta="results/ingest/{image}.json",
     log:
         "results/logs/ingest/{image}.log",
     conda:
         "../../environment.yml"
     params:
         max_pixels=config["images"]["max_pixels"],
+        oversize=config["images"]["oversize"],
     script:
         "../scripts/ingest.py"
 

@@ -1,8 +1,8 @@
 rule summary:
     input:
-        meta=expand("results/ingest/{image}.json", image=IMAGES),
+        meta=summary_metas,
         picks="results/tables/picks.csv",
-        truth_tables=truth_tables(),
+        truth_tables=truth_tables,
     output:
         html=report(
             "results/report/summary.html",
@@ -15,6 +15,7 @@ rule summary:
         "../../environment.yml"
     params:
         method_setups=METHOD_SETUPS,
+        ignored=IGNORED,
     script:
         "../scripts/summary.py"
 

@@ -202,6 +202,22 @@ def _to_uint8(array: np.ndarray, source: str, notes: list[str]) -> np.ndarray:
     raise InputImageError(f"{source}: unsupported pixel type {array.dtype}")
 
 
+def check_size(shape: tuple[int, ...], max_pixels: int | None, oversize: str, source: str) -> None:
+    """Reject an image above ``max_pixels`` when ``oversize`` is "reject".
+
+    Raises
+    ------
+    InputImageError
+        Naming the file, its size and the two ways out.
+    """
+    height, width = shape[:2]
+    if oversize == "reject" and max_pixels is not None and height * width > max_pixels:
+        raise InputImageError(
+            f"{source}: {width}x{height} = {height * width} pixels is above images.max_pixels="
+            f"{max_pixels}; raise the limit or set images.oversize: downscale"
+        )
+
+
 def downscale(rgb: np.ndarray, max_pixels: int | None) -> tuple[np.ndarray, list[str]]:
     """Shrink an RGB image to at most ``max_pixels`` pixels, keeping its aspect ratio.
 
@@ -237,7 +253,9 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def ingest(path: str | Path, max_pixels: int | None = None) -> tuple[np.ndarray, dict]:
+def ingest(
+    path: str | Path, max_pixels: int | None = None, oversize: str = "downscale"
+) -> tuple[np.ndarray, dict]:
     """Read ``path`` and return its standard 8-bit RGB form and a metadata record.
 
     Parameters
@@ -246,6 +264,8 @@ def ingest(path: str | Path, max_pixels: int | None = None) -> tuple[np.ndarray,
         Image file.
     max_pixels : int or None
         See :func:`downscale`.
+    oversize : {"downscale", "reject"}
+        What to do with an image above ``max_pixels``.
 
     Returns
     -------
@@ -256,6 +276,7 @@ def ingest(path: str | Path, max_pixels: int | None = None) -> tuple[np.ndarray,
     """
     path = Path(path)
     raw, mode = read_image(path)
+    check_size(raw.shape, max_pixels, oversize, str(path))
     rgb, steps = to_rgb8(raw, source=str(path))
     rgb, resize_steps = downscale(rgb, max_pixels)
     metadata = {
@@ -283,18 +304,86 @@ def read_rgb(path: str | Path) -> np.ndarray:
         return np.asarray(image.convert("RGB"))
 
 
+def screen(
+    name: str,
+    path: str | Path,
+    truth_paths: list[str],
+    max_pixels: int | None,
+    oversize: str = "downscale",
+) -> dict:
+    """Decide whether an image (and its ground truth, if any) can be used.
+
+    Returns
+    -------
+    dict
+        The ingest metadata with ``status`` "accepted", or ``{"image", "source", "status":
+        "rejected", "reason"}`` where ``reason`` is one line naming the file and the problem.
+    """
+    from segsweep import truth
+
+    try:
+        _, metadata = ingest(path, max_pixels, oversize)
+        if truth_paths:
+            annotations = truth.read_annotations(truth_paths)
+            truth.align(annotations, metadata, ", ".join(truth_paths))
+            metadata["truth"] = list(truth_paths)
+            metadata["annotations"] = len(annotations)
+    except InputImageError as error:
+        return {
+            "image": name,
+            "source": Path(path).as_posix(),
+            "status": "rejected",
+            "reason": str(error),
+        }
+    return {"image": name, "status": "accepted", **metadata}
+
+
+def screen_main(snakemake) -> None:
+    """Snakemake entry (checkpoint): screen one image; write ``output.meta``.
+
+    A rejected image stops the run when ``params.on_error`` is "fail"; otherwise it is
+    recorded, logged, and left out of everything downstream.
+    """
+    import logging
+
+    record = screen(
+        snakemake.wildcards.image,
+        snakemake.input.image,
+        list(snakemake.input.truth),
+        snakemake.params.max_pixels,
+        snakemake.params.oversize,
+    )
+    if record["status"] == "rejected":
+        if snakemake.params.on_error == "fail":
+            raise InputImageError(record["reason"] + " (images.on_error: fail)")
+        logging.warning("rejected: %s", record["reason"])
+    write_json(snakemake.output.meta, record)
+
+
 def main(snakemake) -> None:
-    """Snakemake entry: ingest ``input.image`` to ``output.image`` and ``output.meta``."""
-    rgb, metadata = ingest(snakemake.input.image, snakemake.params.max_pixels)
-    metadata["image"] = snakemake.wildcards.image
+    """Snakemake entry: write the standard form of an accepted image to ``output.image``."""
+    from segsweep.storage import read_json
+
+    rgb, _ = ingest(snakemake.input.image, snakemake.params.max_pixels, snakemake.params.oversize)
+    meta = read_json(snakemake.input.meta)
+    if rgb.shape[:2] != (meta["height"], meta["width"]):  # the file changed since screening
+        raise InputImageError(f"{snakemake.input.image}: changed while the workflow ran; rerun")
     write_png(snakemake.output.image, rgb)
-    write_json(snakemake.output.meta, metadata)
 
 
 def image_id(path: Path) -> str:
     """Wildcard-safe name of an image file: its stem with characters outside letters, digits,
     ``.``, ``_`` and ``-`` replaced by ``_``."""
     return re.sub(r"[^\w.-]", "_", path.stem)
+
+
+def ignored_files(folder: str | Path) -> list[str]:
+    """Files directly in ``folder`` that are not taken as images (not hidden ones)."""
+    return sorted(
+        p.name
+        for p in Path(folder).iterdir()
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() not in IMAGE_SUFFIXES
+    )
 
 
 def discover_images(folder: str | Path, key: str = "images.folder") -> dict[str, str]:

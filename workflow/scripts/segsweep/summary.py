@@ -6,6 +6,8 @@ shows first, and that also opens on its own in any browser.
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from segsweep.selection import CRITERIA, GROUP
@@ -46,6 +48,26 @@ def run_table(config: dict, images: pd.DataFrame, method_setups: dict[str, dict]
     return pd.DataFrame(rows, columns=["setting", "value"])
 
 
+def input_problems(rejected, ignored, table) -> list[str]:
+    """HTML parts listing rejected images and ignored files (nothing if there are none)."""
+    parts = []
+    if rejected is not None and not rejected.empty:
+        parts += [
+            "<h2>Rejected images</h2>",
+            "<p class='note'>These files could not be used and were left out of every table "
+            "and figure (set images.on_error: fail to stop the run instead).</p>",
+            table(rejected),
+        ]
+    if ignored:
+        parts += [
+            "<h2>Ignored files</h2>",
+            "<p class='note'>Not PNG, JPEG or TIFF by their ending: "
+            + html.escape(", ".join(ignored))
+            + "</p>",
+        ]
+    return parts
+
+
 def summary_html(
     config: dict,
     images: pd.DataFrame,
@@ -54,6 +76,8 @@ def summary_html(
     versions: dict[str, str],
     leaderboard: pd.DataFrame | None = None,
     choice_summary: pd.DataFrame | None = None,
+    rejected: pd.DataFrame | None = None,
+    ignored: list[str] = (),
 ) -> str:
     """Render the summary page.
 
@@ -71,6 +95,10 @@ def summary_html(
         Package -> version.
     leaderboard, choice_summary : DataFrame, optional
         From :mod:`segsweep.leaderboard`, when some image has ground truth.
+    rejected : DataFrame, optional
+        Columns ``image, source, reason``: images left out.
+    ignored : list of str
+        Files in the image folder that are not images.
     """
 
     def table(frame: pd.DataFrame) -> str:
@@ -107,6 +135,7 @@ def summary_html(
         "<h1>segsweep: segmentation by clustering, summary</h1>",
         "<h2>What was run</h2>",
         table(run_table(config, images, method_setups)),
+        *input_problems(rejected, ignored, table),
         *truth_parts,
         "<h2>Which k each criterion picks</h2>",
         "<p class='note'>elbow: knee of the inertia curve; bic, aic: lowest (mixtures only); "
@@ -125,13 +154,19 @@ def main(snakemake) -> None:
     from segsweep.provenance import package_versions
     from segsweep.storage import read_csv, read_json, write_text
 
-    metas = [read_json(path) for path in snakemake.input.meta]
+    records = [read_json(path) for path in snakemake.input.meta]
+    metas = [m for m in records if m["status"] == "accepted"]
+    rejected = pd.DataFrame(
+        [{k: m[k] for k in ("image", "source", "reason")} for m in records if m not in metas],
+        columns=["image", "source", "reason"],
+    )
     # leaderboard.csv, choice_of_k.csv, choice_of_k_summary.csv when there is ground truth
     truth_tables = (
         [snakemake.input.truth_tables[i] for i in (0, 2)] if snakemake.input.truth_tables else []
     )
     images = pd.DataFrame(
-        [{"image": m["image"], "width": m["width"], "height": m["height"]} for m in metas]
+        [{"image": m["image"], "width": m["width"], "height": m["height"]} for m in metas],
+        columns=["image", "width", "height"],
     )
     page = summary_html(
         snakemake.config,
@@ -140,5 +175,7 @@ def main(snakemake) -> None:
         read_csv(snakemake.input.picks),
         package_versions(),
         *(read_csv(path) for path in truth_tables),
+        rejected=rejected,
+        ignored=list(snakemake.params.ignored),
     )
     write_text(snakemake.output.html, page)

@@ -23,7 +23,6 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
 from segsweep import methods
-from segsweep.errors import ConfigError
 from segsweep.labelmaps import CHUNK_ROWS, canonical_labels, compactness
 from segsweep.postprocess import potts_smooth, split_connected, with_xy
 
@@ -160,25 +159,21 @@ def fit_one(
     height, width, channels = features.shape
     n_pixels = height * width
     method = methods.get_method(setup["method"])
-    if (
-        sample_size is not None
-        and k is not None
-        and method.input_kind == "pixels"
-        and min(sample_size, n_pixels) < k
-    ):
-        raise ConfigError(
-            f"sample_size: {sample_size} pixels cannot be fitted with k={k} clusters "
-            f"(image has {n_pixels} pixels); raise sample_size or lower k"
-        )
     model_features = with_xy(features, setup["xy_weight"]) if setup["xy_weight"] else features
     model = methods.create(setup["method"], n_clusters=k or 2, random_state=seed,
                            params=setup["params"])  # fmt: skip
 
     start = time.perf_counter()
-    with warnings.catch_warnings():
-        # A degenerate fit (fewer distinct colours than k) is recorded in the table instead.
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        labels, n_fit = _fit_and_label(model, method, model_features, sample_size, seed)
+    if k is not None and n_pixels < k:
+        # Fewer pixels than clusters (a 1 x 1 image, say): no model can be fitted; each
+        # distinct colour is its own cluster and the row is marked degenerate.
+        _, labels = np.unique(features.reshape(n_pixels, channels), axis=0, return_inverse=True)
+        labels, n_fit, model = labels.reshape(height, width), n_pixels, None
+    else:
+        with warnings.catch_warnings():
+            # A degenerate fit (fewer distinct colours than k) is recorded in the table.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            labels, n_fit = _fit_and_label(model, method, model_features, sample_size, seed)
     labels = canonical_labels(labels)
     if setup["smoothing"]:
         labels = canonical_labels(potts_smooth(features, labels, setup["smoothing"]))
@@ -207,10 +202,10 @@ def fit_one(
         "log_likelihood": np.nan,
         "bic": np.nan,
         "aic": np.nan,
-        **model.fit_summary(),
+        **(model.fit_summary() if model is not None else {}),
     }
     unchanged = not (setup["xy_weight"] or setup["smoothing"] or setup["split_regions"])
-    if hasattr(model, "score_samples") and unchanged:
+    if model is not None and hasattr(model, "score_samples") and unchanged:
         # The likelihood belongs to the model's own partition, so only without options.
         mean_ll = mean_log_likelihood(model, X)
         row["log_likelihood"] = mean_ll

@@ -166,13 +166,11 @@ def align(annotations: list[np.ndarray], meta: dict, source: str = "truth") -> l
 
 
 def main(snakemake) -> None:
-    """Snakemake entry: read, check and align one image's annotations to ``output.truth``."""
+    """Snakemake entry: read and align one image's annotations to ``output.truth``."""
     from segsweep.storage import read_json, save_arrays
 
-    source = ", ".join(snakemake.input.truth)
-    annotations = align(
-        read_annotations(snakemake.input.truth), read_json(snakemake.input.meta), source
-    )
+    meta = read_json(snakemake.input.meta)
+    annotations = align(read_annotations(meta["truth"]), meta, ", ".join(meta["truth"]))
     arrays = {f"annotation_{i}": a for i, a in enumerate(annotations)}
     save_arrays(snakemake.output.truth, arrays)
 

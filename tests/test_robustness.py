@@ -1,0 +1,225 @@
+"""Bad inputs get a clear answer; runs are reproducible and survive interruption (issue 7)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from corpus import make_corpus
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from test_workflow import TINY_CONFIG, copy_workflow, snakemake, write_images
+
+from segsweep.errors import InputImageError
+from segsweep.ingest import discover_images, image_id, screen, to_rgb8
+
+pytestmark = pytest.mark.workflow
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpus") / "images"
+    return folder, make_corpus(folder)
+
+
+def test_every_corpus_file_is_accepted_or_rejected_with_its_name(corpus):
+    folder, expected = corpus
+    images = discover_images(folder)
+    assert "twin_png" in images and "twin_jpg" in images
+    for name, path in images.items():
+        record = screen(name, path, [], max_pixels=10000)
+        outcome = expected[Path(path).name]
+        if outcome == "accepted":
+            assert record["status"] == "accepted", record
+        else:
+            assert record["status"] == "rejected"
+            assert Path(path).name in record["reason"] and outcome in record["reason"]
+            assert "\n" not in record["reason"]
+
+
+def test_accepted_corpus_files_record_what_was_done(corpus):
+    folder, _ = corpus
+
+    def steps(name):
+        return " ".join(screen(image_id(Path(name)), folder / name, [], 10000)["steps"])
+
+    assert "grey replicated" in steps("grey.png")
+    assert "alpha channel dropped" in steps("grey alpha.png")
+    assert "alpha channel dropped" in steps("rgba.png")
+    assert "16-bit" in steps("deep16.png") and "16-bit" in steps("deep16.tif")
+    assert "float values in [0, 1]" in steps("float.tif")
+    assert "downscaled from 150x120" in steps("huge.png")
+    rotated = screen("rotated", folder / "rotated.jpg", [], None)
+    assert (rotated["height"], rotated["width"]) == (32, 24)  # EXIF orientation honoured
+    assert screen("cmyk", folder / "cmyk.jpg", [], None)["original_mode"] == "CMYK"
+    huge = screen("huge", folder / "huge.png", [], 10000, oversize="reject")
+    assert huge["status"] == "rejected" and "images.max_pixels=10000" in huge["reason"]
+
+
+def test_wrong_sized_truth_rejects_the_image_with_a_clear_line(corpus, tmp_path):
+    from PIL import Image
+
+    folder, _ = corpus
+    Image.fromarray(np.zeros((5, 5), np.uint8)).save(tmp_path / "grey.png")
+    record = screen("grey", folder / "grey.png", [str(tmp_path / "grey.png")], None)
+    assert record["status"] == "rejected"
+    assert "ground truth is 5x5 but its photo" in record["reason"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    arrays(
+        st.sampled_from([np.uint8, np.uint16, np.float32, np.float64, np.int32, bool]),
+        st.one_of(
+            st.tuples(st.integers(1, 6), st.integers(1, 6)),
+            st.tuples(st.integers(1, 6), st.integers(1, 6), st.integers(1, 5)),
+        ),
+    )
+)
+def test_any_image_array_becomes_standard_rgb_or_a_clear_error(array):
+    try:
+        rgb, notes = to_rgb8(array, source="x.tif")
+    except InputImageError as error:
+        assert str(error).startswith("x.tif: ")
+        assert "\n" not in str(error)
+        return
+    assert rgb.dtype == np.uint8 and rgb.shape == (*array.shape[:2], 3)
+    assert all(isinstance(note, str) for note in notes)
+    if array.dtype == np.uint8 and array.ndim == 3 and array.shape[2] == 3:
+        np.testing.assert_array_equal(rgb, array)
+
+
+CORPUS_CONFIG = {
+    **TINY_CONFIG,
+    "images": {"folder": "images", "max_pixels": 10000, "truth_folder": None},
+    "spaces": ["rgb"],
+    "k": [2, 3],
+    "sample_size": 500,
+}
+
+
+@pytest.fixture(scope="module")
+def corpus_run(tmp_path_factory):
+    workdir = copy_workflow(tmp_path_factory.mktemp("corpus_run"), CORPUS_CONFIG)
+    expected = make_corpus(workdir / "images")
+    result = snakemake(workdir)
+    return workdir, expected, result
+
+
+def test_pipeline_finishes_with_the_good_images_and_reports_the_rest(corpus_run):
+    workdir, expected, result = corpus_run
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr + result.stdout
+    fits = pd.read_csv(workdir / "results/tables/fits.csv")
+    images = discover_images(workdir / "images")
+    accepted = {name for name, path in images.items() if expected[Path(path).name] == "accepted"}
+    assert set(fits["image"]) == accepted
+    assert {"twin_png", "twin_jpg", "deep16_png", "deep16_tif", "café_crème"} <= accepted
+    summary = (workdir / "results/report/summary.html").read_text()
+    assert "Rejected images" in summary and "Ignored files" in summary and "notes.txt" in summary
+    for name, outcome in expected.items():
+        if outcome != "accepted":
+            assert name in summary and outcome in summary
+    assert not list((workdir / "results").rglob("*.part"))  # no half-written file
+
+
+def test_degenerate_images_are_recorded_not_crashed(corpus_run):
+    workdir, _, _ = corpus_run
+    fits = pd.read_csv(workdir / "results/tables/fits.csv").set_index(["image", "method", "k"])
+    assert fits.loc[("one_pixel", "kmeans", 2), "degenerate"]
+    assert fits.loc[("flat_colour", "gmm", 3), "degenerate"]
+    assert fits.loc[("flat_colour", "kmeans", 2), "n_clusters_found"] == 1
+    numbers = ["inertia", "eta", "n_pixels", "n_fit", "n_clusters_found"]
+    assert fits[numbers].notna().all().all()  # no NaN where a number is promised
+
+
+def test_on_error_fail_stops_the_run_with_one_clear_line(tmp_path):
+    config = {**CORPUS_CONFIG, "images": {**CORPUS_CONFIG["images"], "on_error": "fail"}}
+    workdir = copy_workflow(tmp_path, config)
+    make_corpus(workdir / "images")
+    result = snakemake(workdir, "--keep-going")
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "segsweep error: images/zero byte.png: the file is empty" in output
+    assert "Traceback (most recent call last)" not in output
+    assert not (workdir / "results/tables/fits.csv").exists()
+
+
+def comparable_files(workdir: Path) -> dict[str, bytes]:
+    """Every table, label map, ingested image, truth and provenance file, by relative path."""
+    results = workdir / "results"
+    patterns = ["tables/*.csv", "labels/**/*.npz", "ingest/*", "truth/*", "provenance.json",
+                "fits/**/*.csv", "evaluation/**/*.csv", "report/summary.html"]  # fmt: skip
+    files = {}
+    for pattern in patterns:
+        for path in results.glob(pattern):
+            if path.name != "timings.csv":
+                files[str(path.relative_to(results))] = path.read_bytes()
+    return files
+
+
+@pytest.fixture(scope="module")
+def reference_run(tmp_path_factory):
+    workdir = copy_workflow(tmp_path_factory.mktemp("reference"), TINY_CONFIG)
+    write_images(workdir / "images")
+    result = snakemake(workdir)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return workdir
+
+
+def test_same_config_same_bytes(reference_run, tmp_path):
+    workdir = copy_workflow(tmp_path, TINY_CONFIG)
+    write_images(workdir / "images")
+    result = snakemake(workdir)
+    assert result.returncode == 0, result.stderr[-3000:]
+    first, second = comparable_files(reference_run), comparable_files(workdir)
+    assert len(first) > 40 and first.keys() == second.keys()
+    differing = [name for name in first if first[name] != second[name]]
+    assert differing == []
+    provenance = json.loads((workdir / "results/provenance.json").read_text())
+    assert provenance["inputs"]["stripes"]["sha256"]
+
+
+def test_killed_run_resumes_to_the_same_results(reference_run, tmp_path):
+    workdir = copy_workflow(tmp_path, TINY_CONFIG)
+    write_images(workdir / "images")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "snakemake", "--cores", "2"],
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(workdir.glob("results/labels/*/*/*.npz"))) < 3:
+        time.sleep(0.2)
+    assert process.poll() is None, "the run finished before it could be interrupted"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert not (workdir / "results/tables/fits.csv").exists()
+    assert snakemake(workdir, "--unlock").returncode == 0
+    result = snakemake(workdir, "--rerun-incomplete")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert comparable_files(workdir) == comparable_files(reference_run)
+
+
+def test_deleting_one_output_regenerates_only_what_depends_on_it(reference_run):
+    results = reference_run / "results"
+    deleted = results / "labels/stripes/rgb/kmeans.npz"
+    untouched = results / "labels/stripes/lab/gmm.npz"
+    before = untouched.stat().st_mtime_ns
+    deleted.unlink()
+    result = snakemake(reference_run)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert deleted.is_file() and untouched.stat().st_mtime_ns == before
+    ran = {line.split()[-1].rstrip(":") for line in result.stderr.splitlines() if "rule " in line}
+    assert "sweep" in ran and "screen" not in ran and "features" not in ran
