@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SNAKEMAKE := $(BIN)/snakemake --workflow-profile workflow/profiles/default
 REPORT := results/report.html
-FIGURE_RULES := plot_segmentations plot_elbow plot_edges plot_truth summary
+FIGURE_RULES := plot_segmentations plot_elbow plot_edges plot_truth plot_details \
+	cutouts plot_background plot_leaderboard summary
 
 .PHONY: run figures report test lint format methods data lock clean
 

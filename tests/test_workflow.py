@@ -26,6 +26,7 @@ TINY_CONFIG = {
     "seeds": [0],
     "sample_size": 3000,
     "criteria": {"silhouette_sample": 300},
+    "figures": {"detail_method": "kmeans"},
 }
 
 
@@ -99,9 +100,14 @@ def test_label_maps_cover_every_k_and_match_the_image(finished_run):
 
 def test_figures_summary_and_provenance(finished_run):
     figures = sorted((finished_run / "results/figures").rglob("*.png"))
-    # per image: recolour, labels and edges per space, and elbow; + the truth figure
-    assert len(figures) == 3 * (2 * 3 + 1) + 1
-    assert (finished_run / "results/figures/shaded_ball/truth.png").is_file()
+    names = {str(path.relative_to(finished_run / "results/figures")) for path in figures}
+    per_image = [f"{s}_{k}" for s in ("rgb", "lab") for k in ("recolour", "labels", "edges")]
+    per_image += ["elbow", "picks", "scatter", "scatter3d", "clusters"]
+    expected = {
+        f"{i}/{f}.png" for i in ("stripes", "noise_photo", "shaded_ball") for f in per_image
+    }
+    expected |= {"shaded_ball/truth.png", "background_removal.png", "leaderboard.png"}
+    assert names == expected
     for path in figures:
         with Image.open(path) as image:
             assert image.format == "PNG" and min(image.size) > 100
@@ -111,6 +117,19 @@ def test_figures_summary_and_provenance(finished_run):
     assert provenance["config"]["k"] == [2, 3]
     assert provenance["versions"]["scikit-learn"]
     assert set(provenance["inputs"]) == {"stripes", "noise_photo", "shaded_ball"}
+
+
+def test_cutouts_are_transparent_exactly_on_the_corner_cluster(finished_run):
+    with Image.open(finished_run / "results/cutouts/shaded_ball_cluster.png") as image:
+        assert image.mode == "RGBA"
+        rgba = np.asarray(image)
+    with np.load(finished_run / "results/labels/shaded_ball/rgb/kmeans.npz") as archive:
+        labels = archive["k002_seed0"]  # figures.detail_method kmeans, first space rgb
+    np.testing.assert_array_equal(rgba[..., 3] == 0, labels == labels[0, 0])
+    assert set(np.unique(rgba[..., 3])) == {0, 255}
+    with Image.open(finished_run / "results/cutouts/stripes_baseline.png") as image:
+        alpha = np.asarray(image)[..., 3]
+    assert (alpha[:, :15] == 0).all() and (alpha[:, 15:] == 255).all()  # first stripe only
 
 
 def test_only_the_image_with_truth_is_scored(finished_run):
@@ -239,6 +258,7 @@ def test_readme_method_walkthrough(tmp_path):
             "background": {"method": "corner_threshold"},
             "otsu": {},
         },
+        "figures": {"detail_method": None},
     }
     workdir = copy_workflow(tmp_path, config)
     write_images(workdir / "images")

@@ -33,6 +33,7 @@ KS = config["k"]
 SEEDS = config["seeds"]
 SAMPLE_SIZE = configuration.sample_size(config)
 FIGURE_SEED = configuration.figure_seed(config)
+DETAIL_SPACE, DETAIL_METHOD = configuration.detail_setup(config, METHOD_SETUPS)
 
 
 wildcard_constraints:
@@ -135,8 +136,25 @@ def figure_targets(wildcards=None):
             space=FIGURE_SPACES,
             kind=["recolour", "labels", "edges"],
         ),
-        *expand("results/figures/{image}/elbow.png", image=images),
+        *expand(
+            "results/figures/{image}/{kind}.png",
+            image=images,
+            kind=["elbow", "picks", "scatter", "scatter3d", "clusters"],
+        ),
+        *expand("results/cutouts/{image}_{kind}.png", image=images, kind=["cluster", "baseline"]),
+        "results/figures/background_removal.png",
+        *(["results/figures/leaderboard.png"] if labelled_images() else []),
     ]
+
+
+def background_inputs(wildcards):
+    """Photos and cut-outs of every accepted image."""
+    images = accepted_images()
+    return {
+        "images": expand("results/ingest/{image}.png", image=images),
+        "clusters": expand("results/cutouts/{image}_cluster.png", image=images),
+        "baselines": expand("results/cutouts/{image}_baseline.png", image=images),
+    }
 
 
 def summary_metas(wildcards):

@@ -50,6 +50,25 @@ def figure_seed(config: dict) -> int:
     return seed
 
 
+def detail_setup(config: dict, setups: dict[str, dict]) -> tuple[str, str]:
+    """(space, method label) of the per-image detail figures and cut-outs.
+
+    ``figures.detail_method`` defaults to the first method, ``figures.detail_space`` to the
+    first configured space that method works in.
+    """
+    method = config["figures"]["detail_method"] or next(iter(setups))
+    if method not in setups:
+        raise ConfigError(f"figures.detail_method: {method!r} is not one of methods {list(setups)}")
+    spaces = [s for s in config["spaces"] if works_in(setups[method], s)]
+    space = config["figures"]["detail_space"] or spaces[0]
+    if space not in spaces:
+        raise ConfigError(
+            f"figures.detail_space: {space!r} must be one of {spaces} (the configured spaces "
+            f"method {method!r} works in)"
+        )
+    return space, method
+
+
 def check(config: dict) -> dict[str, dict]:
     """Check a schema-validated configuration; return the method setups.
 
@@ -75,4 +94,5 @@ def check(config: dict) -> dict[str, dict]:
             "raise sample_size or lower k"
         )
     figure_seed(config)
+    detail_setup(config, setups)
     return setups

@@ -148,18 +148,26 @@ def elbow_figure(fits: pd.DataFrame, picks: pd.DataFrame, title: str = "") -> Fi
     title : str
     """
     spaces = sorted(fits["space"].unique())
+    has_bic = "bic" in fits and fits["bic"].notna().any()
+    measures = ["inertia", "eta"] + (["bic"] if has_bic else [])
     fig, axes = plt.subplots(
-        2, len(spaces), figsize=(3.6 * len(spaces), 6.0), squeeze=False, sharex=True
-    )
+        len(measures), len(spaces), figsize=(3.6 * len(spaces), 3.0 * len(measures)),
+        squeeze=False, sharex=True,
+    )  # fmt: skip
     elbows = picks[picks["criterion"] == "elbow"].set_index(["space", "method"])["k"]
     for col, space in enumerate(spaces):
         in_space = fits[fits["space"] == space]
         for colour, (method, rows) in zip(PALETTE, in_space.groupby("method"), strict=False):
-            curve = rows.groupby("k")[["inertia", "eta"]].mean().sort_index()
+            curve = rows.groupby("k")[measures + (["aic"] if has_bic else [])].mean().sort_index()
             chosen = elbows.get((space, method))
-            for row, column in enumerate(("inertia", "eta")):
+            for row, column in enumerate(measures):
                 ax = axes[row, col]
+                if curve[column].isna().all():
+                    continue
                 ax.plot(curve.index, curve[column], marker="o", ms=3, color=colour, label=method)
+                if column == "bic":
+                    ax.plot(curve.index, curve["aic"], linestyle="--", color=colour)
+                    continue
                 if chosen is not None and chosen in curve.index:
                     ax.plot(
                         [chosen], [curve.loc[chosen, column]], marker="*", ms=14,
@@ -168,7 +176,11 @@ def elbow_figure(fits: pd.DataFrame, picks: pd.DataFrame, title: str = "") -> Fi
         axes[0, col].set_title(space)
         axes[0, col].set_ylabel("inertia (within-cluster SS)")
         axes[1, col].set_ylabel("eta (mean distance to centre)")
-        axes[1, col].set_xlabel("k (number of clusters)")
+        if has_bic:
+            axes[2, col].set_ylabel("BIC (solid), AIC (dashed)")
+            if axes[2, col].lines:
+                axes[2, col].legend(fontsize=7)
+        axes[-1, col].set_xlabel("k (number of clusters)")
         axes[0, col].legend(title="method (star: elbow k)")
     if title:
         fig.suptitle(title)
@@ -315,16 +327,17 @@ def segmentation_main(snakemake) -> None:
 
 
 def elbow_main(snakemake) -> None:
-    """Snakemake entry: elbow curves of one image."""
+    """Snakemake entry: elbow (and BIC/AIC) curves of one image, and the picked-k chart."""
+    from segsweep.detail_figures import picks_figure
     from segsweep.storage import read_csv
 
     image = snakemake.wildcards.image
     fits = read_csv(snakemake.input.fits)
     picks = read_csv(snakemake.input.picks)
-    fig = elbow_figure(
-        fits[fits["image"] == image], picks[picks["image"] == image], title=f"{image}: elbow curves"
-    )
+    picks = picks[picks["image"] == image]
+    fig = elbow_figure(fits[fits["image"] == image], picks, title=f"{image}: elbow curves")
     save_figure(fig, snakemake.output.figure)
+    save_figure(picks_figure(picks, f"{image}: k picked by each criterion"), snakemake.output.picks)
 
 
 def truth_main(snakemake) -> None:

@@ -1,0 +1,96 @@
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+from segsweep.detail_figures import (
+    background_figure,
+    chebyshev_background,
+    cluster_masks_figure,
+    corner_cluster,
+    cutout,
+    leaderboard_figure,
+    picks_figure,
+    scatter3d_figure,
+    scatter_figure,
+    scatter_sample,
+)
+from segsweep.features import to_features
+from segsweep.figures import save_figure
+
+
+def png_size(path):
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        return image.size
+
+
+def test_scatter_sample_is_seeded_and_bounded():
+    assert len(scatter_sample(100, 0)) == 100
+    a, b = scatter_sample(10**6, 3, 500), scatter_sample(10**6, 3, 500)
+    np.testing.assert_array_equal(a, b)
+    assert len(a) == 500
+
+
+def test_scatter_figures(tmp_path, stripes):
+    rgb, truth = stripes
+    features = to_features(rgb, "lab")
+    fig = scatter_figure(features, rgb, truth, ("L*", "a*", "b*"), 0, "t")
+    assert len(fig.axes) == 6
+    assert fig.axes[0].get_xlabel() == "L*" and fig.axes[0].get_ylabel() == "a*"
+    save_figure(fig, tmp_path / "s.png", dpi=50)
+    assert png_size(tmp_path / "s.png") == (600, 400)
+    fig = scatter3d_figure(features, rgb, truth, ("L*", "a*", "b*"), 0, "t")
+    save_figure(fig, tmp_path / "s3.png", dpi=50)
+    assert png_size(tmp_path / "s3.png") == (550, 260)
+    grey = to_features(rgb, "grey")
+    fig = scatter_figure(grey, rgb, truth, ("Y",), 0, "t")  # one channel: histograms
+    assert fig.axes[0].get_legend() is not None
+
+
+def test_cluster_masks_figure(tmp_path, stripes):
+    rgb, truth = stripes
+    fig = cluster_masks_figure(rgb, truth, "t")
+    assert len(fig.axes) == 2 * 4
+    assert fig.axes[1].get_title().startswith("mask 0 (33%)")
+    save_figure(fig, tmp_path / "m.png", dpi=40)
+    assert png_size(tmp_path / "m.png")[0] == int(2.2 * 4 * 40)
+
+
+def test_cutout_alpha_is_zero_exactly_on_the_corner_cluster(tmp_path, noisy_photo):
+    labels = (np.arange(40 * 60).reshape(40, 60) % 7 < 3).astype(int)
+    rgba = cutout(noisy_photo, corner_cluster(labels))
+    Image.fromarray(rgba).save(tmp_path / "c.png")
+    with Image.open(tmp_path / "c.png") as image:
+        assert image.mode == "RGBA"
+        back = np.asarray(image)
+    np.testing.assert_array_equal(back[..., 3] == 0, labels == labels[0, 0])
+    np.testing.assert_array_equal(back[..., :3], noisy_photo)
+
+
+def test_chebyshev_baseline():
+    rgb = np.zeros((1, 4, 3), np.uint8)
+    rgb[0, 1] = [20, 0, 0]
+    rgb[0, 2] = [0, 21, 0]
+    rgb[0, 3] = [15, 15, 15]
+    np.testing.assert_array_equal(chebyshev_background(rgb), [[True, True, False, True]])
+
+
+def test_background_picks_and_leaderboard_figures(tmp_path, noisy_photo):
+    rgba = cutout(noisy_photo, chebyshev_background(noisy_photo))
+    fig = background_figure([("a", noisy_photo, rgba, rgba), ("b", noisy_photo, rgba, rgba)])
+    assert len(fig.axes) == 6
+    save_figure(fig, tmp_path / "b.png", dpi=40)
+    picks = pd.DataFrame(
+        [dict(space="rgb", method=m, criterion=c, k=k)
+         for m in ("kmeans", "gmm") for c, k in (("elbow", 3), ("silhouette", 2), ("bic", 4))]
+    )  # fmt: skip
+    fig = picks_figure(picks, "t")
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["elbow", "bic", "silhouette"]
+    assert {t.get_text() for t in fig.axes[0].texts} == {"2", "3", "4"}
+    board = pd.DataFrame(
+        dict(space=["rgb", "lab"], method=["gmm", "kmeans"], covering_ods=[0.8, 0.6],
+             covering_ois=[0.9, 0.7], ari_ods=[0.7, 0.5])
+    )  # fmt: skip
+    fig = leaderboard_figure(board)
+    assert fig.axes[0].get_legend() is not None
+    save_figure(fig, tmp_path / "l.png", dpi=40)

@@ -1,0 +1,320 @@
+"""Per-image detail figures of the seed tutorials, and the background-removal cut-outs.
+
+For one image, one colour space, one method and one k (``figures.k``, by default the k the
+elbow rule picks) these draw: pixel scatter plots of the three channel pairs and a 3-D
+scatter, in the pixels' own colours and coloured by cluster; the label map, one binary mask
+per cluster and the photo multiplied by each mask. The cut-outs make the background (the
+cluster of the top-left pixel) transparent, beside the Chebyshev-threshold baseline.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from segsweep.figures import PALETTE, downsample_step, label_colormap, plt
+
+#: Pixels drawn in scatter plots (a seeded random sample).
+SCATTER_PIXELS = 4000
+
+
+def scatter_sample(n_pixels: int, seed: int, size: int = SCATTER_PIXELS) -> np.ndarray:
+    """Seeded random pixel indices for scatter plots (all pixels if there are few)."""
+    if n_pixels <= size:
+        return np.arange(n_pixels)
+    return np.sort(np.random.default_rng(seed).choice(n_pixels, size, replace=False))
+
+
+def cluster_colours(labels: np.ndarray) -> np.ndarray:
+    """RGBA colour of each label in the fixed palette."""
+    return label_colormap(int(labels.max()) + 1)(labels)
+
+
+def scatter_figure(
+    features: np.ndarray,
+    rgb: np.ndarray,
+    labels: np.ndarray,
+    channels: Sequence[str],
+    seed: int,
+    title: str = "",
+) -> Figure:
+    """Channel-pair scatter plots: pixels in their own colours (top), by cluster (bottom).
+
+    Parameters
+    ----------
+    features : ndarray, shape (H, W, C)
+    rgb : ndarray of uint8, shape (H, W, 3)
+    labels : ndarray of int, shape (H, W)
+    channels : sequence of str
+        Channel names of the features.
+    seed : int
+        Seed of the pixel sample.
+    """
+    X = features.reshape(-1, features.shape[-1])
+    index = scatter_sample(len(X), seed)
+    own = rgb.reshape(-1, 3)[index] / 255.0
+    by_cluster = cluster_colours(labels.ravel()[index])
+    pairs = [(a, b) for a in range(len(channels)) for b in range(a + 1, len(channels))]
+    if not pairs:  # one channel: its histogram per cluster instead
+        fig, ax = plt.subplots(figsize=(6, 4))
+        flat = labels.ravel()
+        for value in range(int(flat.max()) + 1):
+            ax.hist(X[flat == value, 0], bins=64, color=PALETTE[value % len(PALETTE)],
+                    alpha=0.7, label=f"cluster {value}")  # fmt: skip
+        ax.set_xlabel(channels[0])
+        ax.set_ylabel("pixels")
+        ax.legend()
+        fig.suptitle(title)
+        fig.tight_layout()
+        return fig
+    fig, axes = plt.subplots(2, len(pairs), figsize=(4.0 * len(pairs), 8.0), squeeze=False)
+    for col, (a, b) in enumerate(pairs):
+        for row, colours in enumerate((own, by_cluster)):
+            ax = axes[row, col]
+            ax.scatter(X[index, a], X[index, b], c=colours, s=3, linewidths=0)
+            ax.set_xlabel(channels[a])
+            ax.set_ylabel(channels[b])
+            what = "own colours" if row == 0 else "by cluster"
+            ax.set_title(f"{channels[a]} - {channels[b]} ({what})")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def scatter3d_figure(
+    features: np.ndarray,
+    rgb: np.ndarray,
+    labels: np.ndarray,
+    channels: Sequence[str],
+    seed: int,
+    title: str = "",
+) -> Figure:
+    """3-D scatter of sampled pixels in colour space: own colours, and by cluster."""
+    X = features.reshape(-1, features.shape[-1])
+    index = scatter_sample(len(X), seed)
+    fig = plt.figure(figsize=(11.0, 5.2))
+    colour_sets = (rgb.reshape(-1, 3)[index] / 255.0, cluster_colours(labels.ravel()[index]))
+    for position, (colours, what) in enumerate(zip(colour_sets, ("own colours", "by cluster"),
+                                                   strict=True), start=1):  # fmt: skip
+        ax = fig.add_subplot(1, 2, position, projection="3d")
+        ax.scatter(X[index, 0], X[index, 1], X[index, 2], c=colours, s=2, linewidths=0)
+        ax.set_xlabel(channels[0])
+        ax.set_ylabel(channels[1])
+        ax.set_zlabel(channels[2])
+        ax.set_title(what)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def cluster_masks_figure(rgb: np.ndarray, labels: np.ndarray, title: str = "") -> Figure:
+    """Label map, one binary mask per cluster, and the photo multiplied by each mask."""
+    step = downsample_step(rgb.shape)
+    n = int(labels.max()) + 1
+    columns = n + 1
+    aspect = rgb.shape[0] / rgb.shape[1]
+    panel = 2.2 if columns <= 8 else 1.6
+    fig, axes = plt.subplots(2, columns, figsize=(panel * columns, 2 * panel * aspect + 0.9))
+    small_labels = labels[::step, ::step]
+    small_rgb = rgb[::step, ::step]
+    axes[0, 0].imshow(small_labels, cmap=label_colormap(n), vmin=-0.5, vmax=n - 0.5,
+                      interpolation="nearest")  # fmt: skip
+    axes[0, 0].set_title("label map")
+    axes[1, 0].imshow(small_rgb)
+    axes[1, 0].set_title("photo")
+    for value in range(n):
+        mask = small_labels == value
+        axes[0, value + 1].imshow(mask, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+        axes[0, value + 1].set_title(f"mask {value} ({(labels == value).mean():.0%})")
+        axes[1, value + 1].imshow(small_rgb * mask[..., None])
+        axes[1, value + 1].set_title(f"photo x mask {value}")
+    for ax in axes.ravel():
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def cutout(rgb: np.ndarray, background: np.ndarray) -> np.ndarray:
+    """RGBA image whose alpha is 0 exactly on ``background`` pixels and 255 elsewhere."""
+    alpha = np.where(background, 0, 255).astype(np.uint8)
+    return np.dstack([rgb, alpha])
+
+
+def corner_cluster(labels: np.ndarray) -> np.ndarray:
+    """Pixels in the same cluster as the top-left pixel."""
+    return labels == labels[0, 0]
+
+
+def chebyshev_background(rgb: np.ndarray, threshold: float = 20.0) -> np.ndarray:
+    """The tutorial baseline: Chebyshev distance to the top-left pixel <= ``threshold``."""
+    from segsweep.methods.corner_threshold import CornerThresholdMethod
+
+    features = rgb.astype(np.float32) / np.float32(255.0)
+    model = CornerThresholdMethod(threshold=threshold).fit(features)
+    return model.predict(features) == 0
+
+
+def _checkerboard(shape: tuple[int, int], size: int = 8) -> np.ndarray:
+    yy, xx = np.indices(shape)
+    light = ((yy // size + xx // size) % 2).astype(bool)
+    return np.where(light[..., None], 0.85, 0.65) * np.ones(3)
+
+
+def composite(rgba: np.ndarray) -> np.ndarray:
+    """An RGBA cut-out over a grey checkerboard, as float RGB in [0, 1]."""
+    alpha = rgba[..., 3:] / 255.0
+    return rgba[..., :3] / 255.0 * alpha + _checkerboard(rgba.shape[:2]) * (1 - alpha)
+
+
+def background_figure(rows: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]]) -> Figure:
+    """Before/after grid: per image the photo, the clustering cut-out and the baseline's.
+
+    Parameters
+    ----------
+    rows : sequence of (title, rgb, cluster cut-out RGBA, baseline cut-out RGBA)
+    """
+    fig, axes = plt.subplots(len(rows), 3, figsize=(9.0, 2.8 * len(rows) + 0.6), squeeze=False)
+    for row, (name, rgb, clustered, baseline) in enumerate(rows):
+        step = downsample_step(rgb.shape)
+        panels = (
+            ("photo", rgb / 255.0),
+            ("cut-out: corner pixel's cluster", composite(clustered)),
+            ("baseline: Chebyshev <= 20 to corner", composite(baseline)),
+        )
+        for col, (what, image) in enumerate(panels):
+            ax = axes[row, col]
+            ax.imshow(image[::step, ::step])
+            ax.set_title(f"{name}: {what}" if col == 0 else what, fontsize=9)
+            ax.set_xticks([])
+            ax.set_yticks([])
+    fig.suptitle("Background removal (transparent = background, shown as a checkerboard)")
+    fig.tight_layout()
+    return fig
+
+
+def picks_figure(picks: pd.DataFrame, title: str = "") -> Figure:
+    """Which k each criterion picks: rows (space, method), columns criteria, k written in."""
+    from segsweep.selection import CRITERIA
+
+    table = picks.pivot_table(index=["space", "method"], columns="criterion", values="k")
+    table = table[[c for c in CRITERIA if c in table.columns]]
+    fig, ax = plt.subplots(figsize=(1.4 * table.shape[1] + 2.5, 0.45 * len(table) + 1.6))
+    values = table.to_numpy(dtype=float)
+    ax.imshow(values, cmap="viridis", aspect="auto")
+    for (i, j), value in np.ndenumerate(values):
+        if not math.isnan(value):
+            ax.text(j, i, f"{int(value)}", ha="center", va="center", color="white", fontsize=10)
+    ax.set_xticks(range(table.shape[1]), table.columns, rotation=30, ha="right")
+    ax.set_yticks(range(len(table)), [f"{s} / {m}" for s, m in table.index])
+    ax.set_xlabel("criterion")
+    ax.set_ylabel("colour space / method")
+    ax.set_title(title or "k picked by each criterion")
+    fig.tight_layout()
+    return fig
+
+
+def leaderboard_figure(leaderboard: pd.DataFrame) -> Figure:
+    """Covering (ODS and OIS) and ARI (ODS) of every (space, method), best on top."""
+    table = leaderboard.iloc[::-1]
+    names = [f"{s} / {m}" for s, m in zip(table["space"], table["method"], strict=True)]
+    y = np.arange(len(table))
+    fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(table) + 1.8))
+    for offset, column, label in ((-0.25, "covering_ods", "covering ODS (rank)"),
+                                  (0.0, "covering_ois", "covering OIS"),
+                                  (0.25, "ari_ods", "ARI ODS")):  # fmt: skip
+        ax.barh(y + offset, table[column], height=0.25, label=label)
+    ax.set_yticks(y, names)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("score (higher is better)")
+    ax.set_title("Leaderboard over the images with ground truth")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def _chosen_labels(label_path, picks_path, image, space, method, configured_k, seed):
+    """Label map and k of the detail figures (configured k, else the elbow's pick)."""
+    from segsweep.figures import chosen_k
+    from segsweep.storage import load_arrays, read_csv
+    from segsweep.sweep import maps_by_k
+
+    picks = read_csv(picks_path)
+    by_k = maps_by_k(load_arrays(label_path), seed)
+    k = chosen_k(picks[picks["image"] == image], space, method, configured_k)
+    if k not in by_k:
+        k = min(by_k, key=lambda fitted: (abs(fitted - (k or 0)), fitted))
+    return by_k[k], k
+
+
+def details_main(snakemake) -> None:
+    """Snakemake entry: scatter, 3-D scatter and per-cluster figures of one image."""
+    from segsweep.features import CHANNELS, load_features
+    from segsweep.figures import save_figure
+    from segsweep.ingest import read_rgb
+
+    image = snakemake.wildcards.image
+    space, method, seed = snakemake.params.space, snakemake.params.method, snakemake.params.seed
+    labels, k = _chosen_labels(snakemake.input.labels, snakemake.input.picks, image, space,
+                               method, snakemake.params.k, seed)  # fmt: skip
+    rgb = read_rgb(snakemake.input.image)
+    features = load_features(snakemake.input.features)
+    channels = CHANNELS[space]
+    what = f"{image}: {method} in {space}, k = {k}"
+    save_figure(
+        scatter_figure(features, rgb, labels, channels, seed, f"{what}: pixels (sample)"),
+        snakemake.output.scatter,
+    )
+    if len(channels) == 3:
+        fig = scatter3d_figure(features, rgb, labels, channels, seed, f"{what}: pixels in 3-D")
+    else:
+        fig = scatter_figure(features, rgb, labels, channels, seed, f"{what}: pixels")
+    save_figure(fig, snakemake.output.scatter3d)
+    save_figure(cluster_masks_figure(rgb, labels, f"{what}: clusters and masks"),
+                snakemake.output.clusters)  # fmt: skip
+
+
+def cutouts_main(snakemake) -> None:
+    """Snakemake entry: RGBA cut-outs of one image (clustering and baseline)."""
+    from segsweep.ingest import read_rgb, write_png
+    from segsweep.storage import load_arrays
+    from segsweep.sweep import maps_by_k
+
+    rgb = read_rgb(snakemake.input.image)
+    by_k = maps_by_k(load_arrays(snakemake.input.labels), snakemake.params.seed)
+    k = snakemake.params.k if snakemake.params.k in by_k else min(by_k)
+    write_png(snakemake.output.cluster, cutout(rgb, corner_cluster(by_k[k])))
+    write_png(snakemake.output.baseline, cutout(rgb, chebyshev_background(rgb)))
+
+
+def background_main(snakemake) -> None:
+    """Snakemake entry: before/after background-removal grid over every image."""
+    from PIL import Image
+
+    from segsweep.figures import save_figure
+    from segsweep.ingest import read_rgb
+
+    rows = []
+    for name, photo, clustered, baseline in zip(
+        snakemake.params.images,
+        snakemake.input.images,
+        snakemake.input.clusters,
+        snakemake.input.baselines,
+        strict=True,
+    ):
+        with Image.open(clustered) as a, Image.open(baseline) as b:
+            rows.append((name, read_rgb(photo), np.asarray(a), np.asarray(b)))
+    save_figure(background_figure(rows), snakemake.output.figure)
+
+
+def leaderboard_main(snakemake) -> None:
+    """Snakemake entry: the leaderboard as a bar chart."""
+    from segsweep.figures import save_figure
+    from segsweep.storage import read_csv
+
+    save_figure(leaderboard_figure(read_csv(snakemake.input.leaderboard)), snakemake.output.figure)
