@@ -186,6 +186,43 @@ def test_report_is_one_html_file_with_the_figures(finished_run):
     assert "rgb_recolour.png" in report and "elbow.png" in report and "summary.html" in report
 
 
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--virtual-time-budget=5000",
+]
+
+
+def test_report_renders_in_a_browser(finished_run, tmp_path):
+    """The report opens in headless Chromium with its summary and every figure."""
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (CI installs it: apt-get install chromium)")
+    report = finished_run / "report.html"
+    if not report.exists():
+        assert snakemake(finished_run, "--report", "report.html").returncode == 0
+    common = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
+    shot = tmp_path / "shot.png"
+    subprocess.run([*common, "--window-size=1280,900", f"--screenshot={shot}",
+                    report.as_uri()], capture_output=True, timeout=120, check=True)  # fmt: skip
+    with Image.open(shot) as image:
+        assert image.size == (1280, 900)
+        pixels = np.asarray(image.convert("L"), dtype=float)
+    assert pixels.std() > 20  # not a blank page
+    dom = subprocess.run([*common, "--dump-dom", report.as_uri()], capture_output=True,
+                         text=True, timeout=120, check=True).stdout  # fmt: skip
+    assert "segsweep: segmentation by clustering, summary" in dom  # the summary opens it
+    assert "Leaderboard" in dom
+    figures = list((finished_run / "results/figures").rglob("*.png"))
+    assert dom.count('"mime_type": "image/png"') == len(figures)
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

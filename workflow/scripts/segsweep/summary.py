@@ -1,7 +1,8 @@
 """Summary page: what was run, which k each criterion picks, and the library versions.
 
-Produces one self-contained HTML page (inline styles, no scripts) that the Snakemake report
-shows first, and that also opens on its own in any browser.
+Produces one self-contained HTML fragment (scoped inline styles, no scripts) that opens on
+its own in any browser and that the Snakemake report's start page embeds
+(``workflow/report/workflow.rst``), so the report opens with it.
 """
 
 from __future__ import annotations
@@ -12,13 +13,17 @@ import pandas as pd
 
 from segsweep.selection import CRITERIA, GROUP
 
+# Styles are scoped to the summary's own <div>, so the page can also be embedded in the
+# Snakemake report's start page without restyling the report.
 _STYLE = """
-body { font-family: system-ui, sans-serif; margin: 1.5em; color: #222; }
-h1 { font-size: 1.4em; } h2 { font-size: 1.15em; margin-top: 1.5em; }
-table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0; }
-th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
-th { background: #f0f0f0; } td:first-child, th:first-child { text-align: left; }
-p.note { color: #555; max-width: 50em; }
+.segsweep-summary { font-family: system-ui, sans-serif; color: #222; overflow-x: auto; }
+.segsweep-summary h1 { font-size: 1.4em; } .segsweep-summary h2 { font-size: 1.15em; }
+.segsweep-summary table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0; }
+.segsweep-summary th, .segsweep-summary td { border: 1px solid #ccc; padding: 0.2em 0.5em;
+  text-align: right; }
+.segsweep-summary th { background: #f0f0f0; }
+.segsweep-summary td:first-child, .segsweep-summary th:first-child { text-align: left; }
+.segsweep-summary p.note { color: #555; max-width: 50em; }
 """
 
 
@@ -28,7 +33,9 @@ def picked_k_table(picks: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=GROUP)
     table = picks.pivot_table(index=GROUP, columns="criterion", values="k", aggfunc="first")
     ordered = [name for name in CRITERIA if name in table.columns]
-    return table[ordered].astype("Int64").reset_index()
+    table = table[ordered].astype("Int64").astype(object).where(table[ordered].notna(), "")
+    table.columns.name = None
+    return table.reset_index()
 
 
 def run_table(config: dict, images: pd.DataFrame, method_setups: dict[str, dict]) -> pd.DataFrame:
@@ -129,9 +136,9 @@ def summary_html(
 
     versions_frame = pd.DataFrame(sorted(versions.items()), columns=["package", "version"])
     parts = [
-        "<!DOCTYPE html><html><head><meta charset='utf-8'>",
-        "<title>segsweep summary</title>",
-        f"<style>{_STYLE}</style></head><body>",
+        "<meta charset='utf-8'><title>segsweep summary</title>",
+        f"<style>{_STYLE}</style>",
+        "<div class='segsweep-summary'>",
         "<h1>segsweep: segmentation by clustering, summary</h1>",
         "<h2>What was run</h2>",
         table(run_table(config, images, method_setups)),
@@ -144,7 +151,7 @@ def summary_html(
         table(picked_k_table(picks)),
         "<h2>Software</h2>",
         table(versions_frame),
-        "</body></html>",
+        "</div>",
     ]
     return "\n".join(parts) + "\n"
 
