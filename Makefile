@@ -10,7 +10,7 @@ REPORT := results/report.html
 FIGURE_RULES := plot_segmentations plot_elbow plot_edges plot_truth plot_details \
 	cutouts plot_background plot_leaderboard summary
 
-.PHONY: run figures report test lint format methods data lock clean
+.PHONY: run figures report test lint format methods data bench lock clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ methods: $(INSTALLED)
 ## data: regenerate the bundled labelled images and their ground truth
 data: $(INSTALLED)
 	PYTHONPATH=workflow/scripts $(BIN)/python -m segsweep.synthetic data
+
+## bench: the benchmark (not a test); prints a table, writes results/bench/benchmark.md
+bench: $(INSTALLED)
+	PYTHONPATH=workflow/scripts $(BIN)/python -m segsweep.bench
 
 ## lock: re-pin constraints.txt from the current environment
 lock: $(INSTALLED)

@@ -15,7 +15,7 @@ def test_shape_and_type(space, noisy_photo):
 def test_known_values_of_pure_red():
     red = np.array([[[255, 0, 0]]], dtype=np.uint8)
     np.testing.assert_allclose(to_features(red, "rgb")[0, 0], [1, 0, 0])
-    np.testing.assert_allclose(to_features(red, "hsv")[0, 0], [0, 1, 1])
+    np.testing.assert_allclose(to_features(red, "hsv")[0, 0], [0, 1, 1], atol=1e-6)
     # CIE Lab of sRGB red (D65) is about (53.24, 80.09, 67.20); scaled by 1/100
     np.testing.assert_allclose(to_features(red, "lab")[0, 0], [0.5324, 0.8009, 0.6720], atol=2e-3)
     # Rec. 709 luma weight of red
@@ -34,3 +34,16 @@ def test_scaled_ranges(noisy_photo):
 def test_unknown_space_names_the_key():
     with pytest.raises(ConfigError, match="spaces: unknown colour space 'xyz'"):
         to_features(np.zeros((2, 2, 3), np.uint8), "xyz")
+
+
+def test_opencv_conversions_agree_with_scikit_image(noisy_photo):
+    from skimage import color
+
+    unit = noisy_photo / 255.0
+    lab = to_features(noisy_photo, "lab") * 100
+    assert np.abs(lab - color.rgb2lab(unit)).max() < 0.5
+    hsv = to_features(noisy_photo, "hsv")
+    difference = np.abs(hsv - color.rgb2hsv(unit))
+    difference[..., 0] = np.minimum(difference[..., 0], 1 - difference[..., 0])  # circular hue
+    assert difference.max() < 1e-4
+    assert hsv[..., 0].max() < 1.0

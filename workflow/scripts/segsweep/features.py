@@ -1,25 +1,31 @@
 """Colour spaces: turn an RGB image into the per-pixel features that get clustered.
 
-All conversions use scikit-image and return float32 arrays of shape (H, W, C). Each space is
-scaled so its channels span roughly [0, 1], which keeps one sample-size or tolerance setting
-meaningful across spaces while preserving each space's own geometry:
+All conversions return float32 arrays of shape (H, W, C). Each space is scaled so its
+channels span roughly [0, 1], which keeps one sample-size or tolerance setting meaningful
+across spaces while preserving each space's own geometry:
 
 ======  ========  ==========================================  ==============================
-space   channels  scikit-image function and native range      scaling before clustering
+space   channels  conversion and native range                 scaling before clustering
 ======  ========  ==========================================  ==============================
 rgb     R, G, B   (input) 0..255                              divided by 255 -> [0, 1]
-hsv     H, S, V   ``rgb2hsv``: each in [0, 1]                 none (H is circular: 0 and 1
-                                                              are the same hue, which plain
+hsv     H, S, V   H in [0, 360), S and V in [0, 1]            H divided by 360 (H is circular:
+                                                              0 and 1 are the same hue, which
                                                               Euclidean clustering ignores)
-lab     L, a, b   ``rgb2lab`` (D65): L in [0, 100],           all divided by 100, so Euclidean
+lab     L, a, b   CIE L*a*b* (D65): L in [0, 100],            all divided by 100, so Euclidean
                   a and b about [-100, 100]                   distance stays proportional to
                                                               CIE76 colour difference
-grey    Y         ``rgb2gray`` (Rec. 709 luma): [0, 1]        none
+grey    Y         ``skimage.color.rgb2gray`` (Rec. 709 luma)  none ([0, 1])
 ======  ========  ==========================================  ==============================
+
+HSV and Lab use OpenCV's ``cvtColor`` on float32 input, which is 15-100 times faster than
+scikit-image's ``rgb2hsv``/``rgb2lab`` on large images (0.04 s and 0.2 s against 3.8 s and
+3.5 s at 16.8 Mpx here) and agrees with them within 3e-5 (HSV) and 0.5 L*a*b* units (a test
+checks the agreement).
 """
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 from skimage import color
 
@@ -56,9 +62,10 @@ def to_features(rgb: np.ndarray, space: str) -> np.ndarray:
     if space == "rgb":
         features = unit
     elif space == "hsv":
-        features = color.rgb2hsv(unit)
+        features = cv2.cvtColor(unit, cv2.COLOR_RGB2HSV)
+        features[..., 0] /= np.float32(360.0)
     elif space == "lab":
-        features = color.rgb2lab(unit) / 100.0
+        features = cv2.cvtColor(unit, cv2.COLOR_RGB2Lab) / np.float32(100.0)
     else:
         features = color.rgb2gray(unit)[..., None]
     return np.ascontiguousarray(features, dtype=np.float32)

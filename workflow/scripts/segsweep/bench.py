@@ -1,0 +1,280 @@
+"""Benchmark: segsweep's way against plain baselines, measured in one run.
+
+``make bench`` (``python -m segsweep.bench``) prints a table and writes it to
+``results/bench/benchmark.md``. Every figure is the median of ``--repeats`` runs (default 3),
+each in a fresh Python process so peak memory (resident set size) is that run's own:
+
+1. k-means sweep, k = 2..10, on a seeded 4096 x 4096 photo-like image: segsweep (fit on a
+   100 000-pixel sample, assign every pixel in chunks, full-image inertia) against
+   scikit-learn KMeans fitted on all pixels for every k. Quality: full-image inertia per k.
+   The same sweep at 1, 4 and 16 Mpx shows how the cost grows with the pixels.
+2. Full-covariance GMM sweep, k = 2..8, on a 2048 x 2048 image: segsweep against
+   GaussianMixture on all pixels. The baseline takes minutes per k, so it runs for
+   k = 2 and 3 only and the speed-up is computed on those k (the table says so). Quality:
+   mean per-pixel log-likelihood on all pixels.
+3. The whole default pipeline from scratch, a no-op re-run and the figures-only target,
+   against the targets (5 min, 3 s, 60 s) as there is no other baseline.
+4. Lab and HSV conversion of the 16.8 Mpx image: OpenCV (segsweep) against scikit-image.
+
+This is a benchmark, not a test: it asserts nothing. It is not part of ``make test``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[3]
+SAMPLE_SIZE = 100_000
+
+
+def photo_like(side: int, seed: int = 0) -> np.ndarray:
+    """A seeded side x side RGB image of smooth colour regions, shading and noise."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    coarse = rng.integers(0, 256, (12, 12, 3)).astype(np.float32)
+    smooth = cv2.resize(coarse, (side, side), interpolation=cv2.INTER_CUBIC)
+    shade = np.linspace(0.7, 1.1, side, dtype=np.float32)[None, :, None]
+    noisy = smooth * shade + rng.normal(0, 6, (side, side, 3)).astype(np.float32)
+    return np.clip(noisy, 0, 255).astype(np.uint8)
+
+
+# ---------------------------------------------------------------- workers (one process each)
+
+
+def _kmeans(variant: str, side: int, ks: list[int]) -> dict:
+    from segsweep.features import to_features
+    from segsweep.labelmaps import compactness
+    from segsweep.sweep import sweep
+
+    features = to_features(photo_like(side), "rgb")
+    start, cpu = time.perf_counter(), time.process_time()
+    if variant == "segsweep":
+        fits, _, _ = sweep(features, {"method": "kmeans"}, ks, [0], SAMPLE_SIZE)
+        quality = dict(zip(map(int, fits["k"]), fits["inertia"], strict=True))
+    else:
+        from sklearn.cluster import KMeans
+
+        X = features.reshape(-1, 3)
+        quality = {}
+        for k in ks:
+            labels = KMeans(k, n_init=1, random_state=0, algorithm="lloyd").fit(X).labels_
+            quality[k] = compactness(X, labels)[0]
+    return {"wall": time.perf_counter() - start, "cpu": time.process_time() - cpu,
+            "quality": quality}  # fmt: skip
+
+
+def _gmm(variant: str, side: int, ks: list[int]) -> dict:
+    from segsweep.features import to_features
+    from segsweep.sweep import mean_log_likelihood, sweep
+
+    features = to_features(photo_like(side), "rgb")
+    start, cpu = time.perf_counter(), time.process_time()
+    if variant == "segsweep":
+        fits, _, _ = sweep(features, {"method": "gmm"}, ks, [0], SAMPLE_SIZE)
+        quality = dict(zip(map(int, fits["k"]), fits["log_likelihood"], strict=True))
+    else:
+        from sklearn.mixture import GaussianMixture
+
+        X = features.reshape(-1, 3)
+        quality = {}
+        for k in ks:
+            model = GaussianMixture(k, covariance_type="full", random_state=0).fit(X)
+            quality[k] = mean_log_likelihood(model, X)
+    return {"wall": time.perf_counter() - start, "cpu": time.process_time() - cpu,
+            "quality": quality}  # fmt: skip
+
+
+def _convert(variant: str, side: int, space: str) -> dict:
+    from skimage import color
+
+    from segsweep.features import to_features
+
+    def convert(image):
+        if variant == "segsweep":
+            return to_features(image, space)
+        unit = image.astype(np.float32) / np.float32(255.0)
+        return (color.rgb2lab if space == "lab" else color.rgb2hsv)(unit)
+
+    rgb = photo_like(side)
+    convert(rgb[:8, :8])  # warm up: one-time library initialisation is not conversion
+    start, cpu = time.perf_counter(), time.process_time()
+    convert(rgb)
+    return {"wall": time.perf_counter() - start, "cpu": time.process_time() - cpu}
+
+
+def worker(argv: list[str]) -> None:
+    """Run one measurement and print it as JSON (with this process's peak memory)."""
+    case, variant, side, extra = argv[0], argv[1], int(argv[2]), argv[3]
+    if case == "kmeans":
+        result = _kmeans(variant, side, json.loads(extra))
+    elif case == "gmm":
+        result = _gmm(variant, side, json.loads(extra))
+    else:
+        result = _convert(variant, side, extra)
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+# ---------------------------------------------------------------- driver
+
+
+def measure(case: str, variant: str, side: int, extra: str, repeats: int) -> dict:
+    """Median wall, CPU and peak memory over ``repeats`` fresh processes; last run's quality."""
+    runs = []
+    for _ in range(repeats):
+        output = subprocess.run(
+            [sys.executable, "-m", "segsweep.bench", "worker", case, variant, str(side), extra],
+            capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "workflow" / "scripts")},
+        ).stdout  # fmt: skip
+        runs.append(json.loads(output.strip().splitlines()[-1]))
+    summary = {
+        key: statistics.median(run[key] for run in runs) for key in ("wall", "cpu", "peak_mb")
+    }
+    summary["quality"] = {int(k): v for k, v in (runs[-1].get("quality") or {}).items()}
+    return summary
+
+
+def pipeline_runs(repeats: int) -> dict[str, dict]:
+    """Default pipeline from scratch, no-op re-run and figures-only, in a temporary copy."""
+    figure_rules = [
+        "plot_segmentations",
+        "plot_elbow",
+        "plot_edges",
+        "plot_truth",
+        "plot_details",
+        "cutouts",
+        "plot_background",
+        "plot_leaderboard",
+        "summary",
+    ]
+    commands = {
+        "pipeline from scratch": [],
+        "no-op re-run": [],
+        "figures only": ["figures", "--forcerun", *figure_rules, "--rerun-triggers", "mtime"],
+    }
+    timings: dict[str, list] = {name: [] for name in commands}
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as folder:
+            work = Path(folder)
+            for name in ("Snakefile", "config.yaml", "environment.yml"):
+                shutil.copy(ROOT / name, work / name)
+            for name in ("workflow", "data"):
+                shutil.copytree(ROOT / name, work / name,
+                                ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+            for name, extra in commands.items():
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *extra],
+                               cwd=work, capture_output=True, check=True)  # fmt: skip
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+                timings[name].append((time.perf_counter() - start, cpu, after.ru_maxrss / 1024))
+    return {
+        name: {
+            "wall": statistics.median(t[0] for t in runs),
+            "cpu": statistics.median(t[1] for t in runs),
+            "peak_mb": max(t[2] for t in runs),
+        }
+        for name, runs in timings.items()
+    }
+
+
+def _row(case, ours, base, quality, target, met) -> str:
+    speed = f"{base['wall'] / ours['wall']:.1f}x" if base else ""
+    base_wall = f"{base['wall']:.2f}" if base else ""
+    return (
+        f"| {case} | {ours['wall']:.2f} | {ours['cpu']:.2f} | {ours['peak_mb']:.0f} | "
+        f"{base_wall} | {speed} | {quality} | {target} | {'yes' if met else 'NO'} |"
+    )
+
+
+def run(repeats: int, quick: bool) -> str:
+    """Run every case and return the markdown table."""
+    big, mixture = (1024, 512) if quick else (4096, 2048)
+    ks, gmm_ks, gmm_base_ks = list(range(2, 11)), list(range(2, 9)), [2, 3]
+    header = ("| case | wall s | CPU s | peak RSS MB | baseline wall s | speed-up | quality | "
+              "target | met |\n|---|---|---|---|---|---|---|---|---|")  # fmt: skip
+    rows = []
+
+    ours = measure("kmeans", "segsweep", big, json.dumps(ks), repeats)
+    base = measure("kmeans", "baseline", big, json.dumps(ks), repeats)
+    excess = max(ours["quality"][k] / base["quality"][k] - 1 for k in base["quality"])
+    speed = base["wall"] / ours["wall"]
+    rows.append(_row(f"1. k-means sweep k=2..10, {big}x{big}", ours, base,
+                     f"inertia at most {excess:+.2%} vs baseline (worst k)",
+                     ">=10x, <=+1%, <2 GB",
+                     speed >= 10 and excess <= 0.01 and ours["peak_mb"] < 2048))  # fmt: skip
+    for side in (1024, 2048, 4096) if not quick else (256, 512, 1024):
+        scaled = (
+            ours if side == big else measure("kmeans", "segsweep", side, json.dumps(ks), repeats)
+        )
+        per_mpx = scaled["wall"] / (side * side / 1e6)
+        rows.append(_row(f"1b. k-means sweep, {side * side / 1e6:.1f} Mpx", scaled, None,
+                         f"{per_mpx:.2f} s per Mpx", "linear in pixels", True))  # fmt: skip
+
+    ours = measure("gmm", "segsweep", mixture, json.dumps(gmm_ks), repeats)
+    ours_common = measure("gmm", "segsweep", mixture, json.dumps(gmm_base_ks), repeats)
+    base = measure("gmm", "baseline", mixture, json.dumps(gmm_base_ks), repeats)
+    gap = max(abs(ours["quality"][k] - base["quality"][k]) for k in base["quality"])
+    speed = base["wall"] / ours_common["wall"]
+    rows.append(_row(f"2. GMM full sweep k=2..8, {mixture}x{mixture} (whole sweep)", ours, None,
+                     "", "", True))  # fmt: skip
+    rows.append(_row("2. GMM full, k=2,3 only (baseline on all pixels for these k)",
+                     ours_common, base, f"log-likelihood within {gap:.4f} nats",
+                     ">=20x, <=0.01 nats", speed >= 20 and gap <= 0.01))  # fmt: skip
+
+    if not quick:
+        targets = {"pipeline from scratch": 300, "no-op re-run": 3, "figures only": 60}
+        for name, result in pipeline_runs(repeats).items():
+            rows.append(_row(f"3. {name}", result, None, "", f"< {targets[name]} s",
+                             result["wall"] < targets[name]))  # fmt: skip
+
+    for space in ("lab", "hsv"):
+        ours = measure("convert", "segsweep", big, space, repeats)
+        base = measure("convert", "baseline", big, space, repeats)
+        rows.append(_row(f"4. {space} conversion, {big}x{big} (baseline: scikit-image)", ours,
+                         base, "", "< 0.5 s", ours["wall"] < 0.5))  # fmt: skip
+    return header + "\n" + "\n".join(rows) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: ``python -m segsweep.bench [--repeats N] [--quick] [--out FILE]``."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["worker"]:
+        worker(argv[1:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--quick", action="store_true", help="small sizes, no pipeline case")
+    parser.add_argument("--out", default=str(ROOT / "results" / "bench" / "benchmark.md"))
+    args = parser.parse_args(argv)
+    from threadpoolctl import threadpool_info
+
+    started = time.strftime("%Y-%m-%d %H:%M")
+    table = run(args.repeats, args.quick)
+    blas = ", ".join(sorted({f"{i['internal_api']} {i.get('architecture', '')}".strip()
+                             for i in threadpool_info()}))  # fmt: skip
+    text = (f"# segsweep benchmark ({started}, {args.repeats} runs each, median)\n\n"
+            f"Machine: {os.cpu_count()} CPUs; thread pools: {blas}\n\n{table}")  # fmt: skip
+    print(text)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
