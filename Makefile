@@ -10,7 +10,7 @@ REPORT := results/report.html
 FIGURE_RULES := plot_segmentations plot_elbow plot_edges plot_truth plot_details \
 	cutouts plot_background plot_leaderboard summary
 
-.PHONY: run figures report test lint format methods data bench lock clean
+.PHONY: run figures report test test-slurm lint format methods data bench lock clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ report: $(INSTALLED)
 ## test: formatting and lint checks, then the test suite
 test: $(INSTALLED) lint
 	$(BIN)/python -m pytest
+
+## test-slurm: run the tiny pipeline on a local single-node SLURM (needs root; CI runs it)
+test-slurm: $(INSTALLED)
+	timeout -k 10 420 bash tests/slurm/slurm_ci.sh
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

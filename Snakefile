@@ -24,6 +24,12 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
 
 
+# Target rules only collect files; they never go to a cluster.
+localrules:
+    all,
+    figures,
+
+
 rule all:
     default_target: True
     input:

@@ -10,6 +10,9 @@ rule evaluate:
         "results/logs/evaluate/{image}/{space}/{method}.log",
     conda:
         "../../environment.yml"
+    resources:
+        mem_mb=lambda wildcards, input: int(1000 + 4 * input.size_mb),
+        runtime=lambda wildcards, input: int(10 + input.size_mb),
     params:
         silhouette_sample=config["criteria"]["silhouette_sample"],
     script:

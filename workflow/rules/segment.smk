@@ -11,7 +11,9 @@ rule sweep:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=2000,
+        # features plus labels, chunk buffers and the model: a few times the feature file
+        mem_mb=lambda wildcards, input: int(1000 + 6 * input.size_mb),
+        runtime=lambda wildcards, input: int(10 + input.size_mb),
     params:
         method=lambda wildcards: METHOD_SETUPS[wildcards.method],
         ks=KS,
