@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.cluster import MeanShift, estimate_bandwidth
+from sklearn.metrics import pairwise_distances_argmin
 
 from segsweep.methods import ClusteringMethod, Param
 
@@ -61,13 +62,7 @@ class MeanShiftMethod(ClusteringMethod):
 
     def predict(self, X):
         """Label each row of ``X`` with its nearest mode."""
-        centres = self.cluster_centers_
-        distances = (
-            np.einsum("ij,ij->i", X, X)[:, None]
-            - 2.0 * X @ centres.T
-            + np.einsum("ij,ij->i", centres, centres)[None, :]
-        )
-        return np.argmin(distances, axis=1)
+        return pairwise_distances_argmin(X, self.cluster_centers_)
 
     def fit_summary(self):
         """``bandwidth``: the estimated kernel bandwidth."""

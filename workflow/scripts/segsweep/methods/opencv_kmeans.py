@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from sklearn.metrics import pairwise_distances_argmin
 
 from segsweep.methods import ClusteringMethod, Param
 
@@ -53,11 +54,4 @@ class OpenCVKMeansMethod(ClusteringMethod):
 
     def predict(self, X):
         """Label each row of ``X`` with its nearest centre."""
-        X = np.asarray(X, dtype=np.float32)
-        centres = self.cluster_centers_
-        distances = (
-            np.einsum("ij,ij->i", X, X)[:, None]
-            - 2.0 * X @ centres.T
-            + np.einsum("ij,ij->i", centres, centres)[None, :]
-        )
-        return np.argmin(distances, axis=1)
+        return pairwise_distances_argmin(X, self.cluster_centers_)
