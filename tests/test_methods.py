@@ -20,6 +20,7 @@ def test_defaults_come_from_init():
         "n_init": 1,
         "max_iter": 300,
         "tol": 1e-4,
+        "refine_iter": 0,
     }
     assert methods.resolve_params("gmm", {"covariance_type": "diag"})["covariance_type"] == "diag"
 

@@ -134,3 +134,18 @@ def test_methods_without_k_or_seed_are_not_repeated(noisy_photo):
     grey = to_features(noisy_photo, "grey")
     fits, _, _ = sweep(grey, {"method": "otsu"}, [2, 3, 8], [0, 1], None)
     assert fits["k"].tolist() == [2, 3]  # deterministic: first seed only; k = 8 > max_k
+
+
+def test_kmeans_refinement_on_all_pixels_is_recorded_and_never_worse(noisy_photo):
+    features = to_features(noisy_photo, "rgb")
+    sampled, _, _ = sweep(features, {"method": "kmeans"}, [4], [0], 200)
+    refined, _, _ = sweep(
+        features, {"method": "kmeans", "params": {"refine_iter": 10}}, [4], [0], 200
+    )
+    assert not sampled["refined"].iloc[0] and refined["refined"].iloc[0]
+    assert refined["n_fit"].iloc[0] == 200  # the sample size stays on record
+    assert refined["inertia"].iloc[0] <= sampled["inertia"].iloc[0] * (1 + 1e-9)
+    full, _, _ = sweep(
+        features, {"method": "kmeans", "params": {"refine_iter": 10}}, [4], [0], None
+    )
+    assert not full["refined"].iloc[0]  # nothing to refine after a fit on every pixel

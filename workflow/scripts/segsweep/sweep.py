@@ -37,6 +37,7 @@ FIT_COLUMNS = [
     "split_regions",
     "n_pixels",
     "n_fit",
+    "refined",
     "n_clusters_found",
     "degenerate",
     "inertia",
@@ -127,6 +128,8 @@ def _fit_and_label(model, method, model_features, sample_size, seed):
     flat = model_features.reshape(-1, channels)
     index = sample_indices(len(flat), sample_size, seed)
     model.fit(flat if index is None else flat[index])
+    if index is not None and hasattr(model, "refine"):
+        model.refine(flat)  # e.g. k-means: Lloyd iterations on all pixels from the sample's fit
     n_fit = len(flat) if index is None else len(index)
     return predict_in_chunks(model, flat).reshape(height, width), n_fit
 
@@ -193,6 +196,7 @@ def fit_one(
         "split_regions": setup["split_regions"],
         "n_pixels": n_pixels,
         "n_fit": n_fit,
+        "refined": bool(getattr(model, "refined_", False)),
         "n_clusters_found": n_found,
         "degenerate": k is not None and n_found < k,
         "inertia": inertia,

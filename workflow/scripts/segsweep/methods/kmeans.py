@@ -17,10 +17,20 @@ class KMeansMethod(ClusteringMethod):
         "n_init": Param(int, minimum=1, help="initialisations tried; the best is kept"),
         "max_iter": Param(int, minimum=1, help="largest number of Lloyd iterations"),
         "tol": Param(float, minimum=0.0, help="relative tolerance on centre movement"),
+        "refine_iter": Param(
+            int, minimum=0, help="Lloyd iterations on all pixels after a sampled fit (0: none)"
+        ),
     }
 
     def __init__(
-        self, n_clusters=2, random_state=0, init="k-means++", n_init=1, max_iter=300, tol=1e-4
+        self,
+        n_clusters=2,
+        random_state=0,
+        init="k-means++",
+        n_init=1,
+        max_iter=300,
+        tol=1e-4,
+        refine_iter=0,
     ):
         self.n_clusters = n_clusters
         self.random_state = random_state
@@ -28,6 +38,7 @@ class KMeansMethod(ClusteringMethod):
         self.n_init = n_init
         self.max_iter = max_iter
         self.tol = tol
+        self.refine_iter = refine_iter
 
     def fit(self, X, y=None):
         """Fit k-means on ``X`` (n_samples, n_features)."""
@@ -43,6 +54,22 @@ class KMeansMethod(ClusteringMethod):
         self.cluster_centers_ = self.model_.cluster_centers_
         self.n_iter_ = int(self.model_.n_iter_)
         self.converged_ = self.n_iter_ < self.max_iter
+        return self
+
+    def refine(self, X):
+        """After a fit on a sample: ``refine_iter`` Lloyd iterations on all of ``X`` from the
+        sample's centres (none if ``refine_iter`` is 0). Sets ``refined_``."""
+        self.refined_ = self.refine_iter > 0
+        if self.refined_:
+            self.model_ = KMeans(
+                n_clusters=self.n_clusters,
+                init=self.model_.cluster_centers_,
+                n_init=1,
+                max_iter=self.refine_iter,
+                tol=self.tol,
+                algorithm="lloyd",
+            ).fit(X)
+            self.cluster_centers_ = self.model_.cluster_centers_
         return self
 
     def predict(self, X):
