@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from segsweep.figures import PALETTE, downsample_step, label_colormap, plt
+from segsweep.figures import PALETTE, downsample_step, label_colormap, plt, show_labels
 
 #: Pixels drawn in scatter plots (a seeded random sample).
 SCATTER_PIXELS = 4000
@@ -121,8 +121,7 @@ def cluster_masks_figure(rgb: np.ndarray, labels: np.ndarray, title: str = "") -
     fig, axes = plt.subplots(2, columns, figsize=(panel * columns, 2 * panel * aspect + 0.9))
     small_labels = labels[::step, ::step]
     small_rgb = rgb[::step, ::step]
-    axes[0, 0].imshow(small_labels, cmap=label_colormap(n), vmin=-0.5, vmax=n - 0.5,
-                      interpolation="nearest")  # fmt: skip
+    show_labels(axes[0, 0], small_labels)
     axes[0, 0].set_title("label map")
     axes[1, 0].imshow(small_rgb)
     axes[1, 0].set_title("photo")
@@ -240,16 +239,14 @@ def leaderboard_figure(leaderboard: pd.DataFrame) -> Figure:
 
 def _chosen_labels(label_path, picks_path, image, space, method, configured_k, seed):
     """Label map and k of the detail figures (configured k, else the elbow's pick)."""
-    from segsweep.figures import chosen_k
+    from segsweep.figures import chosen_map
     from segsweep.storage import load_arrays, read_csv
     from segsweep.sweep import maps_by_k
 
     picks = read_csv(picks_path)
     by_k = maps_by_k(load_arrays(label_path), seed)
-    k = chosen_k(picks[picks["image"] == image], space, method, configured_k)
-    if k not in by_k:
-        k = min(by_k, key=lambda fitted: (abs(fitted - (k or 0)), fitted))
-    return by_k[k], k
+    k, labels = chosen_map(by_k, picks[picks["image"] == image], space, method, configured_k)
+    return labels, k
 
 
 def details_main(snakemake) -> None:

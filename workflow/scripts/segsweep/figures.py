@@ -69,6 +69,12 @@ def label_colormap(n_labels: int) -> ListedColormap:
     return ListedColormap(colours[: max(n_labels, 1)])
 
 
+def show_labels(ax, labels: np.ndarray) -> None:
+    """Draw a label map on ``ax`` in the fixed palette, one flat colour per label."""
+    n = int(labels.max()) + 1
+    ax.imshow(labels, cmap=label_colormap(n), vmin=-0.5, vmax=n - 0.5, interpolation="nearest")
+
+
 def segmentation_grid(
     rgb: np.ndarray,
     label_maps: Mapping[tuple[str, int], np.ndarray],
@@ -116,14 +122,7 @@ def segmentation_grid(
                 if kind == "recolour":
                     ax.imshow(recolour(rgb, labels)[::step, ::step])
                 else:
-                    n = int(labels.max()) + 1
-                    ax.imshow(
-                        labels[::step, ::step],
-                        cmap=label_colormap(n),
-                        vmin=-0.5,
-                        vmax=n - 0.5,
-                        interpolation="nearest",
-                    )
+                    show_labels(ax, labels[::step, ::step])
             ax.set_title(f"k = {k}")
     for ax in axes.ravel():
         ax.set_xticks([])
@@ -202,18 +201,19 @@ def truth_figure(
     errors = matching_errors(truth, segmentation)
     pale = (0.35 * rgb.mean(axis=2, keepdims=True) + 0.65 * 255).repeat(3, axis=2)
     overlay = np.where(errors[..., None], np.array([214, 39, 40]), pale).astype(np.uint8)
-    n_truth = int(truth.max()) + 1
     panels = [
-        ("photo", rgb, {}),
-        ("ground truth", truth, {"cmap": label_colormap(n_truth), "vmin": -0.5,
-                                 "vmax": n_truth - 0.5, "interpolation": "nearest"}),
-        ("segmentation (cluster mean colours)", recolour(rgb, segmentation), {}),
-        (f"wrong pixels after matching: {errors.mean():.1%}", overlay, {}),
-    ]  # fmt: skip
+        ("photo", rgb),
+        ("ground truth", None),
+        ("segmentation (cluster mean colours)", recolour(rgb, segmentation)),
+        (f"wrong pixels after matching: {errors.mean():.1%}", overlay),
+    ]
     aspect = rgb.shape[0] / rgb.shape[1]
     fig, axes = plt.subplots(1, 4, figsize=(12.0, 3.0 * aspect + 0.9))
-    for ax, (name, array, style) in zip(axes, panels, strict=True):
-        ax.imshow(array[::step, ::step], **style)
+    for ax, (name, array) in zip(axes, panels, strict=True):
+        if array is None:
+            show_labels(ax, truth[::step, ::step])
+        else:
+            ax.imshow(array[::step, ::step])
         ax.set_title(name)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -283,6 +283,21 @@ def chosen_k(picks: pd.DataFrame, space: str, method: str, configured: int | Non
     rows = picks[(picks["space"] == space) & (picks["method"] == method)]
     elbow = rows[rows["criterion"] == "elbow"]["k"]
     return int(elbow.iloc[0]) if len(elbow) else None
+
+
+def chosen_map(
+    by_k: dict[int, np.ndarray],
+    picks: pd.DataFrame,
+    space: str,
+    method: str,
+    configured: int | None,
+) -> tuple[int, np.ndarray]:
+    """(k, label map) to draw: :func:`chosen_k`, or the nearest fitted k where that k was not
+    fitted (a method without k, or one with a largest k)."""
+    k = chosen_k(picks, space, method, configured)
+    if k not in by_k:
+        k = min(by_k, key=lambda fitted: (abs(fitted - (k or 0)), fitted))
+    return k, by_k[k]
 
 
 def save_figure(fig: Figure, path, dpi: int = 100) -> None:
@@ -382,11 +397,8 @@ def edges_main(snakemake) -> None:
     segmentations = []
     for method, path in zip(snakemake.params.methods, snakemake.input.labels, strict=True):
         by_k = maps_by_k(load_arrays(path), snakemake.params.seed)
-        k = chosen_k(picks, space, method, snakemake.params.k)
-        if k not in by_k:
-            # a method without k, or one not fitted at this k: the nearest fitted k
-            k = min(by_k, key=lambda fitted: (abs(fitted - (k or 0)), fitted))
-        segmentations.append((f"{method}, k = {k}", by_k[k]))
+        k, labels = chosen_map(by_k, picks, space, method, snakemake.params.k)
+        segmentations.append((f"{method}, k = {k}", labels))
     fig = edges_figure(
         rgb,
         canny_edges(rgb, snakemake.params.sigma),
