@@ -17,7 +17,7 @@ def test_registry_finds_the_method_modules():
 def test_defaults_come_from_init():
     assert methods.resolve_params("kmeans", {}) == {
         "init": "k-means++",
-        "n_init": 1,
+        "n_init": 5,
         "max_iter": 300,
         "tol": 1e-4,
         "refine_iter": 0,
@@ -83,6 +83,18 @@ def test_bayesian_gmm_uses_only_the_components_it_needs():
     model = methods.create("bayesian_gmm", n_clusters=8, random_state=0, params={}).fit(X)
     assert model.fit_summary()["effective_components"] == 3
     assert adjusted_rand_score(truth, model.predict(X)) == 1.0
+
+
+@pytest.mark.parametrize("name", ["gmm", "bayesian_gmm"])
+def test_mixture_one_pass_labels_and_scores_equal_the_separate_calls(name):
+    rng = np.random.default_rng(4)
+    X = np.concatenate([rng.normal(c, 0.3, (300, 3)) for c in (0.0, 2.0, 4.0)])
+    X = X.astype(np.float32)
+    model = methods.create(name, n_clusters=3, random_state=0, params={}).fit(X[::3])
+    labels, scores = model.predict_and_score(X)
+    np.testing.assert_array_equal(labels, model.predict(X))
+    np.testing.assert_allclose(scores, model.score_samples(X), rtol=1e-12)
+    assert len(np.unique(labels)) == 3
 
 
 def test_meanshift_finds_the_number_of_clusters():

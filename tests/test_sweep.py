@@ -3,6 +3,7 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 
+from segsweep import methods
 from segsweep.features import to_features
 from segsweep.labelmaps import canonical_labels, compactness
 from segsweep.sweep import FIT_COLUMNS, label_key, maps_by_k, parse_label_key, sample_indices, sweep
@@ -37,7 +38,8 @@ def test_inertia_falls_as_k_grows(noisy_photo):
 
 def test_inertia_matches_scikit_learn_on_a_full_fit(noisy_photo):
     X = to_features(noisy_photo, "rgb").reshape(-1, 3)
-    fits, labels, _ = sweep(X.reshape(40, 60, 3), {"method": "kmeans"}, [4], [3], None)
+    setup = {"method": "kmeans", "params": {"n_init": 1}}
+    fits, labels, _ = sweep(X.reshape(40, 60, 3), setup, [4], [3], None)
     reference = KMeans(4, n_init=1, random_state=3, algorithm="lloyd").fit(X)
     # at convergence the centres are the cluster means, so WCSS equals sklearn's inertia_
     assert fits["inertia"].iloc[0] == pytest.approx(reference.inertia_, rel=1e-4)
@@ -52,6 +54,12 @@ def test_mixture_rows_have_likelihood_and_information_criteria(noisy_photo):
     n_params = 2 * 3 + 2 * 6 + 1
     row = fits.iloc[0]
     assert row["bic"] - row["aic"] == pytest.approx(n_params * (np.log(n) - 2), rel=1e-6)
+    # Sampled fit: the likelihood is still that of every pixel under the fitted model.
+    sampled, _, _ = sweep(to_features(noisy_photo, "rgb"), {"method": "gmm"}, [3], [0], 500)
+    model = methods.create("gmm", n_clusters=3, random_state=0, params={})
+    X = to_features(noisy_photo, "rgb").reshape(-1, 3)
+    model.fit(X[sample_indices(len(X), 500, 0)])
+    assert sampled["log_likelihood"].iloc[0] == pytest.approx(model.score_samples(X).mean())
     kmeans, _, _ = sweep(to_features(noisy_photo, "rgb"), {"method": "kmeans"}, [2], [0], None)
     assert kmeans[["log_likelihood", "bic", "aic"]].isna().all().all()
 
@@ -109,6 +117,21 @@ def test_canonical_labels():
     assert canonical_labels(np.arange(300)).dtype == np.uint16
     many = canonical_labels(np.arange(70000)[::-1])
     assert many.dtype == np.uint32 and many[0] == 0 and many[-1] == 69999
+
+
+@pytest.mark.parametrize("n_values", [1, 3, 300])
+def test_canonical_labels_same_partition_whatever_the_label_values(n_values):
+    rng = np.random.default_rng(n_values)
+    small = rng.integers(0, n_values, size=(64, 48))  # the linear-time path
+    spread = small * 1_000_003 - 17  # negative and huge values: the sorting path
+    out = canonical_labels(small)
+    np.testing.assert_array_equal(out, canonical_labels(spread))
+    np.testing.assert_array_equal(out, canonical_labels(small.astype(np.uint16)))
+    # Same partition as the input, numbered by first appearance.
+    _, first = np.unique(out.ravel(), return_index=True)
+    assert np.all(np.diff(first) > 0) and out.flat[0] == 0
+    pairs = np.unique(np.stack([small.ravel(), out.ravel()]), axis=1)
+    assert pairs.shape[1] == len(np.unique(small)) == len(np.unique(out))  # a bijection
 
 
 def test_label_keys_and_maps_by_k():

@@ -13,24 +13,44 @@ def canonical_labels(labels: np.ndarray) -> np.ndarray:
 
     The same partition always gets the same label values, and label 0 is the cluster of the
     top-left pixel. The result has the smallest unsigned type that holds every label.
+    Non-negative integer labels no larger than the pixel count (what every method returns)
+    take a linear-time path; any other labels are sorted with :func:`numpy.unique`.
     """
     flat = labels.ravel()
+    if flat.size and flat.dtype.kind in "iu" and flat.min() >= 0 and flat.max() <= flat.size:
+        present = np.flatnonzero(np.bincount(flat))
+        n_values = len(present)
+        first_seen = np.full(int(flat.max()) + 1, flat.size, dtype=np.intp)
+        for start in range(0, flat.size, CHUNK_ROWS):  # usually every label shows up early
+            chunk = flat[start : start + CHUNK_ROWS]
+            np.minimum.at(first_seen, chunk, np.arange(start, start + len(chunk)))
+            if np.all(first_seen[present] < flat.size):
+                break
+        to_rank = np.zeros(len(first_seen), dtype=_label_dtype(n_values))
+        to_rank[present[np.argsort(first_seen[present])]] = np.arange(n_values)
+        return to_rank[flat].reshape(labels.shape)
     values, first_seen, inverse = np.unique(flat, return_index=True, return_inverse=True)
     rank = np.empty(len(values), dtype=np.int64)
     rank[np.argsort(first_seen)] = np.arange(len(values))
-    dtype = np.min_scalar_type(max(len(values) - 1, 0))
-    dtype = np.uint8 if dtype.itemsize == 1 else dtype
-    return rank[inverse].astype(dtype).reshape(labels.shape)
+    return rank[inverse].astype(_label_dtype(len(values))).reshape(labels.shape)
+
+
+def _label_dtype(n_values: int) -> np.dtype:
+    """Smallest unsigned integer type (uint8 at least) that holds labels 0..n_values-1."""
+    dtype = np.min_scalar_type(max(n_values - 1, 0))
+    return np.dtype(np.uint8) if dtype.itemsize == 1 else dtype
 
 
 def cluster_means(X: np.ndarray, labels: np.ndarray, n_labels: int) -> np.ndarray:
     """Mean feature vector of each label 0..n_labels-1 (float64, shape (n_labels, C))."""
-    labels = labels.astype(np.intp, copy=False)
-    counts = np.bincount(labels, minlength=n_labels).astype(np.float64)
-    sums = np.stack(
-        [np.bincount(labels, weights=X[:, c], minlength=n_labels) for c in range(X.shape[1])],
-        axis=1,
-    )
+    counts = np.zeros(n_labels)
+    sums = np.zeros((n_labels, X.shape[1]))
+    for start in range(0, len(X), CHUNK_ROWS):  # chunks that stay in cache
+        chunk_labels = labels[start : start + CHUNK_ROWS].astype(np.intp, copy=False)
+        chunk = X[start : start + CHUNK_ROWS]
+        counts += np.bincount(chunk_labels, minlength=n_labels)
+        for c in range(X.shape[1]):
+            sums[:, c] += np.bincount(chunk_labels, weights=chunk[:, c], minlength=n_labels)
     return sums / np.maximum(counts, 1.0)[:, None]
 
 
@@ -49,14 +69,14 @@ def compactness(X: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     eta : float
         Mean over pixels of the Euclidean distance to their cluster's mean.
     """
-    labels = labels.astype(np.intp, copy=False)
     means = cluster_means(X, labels, int(labels.max()) + 1).astype(X.dtype)
     squared_total = 0.0
     distance_total = 0.0
     for start in range(0, len(X), CHUNK_ROWS):
         stop = start + CHUNK_ROWS
         diff = X[start:stop] - means[labels[start:stop]]
-        squared = np.einsum("ij,ij->i", diff, diff, dtype=np.float64)
-        squared_total += float(squared.sum())
-        distance_total += float(np.sqrt(squared).sum())
+        # Per-pixel squares in the features' precision; the sums over pixels in float64.
+        squared = np.einsum("ij,ij->i", diff, diff)
+        squared_total += float(squared.sum(dtype=np.float64))
+        distance_total += float(np.sqrt(squared).sum(dtype=np.float64))
     return squared_total, distance_total / len(X)

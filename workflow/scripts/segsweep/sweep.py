@@ -94,12 +94,29 @@ def sample_indices(n_pixels: int, sample_size: int | None, seed: int) -> np.ndar
     return np.sort(rng.choice(n_pixels, size=sample_size, replace=False))
 
 
-def predict_in_chunks(model, X: np.ndarray, chunk_rows: int = CHUNK_ROWS) -> np.ndarray:
-    """Assign every row of ``X`` with ``model.predict``, ``chunk_rows`` rows at a time."""
-    labels = np.empty(len(X), dtype=np.int64)
+def predict_in_chunks(
+    model, X: np.ndarray, chunk_rows: int = CHUNK_ROWS
+) -> tuple[np.ndarray, float | None]:
+    """Assign every row of ``X`` with the fitted ``model``, ``chunk_rows`` rows at a time.
+
+    Returns
+    -------
+    labels : ndarray of int32, shape (n_rows,)
+    mean_log_likelihood : float or None
+        Mean per-row log-likelihood of ``X``, for models that give it in the same pass
+        (``predict_and_score``, the mixtures); None for the others.
+    """
+    labels = np.empty(len(X), dtype=np.int32)
+    scores = hasattr(model, "predict_and_score")
+    total = 0.0
     for start in range(0, len(X), chunk_rows):
-        labels[start : start + chunk_rows] = model.predict(X[start : start + chunk_rows])
-    return labels
+        chunk = X[start : start + chunk_rows]
+        if scores:
+            labels[start : start + chunk_rows], log_likelihood = model.predict_and_score(chunk)
+            total += float(log_likelihood.sum())
+        else:
+            labels[start : start + chunk_rows] = model.predict(chunk)
+    return labels, (total / len(X) if scores else None)
 
 
 def mean_log_likelihood(model, X: np.ndarray) -> float:
@@ -120,18 +137,24 @@ def complete_setup(setup: dict) -> dict:
 
 
 def _fit_and_label(model, method, model_features, sample_size, seed):
-    """Fit ``model`` (on a sample where allowed) and label every pixel; (labels, n_fit)."""
+    """Fit ``model`` (on a sample where allowed) and label every pixel.
+
+    Returns the labels, the number of pixels fitted on and the mean log-likelihood of
+    ``model_features`` when the labelling pass gives it (see :func:`predict_in_chunks`).
+    """
     height, width, channels = model_features.shape
     if method.input_kind == "image":
         model.fit(model_features)
-        return np.asarray(model.predict(model_features)).reshape(height, width), height * width
+        labels = np.asarray(model.predict(model_features)).reshape(height, width)
+        return labels, height * width, None
     flat = model_features.reshape(-1, channels)
     index = sample_indices(len(flat), sample_size, seed)
     model.fit(flat if index is None else flat[index])
     if index is not None and hasattr(model, "refine"):
         model.refine(flat)  # e.g. k-means: Lloyd iterations on all pixels from the sample's fit
     n_fit = len(flat) if index is None else len(index)
-    return predict_in_chunks(model, flat).reshape(height, width), n_fit
+    labels, mean_ll = predict_in_chunks(model, flat)
+    return labels.reshape(height, width), n_fit, mean_ll
 
 
 def fit_one(
@@ -171,12 +194,14 @@ def fit_one(
         # Fewer pixels than clusters (a 1 x 1 image, say): no model can be fitted; each
         # distinct colour is its own cluster and the row is marked degenerate.
         _, labels = np.unique(features.reshape(n_pixels, channels), axis=0, return_inverse=True)
-        labels, n_fit, model = labels.reshape(height, width), n_pixels, None
+        labels, n_fit, model, mean_ll = labels.reshape(height, width), n_pixels, None, None
     else:
         with warnings.catch_warnings():
             # A degenerate fit (fewer distinct colours than k) is recorded in the table.
             warnings.simplefilter("ignore", ConvergenceWarning)
-            labels, n_fit = _fit_and_label(model, method, model_features, sample_size, seed)
+            labels, n_fit, mean_ll = _fit_and_label(
+                model, method, model_features, sample_size, seed
+            )
     labels = canonical_labels(labels)
     if setup["smoothing"]:
         labels = canonical_labels(potts_smooth(features, labels, setup["smoothing"]))
@@ -210,8 +235,10 @@ def fit_one(
     }
     unchanged = not (setup["xy_weight"] or setup["smoothing"] or setup["split_regions"])
     if model is not None and hasattr(model, "score_samples") and unchanged:
-        # The likelihood belongs to the model's own partition, so only without options.
-        mean_ll = mean_log_likelihood(model, X)
+        # The likelihood belongs to the model's own partition, so only without options
+        # (then the model's features are the colour features X).
+        if mean_ll is None:
+            mean_ll = mean_log_likelihood(model, X)
         row["log_likelihood"] = mean_ll
         if hasattr(model, "n_free_parameters"):
             total_ll, n_params = mean_ll * n_pixels, model.n_free_parameters()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 from sklearn.mixture import BayesianGaussianMixture
 
-from segsweep.methods import ClusteringMethod, Param
+from segsweep.methods import ClusteringMethod, FittedMixture, Param
 
 
-class BayesianGaussianMixtureMethod(ClusteringMethod):
+class BayesianGaussianMixtureMethod(FittedMixture, ClusteringMethod):
     """Dirichlet-process mixture: k is an upper bound; unneeded components get ~0 weight.
 
     The number of components with weight above ``weight_threshold`` is recorded as
@@ -66,14 +66,6 @@ class BayesianGaussianMixtureMethod(ClusteringMethod):
         self.n_iter_ = int(self.model_.n_iter_)
         self.converged_ = bool(self.model_.converged_)
         return self
-
-    def predict(self, X):
-        """Label each row of ``X`` with its most probable component."""
-        return self.model_.predict(X)
-
-    def score_samples(self, X):
-        """Log-likelihood of each row under the mixture at its posterior mean parameters."""
-        return self.model_.score_samples(X)
 
     def fit_summary(self):
         """``effective_components``: components whose weight exceeds the threshold."""

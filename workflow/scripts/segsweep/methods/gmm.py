@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sklearn.mixture import GaussianMixture
 
-from segsweep.methods import ClusteringMethod, Param
+from segsweep.methods import ClusteringMethod, FittedMixture, Param
 
 
-class GaussianMixtureMethod(ClusteringMethod):
+class GaussianMixtureMethod(FittedMixture, ClusteringMethod):
     """EM-fitted Gaussian mixture; each pixel gets its most probable component."""
 
     name = "gmm"
@@ -60,14 +60,6 @@ class GaussianMixtureMethod(ClusteringMethod):
         self.n_iter_ = int(self.model_.n_iter_)
         self.converged_ = bool(self.model_.converged_)
         return self
-
-    def predict(self, X):
-        """Label each row of ``X`` with its most probable component."""
-        return self.model_.predict(X)
-
-    def score_samples(self, X):
-        """Log-likelihood of each row of ``X`` under the fitted mixture (nats)."""
-        return self.model_.score_samples(X)
 
     def n_free_parameters(self) -> int:
         """Number of free parameters, as used by BIC and AIC."""
