@@ -8,7 +8,13 @@ from segsweep.methods import ClusteringMethod, Param
 
 
 class KMeansMethod(ClusteringMethod):
-    """Lloyd k-means; with ``n_init > 1`` the run with the lowest inertia is kept."""
+    """Lloyd k-means; of ``n_init`` runs the one with the lowest inertia is kept.
+
+    ``n_init`` defaults to 5, not scikit-learn's 1: on a 100 000-pixel sample five starts
+    cost about 0.3 s per k, and one start often lands in a worse local optimum (on the
+    benchmark image up to 2.7 % more full-image inertia than a full-data fit). ``refine_iter``
+    does not fix that: Lloyd iterations on all pixels stay in the sample's optimum.
+    """
 
     name = "kmeans"
     summary = "scikit-learn KMeans (Lloyd), k-means++ or random initialisation"
@@ -27,7 +33,7 @@ class KMeansMethod(ClusteringMethod):
         n_clusters=2,
         random_state=0,
         init="k-means++",
-        n_init=1,
+        n_init=5,
         max_iter=300,
         tol=1e-4,
         refine_iter=0,
