@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from segsweep.criteria import criteria_table, internal_criteria
-from segsweep.sweep import label_key
+from segsweep.labelmaps import label_key
 
 
 def blobs(separation):

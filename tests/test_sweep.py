@@ -5,8 +5,14 @@ from sklearn.metrics import adjusted_rand_score
 
 from segsweep import methods
 from segsweep.features import to_features
-from segsweep.labelmaps import canonical_labels, compactness
-from segsweep.sweep import FIT_COLUMNS, label_key, maps_by_k, parse_label_key, sample_indices, sweep
+from segsweep.labelmaps import (
+    canonical_labels,
+    compactness,
+    label_key,
+    maps_by_k,
+    parse_label_key,
+)
+from segsweep.sweep import FIT_COLUMNS, sample_indices, sweep
 
 
 @pytest.mark.parametrize("method", ["kmeans", "gmm"])

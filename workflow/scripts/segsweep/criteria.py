@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 
-from segsweep.sweep import label_key
+from segsweep.labelmaps import label_key
 
 CRITERIA_COLUMNS = ["k", "seed", "calinski_harabasz", "davies_bouldin", "silhouette"]
 

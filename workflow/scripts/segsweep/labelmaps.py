@@ -1,4 +1,6 @@
-"""Label-map arithmetic shared by the steps: canonical numbering, cluster means, compactness."""
+"""Label maps shared by the steps: canonical numbering, cluster means, compactness, and the
+keys naming each (k, seed) map in a sweep's ``.npz`` file. Needs numpy only, so drawing
+steps can import it without scikit-learn."""
 
 from __future__ import annotations
 
@@ -80,3 +82,24 @@ def compactness(X: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
         squared_total += float(squared.sum(dtype=np.float64))
         distance_total += float(np.sqrt(squared).sum(dtype=np.float64))
     return squared_total, distance_total / len(X)
+
+
+def label_key(k: int, seed: int) -> str:
+    """Name of the label map of fit (k, seed) inside a job's ``.npz`` file."""
+    return f"k{k:03d}_seed{seed}"
+
+
+def parse_label_key(key: str) -> tuple[int, int]:
+    """(k, seed) of a key made by :func:`label_key`."""
+    k, seed = key.removeprefix("k").split("_seed")
+    return int(k), int(seed)
+
+
+def maps_by_k(label_maps: dict[str, np.ndarray], seed: int) -> dict[int, np.ndarray]:
+    """One label map per k: the given seed's, or another's where a method fitted one seed."""
+    by_k: dict[int, np.ndarray] = {}
+    for key in sorted(label_maps):
+        k, fitted_seed = parse_label_key(key)
+        if fitted_seed == seed or k not in by_k:
+            by_k[k] = label_maps[key]
+    return by_k

@@ -181,7 +181,7 @@ def score_table(
     label_maps: dict[str, np.ndarray], fits: pd.DataFrame, annotations: Sequence[np.ndarray]
 ) -> pd.DataFrame:
     """Scores of every fit listed in ``fits`` (columns ``k``, ``seed``) against the truth."""
-    from segsweep.sweep import label_key
+    from segsweep.labelmaps import label_key
 
     rows = []
     for k, seed in zip(fits["k"], fits["seed"], strict=True):

@@ -23,7 +23,7 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
 from segsweep import methods
-from segsweep.labelmaps import CHUNK_ROWS, canonical_labels, compactness
+from segsweep.labelmaps import CHUNK_ROWS, canonical_labels, compactness, label_key
 from segsweep.postprocess import potts_smooth, split_connected, with_xy
 
 #: Columns of the fits table written by :func:`sweep`, in order; method-specific figures
@@ -51,27 +51,6 @@ FIT_COLUMNS = [
 
 #: Options every method setup has, with their defaults (see :mod:`segsweep.postprocess`).
 OPTION_DEFAULTS = {"xy_weight": 0.0, "smoothing": 0.0, "split_regions": False}
-
-
-def label_key(k: int, seed: int) -> str:
-    """Name of the label map of fit (k, seed) inside a job's ``.npz`` file."""
-    return f"k{k:03d}_seed{seed}"
-
-
-def parse_label_key(key: str) -> tuple[int, int]:
-    """(k, seed) of a key made by :func:`label_key`."""
-    k, seed = key.removeprefix("k").split("_seed")
-    return int(k), int(seed)
-
-
-def maps_by_k(label_maps: dict[str, np.ndarray], seed: int) -> dict[int, np.ndarray]:
-    """One label map per k: the given seed's, or another's where a method fitted one seed."""
-    by_k: dict[int, np.ndarray] = {}
-    for key in sorted(label_maps):
-        k, fitted_seed = parse_label_key(key)
-        if fitted_seed == seed or k not in by_k:
-            by_k[k] = label_maps[key]
-    return by_k
 
 
 def sample_indices(n_pixels: int, sample_size: int | None, seed: int) -> np.ndarray | None:
