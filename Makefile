@@ -7,8 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SNAKEMAKE := $(BIN)/snakemake --workflow-profile workflow/profiles/default
 REPORT := results/report.html
-FIGURE_RULES := plot_segmentations plot_elbow plot_edges plot_truth plot_details \
-	cutouts plot_background plot_leaderboard summary
+FIGURE_RULES := plot_image plot_truth plot_background plot_leaderboard summary
 
 .PHONY: run figures report test test-slurm lint format methods data bench lock clean
 

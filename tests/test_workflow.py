@@ -15,6 +15,8 @@ import yaml
 from conftest import flat_image
 from PIL import Image
 
+from segsweep.bench import figure_rules
+
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.workflow
 
@@ -165,11 +167,7 @@ def test_rerun_is_a_no_op_and_figures_redraw_without_reclustering(finished_run):
         finished_run,
         "figures",
         "--forcerun",
-        "plot_segmentations",
-        "plot_elbow",
-        "plot_edges",
-        "plot_truth",
-        "summary",
+        *figure_rules(),  # the list `make figures` uses
         "--rerun-triggers",
         "mtime",
     )

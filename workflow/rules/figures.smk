@@ -1,40 +1,34 @@
-rule plot_segmentations:
+def image_figure_outputs():
+    """Named outputs of plot_image: three figures per colour space, then the others."""
+    per_space = {
+        "recolour": ("recolour.rst", "Segmentations", "recoloured"),
+        "labels": ("labels.rst", "Label maps", "label maps"),
+        "edges": ("edges.rst", "Edges and boundaries", "edges"),
+    }
+    outputs = {}
+    for space in FIGURE_SPACES:
+        for kind, (caption, category, figure) in per_space.items():
+            outputs[f"{space}_{kind}"] = report(
+                f"results/figures/{{image}}/{space}_{kind}.png",
+                caption=f"../report/{caption}",
+                category=category,
+                subcategory="{image}",
+                labels={"image": "{image}", "space": space, "figure": figure},
+            )
+    return outputs
+
+
+# One job draws every figure of an image: starting a job costs as much as drawing a figure.
+rule plot_image:
     input:
         image="results/ingest/{image}.png",
-        labels=expand("results/labels/{{image}}/{{space}}/{method}.npz", method=METHODS),
-    output:
-        recolour=report(
-            "results/figures/{image}/{space}_recolour.png",
-            caption="../report/recolour.rst",
-            category="Segmentations",
-            subcategory="{image}",
-            labels={"image": "{image}", "space": "{space}", "figure": "recoloured"},
-        ),
-        labels=report(
-            "results/figures/{image}/{space}_labels.png",
-            caption="../report/labels.rst",
-            category="Label maps",
-            subcategory="{image}",
-            labels={"image": "{image}", "space": "{space}", "figure": "label maps"},
-        ),
-    log:
-        "results/logs/figures/{image}/{space}_segmentations.log",
-    conda:
-        "../../environment.yml"
-    params:
-        methods=METHODS,
-        ks=KS,
-        seed=FIGURE_SEED,
-    script:
-        "../scripts/plot_segmentations.py"
-
-
-rule plot_elbow:
-    input:
+        features=f"results/features/{{image}}/{DETAIL_SPACE}.npy",
+        labels=image_labels,
         fits="results/tables/fits.csv",
         picks="results/tables/picks.csv",
     output:
-        figure=report(
+        **image_figure_outputs(),
+        elbow=report(
             "results/figures/{image}/elbow.png",
             caption="../report/elbow.rst",
             category="Choice of k",
@@ -46,12 +40,42 @@ rule plot_elbow:
             category="Choice of k",
             labels={"image": "{image}", "figure": "picked k"},
         ),
+        scatter=report(
+            "results/figures/{image}/scatter.png",
+            caption="../report/scatter.rst",
+            category="Pixels in colour space",
+            labels={"image": "{image}", "figure": "channel pairs"},
+        ),
+        scatter3d=report(
+            "results/figures/{image}/scatter3d.png",
+            caption="../report/scatter.rst",
+            category="Pixels in colour space",
+            labels={"image": "{image}", "figure": "3-D"},
+        ),
+        clusters=report(
+            "results/figures/{image}/clusters.png",
+            caption="../report/clusters.rst",
+            category="Clusters and masks",
+            labels={"image": "{image}", "figure": "masks"},
+        ),
+        cutout="results/cutouts/{image}_cluster.png",
+        baseline="results/cutouts/{image}_baseline.png",
     log:
-        "results/logs/figures/{image}/elbow.log",
+        "results/logs/figures/{image}.log",
     conda:
         "../../environment.yml"
+    params:
+        sweeps=lambda wildcards: [(s, m) for _, s, m in sweeps([wildcards.image])],
+        spaces=FIGURE_SPACES,
+        ks=KS,
+        seed=FIGURE_SEED,
+        k=config["figures"]["k"],
+        sigma=config["figures"]["canny_sigma"],
+        detail_space=DETAIL_SPACE,
+        detail_method=DETAIL_METHOD,
+        cutout_k=config["figures"]["cutout_k"],
     script:
-        "../scripts/plot_elbow.py"
+        "../scripts/plot_image.py"
 
 
 rule plot_truth:
@@ -75,88 +99,6 @@ rule plot_truth:
         seed=FIGURE_SEED,
     script:
         "../scripts/plot_truth.py"
-
-
-rule plot_edges:
-    input:
-        image="results/ingest/{image}.png",
-        labels=space_labels,
-        picks="results/tables/picks.csv",
-    output:
-        figure=report(
-            "results/figures/{image}/{space}_edges.png",
-            caption="../report/edges.rst",
-            category="Edges and boundaries",
-            subcategory="{image}",
-            labels={"image": "{image}", "space": "{space}", "figure": "edges"},
-        ),
-    log:
-        "results/logs/figures/{image}/{space}_edges.log",
-    conda:
-        "../../environment.yml"
-    params:
-        methods=lambda wildcards: methods_in(wildcards.space),
-        seed=FIGURE_SEED,
-        k=config["figures"]["k"],
-        sigma=config["figures"]["canny_sigma"],
-    script:
-        "../scripts/plot_edges.py"
-
-
-rule plot_details:
-    input:
-        image="results/ingest/{image}.png",
-        features=f"results/features/{{image}}/{DETAIL_SPACE}.npy",
-        labels=f"results/labels/{{image}}/{DETAIL_SPACE}/{DETAIL_METHOD}.npz",
-        picks="results/tables/picks.csv",
-    output:
-        scatter=report(
-            "results/figures/{image}/scatter.png",
-            caption="../report/scatter.rst",
-            category="Pixels in colour space",
-            labels={"image": "{image}", "figure": "channel pairs"},
-        ),
-        scatter3d=report(
-            "results/figures/{image}/scatter3d.png",
-            caption="../report/scatter.rst",
-            category="Pixels in colour space",
-            labels={"image": "{image}", "figure": "3-D"},
-        ),
-        clusters=report(
-            "results/figures/{image}/clusters.png",
-            caption="../report/clusters.rst",
-            category="Clusters and masks",
-            labels={"image": "{image}", "figure": "masks"},
-        ),
-    log:
-        "results/logs/figures/{image}/details.log",
-    conda:
-        "../../environment.yml"
-    params:
-        space=DETAIL_SPACE,
-        method=DETAIL_METHOD,
-        seed=FIGURE_SEED,
-        k=config["figures"]["k"],
-    script:
-        "../scripts/plot_details.py"
-
-
-rule cutouts:
-    input:
-        image="results/ingest/{image}.png",
-        labels=f"results/labels/{{image}}/{DETAIL_SPACE}/{DETAIL_METHOD}.npz",
-    output:
-        cluster="results/cutouts/{image}_cluster.png",
-        baseline="results/cutouts/{image}_baseline.png",
-    log:
-        "results/logs/cutouts/{image}.log",
-    conda:
-        "../../environment.yml"
-    params:
-        seed=FIGURE_SEED,
-        k=config["figures"]["cutout_k"],
-    script:
-        "../scripts/cutouts.py"
 
 
 rule plot_background:

@@ -237,58 +237,6 @@ def leaderboard_figure(leaderboard: pd.DataFrame) -> Figure:
     return fig
 
 
-def _chosen_labels(label_path, picks_path, image, space, method, configured_k, seed):
-    """Label map and k of the detail figures (configured k, else the elbow's pick)."""
-    from segsweep.figures import chosen_map
-    from segsweep.storage import load_arrays, read_csv
-    from segsweep.sweep import maps_by_k
-
-    picks = read_csv(picks_path)
-    by_k = maps_by_k(load_arrays(label_path), seed)
-    k, labels = chosen_map(by_k, picks[picks["image"] == image], space, method, configured_k)
-    return labels, k
-
-
-def details_main(snakemake) -> None:
-    """Snakemake entry: scatter, 3-D scatter and per-cluster figures of one image."""
-    from segsweep.features import CHANNELS, load_features
-    from segsweep.figures import save_figure
-    from segsweep.ingest import read_rgb
-
-    image = snakemake.wildcards.image
-    space, method, seed = snakemake.params.space, snakemake.params.method, snakemake.params.seed
-    labels, k = _chosen_labels(snakemake.input.labels, snakemake.input.picks, image, space,
-                               method, snakemake.params.k, seed)  # fmt: skip
-    rgb = read_rgb(snakemake.input.image)
-    features = load_features(snakemake.input.features)
-    channels = CHANNELS[space]
-    what = f"{image}: {method} in {space}, k = {k}"
-    save_figure(
-        scatter_figure(features, rgb, labels, channels, seed, f"{what}: pixels (sample)"),
-        snakemake.output.scatter,
-    )
-    if len(channels) == 3:
-        fig = scatter3d_figure(features, rgb, labels, channels, seed, f"{what}: pixels in 3-D")
-    else:
-        fig = scatter_figure(features, rgb, labels, channels, seed, f"{what}: pixels")
-    save_figure(fig, snakemake.output.scatter3d)
-    save_figure(cluster_masks_figure(rgb, labels, f"{what}: clusters and masks"),
-                snakemake.output.clusters)  # fmt: skip
-
-
-def cutouts_main(snakemake) -> None:
-    """Snakemake entry: RGBA cut-outs of one image (clustering and baseline)."""
-    from segsweep.ingest import read_rgb, write_png
-    from segsweep.storage import load_arrays
-    from segsweep.sweep import maps_by_k
-
-    rgb = read_rgb(snakemake.input.image)
-    by_k = maps_by_k(load_arrays(snakemake.input.labels), snakemake.params.seed)
-    k = snakemake.params.k if snakemake.params.k in by_k else min(by_k)
-    write_png(snakemake.output.cluster, cutout(rgb, corner_cluster(by_k[k])))
-    write_png(snakemake.output.baseline, cutout(rgb, chebyshev_background(rgb)))
-
-
 def background_main(snakemake) -> None:
     """Snakemake entry: before/after background-removal grid over every image."""
     from PIL import Image

@@ -307,60 +307,12 @@ def save_figure(fig: Figure, path, dpi: int = 100) -> None:
     plt.close(fig)
 
 
-def segmentation_main(snakemake) -> None:
-    """Snakemake entry: recolour and label-map grids of one (image, space)."""
-    from segsweep.ingest import read_rgb
-    from segsweep.storage import load_arrays
-    from segsweep.sweep import maps_by_k
-
-    image, space = snakemake.wildcards.image, snakemake.wildcards.space
-    seed = snakemake.params.seed
-    methods = list(snakemake.params.methods)
-    ks = list(snakemake.params.ks)
-    rgb = read_rgb(snakemake.input.image)
-    label_maps = {}
-    for method, path in zip(methods, snakemake.input.labels, strict=True):
-        by_k = maps_by_k(load_arrays(path), seed)
-        if len(by_k) == 1 and next(iter(by_k)) not in ks:
-            # a method without k: its one segmentation goes in the first column
-            by_k = {ks[0]: next(iter(by_k.values()))}
-        label_maps.update({(method, k): by_k[k] for k in ks if k in by_k})
-    for kind, path in (
-        ("recolour", snakemake.output.recolour),
-        ("labels", snakemake.output.labels),
-    ):
-        what = "cluster mean colours" if kind == "recolour" else "label maps"
-        fig = segmentation_grid(
-            rgb,
-            label_maps,
-            methods,
-            ks,
-            kind,
-            title=f"{image}, {space} space: {what} (seed {seed})",
-        )
-        save_figure(fig, path)
-
-
-def elbow_main(snakemake) -> None:
-    """Snakemake entry: elbow (and BIC/AIC) curves of one image, and the picked-k chart."""
-    from segsweep.detail_figures import picks_figure
-    from segsweep.storage import read_csv
-
-    image = snakemake.wildcards.image
-    fits = read_csv(snakemake.input.fits)
-    picks = read_csv(snakemake.input.picks)
-    picks = picks[picks["image"] == image]
-    fig = elbow_figure(fits[fits["image"] == image], picks, title=f"{image}: elbow curves")
-    save_figure(fig, snakemake.output.figure)
-    save_figure(picks_figure(picks, f"{image}: k picked by each criterion"), snakemake.output.picks)
-
-
 def truth_main(snakemake) -> None:
     """Snakemake entry: ground truth beside the best segmentation of one image."""
     from segsweep import truth
     from segsweep.ingest import read_rgb
+    from segsweep.labelmaps import maps_by_k
     from segsweep.storage import load_arrays, read_csv
-    from segsweep.sweep import maps_by_k
 
     image, seed = snakemake.wildcards.image, snakemake.params.seed
     fits = read_csv(snakemake.input.fits)
@@ -380,29 +332,5 @@ def truth_main(snakemake) -> None:
         segmentation,
         title=f"{image}: best fit by ARI: {best['method']} in {best['space']}, "
         f"k = {int(best['k'])} (ARI {best['ari']:.3f})",
-    )
-    save_figure(fig, snakemake.output.figure)
-
-
-def edges_main(snakemake) -> None:
-    """Snakemake entry: Canny edges and segment boundaries of one (image, space)."""
-    from segsweep.ingest import read_rgb
-    from segsweep.storage import load_arrays, read_csv
-    from segsweep.sweep import maps_by_k
-
-    image, space = snakemake.wildcards.image, snakemake.wildcards.space
-    rgb = read_rgb(snakemake.input.image)
-    picks = read_csv(snakemake.input.picks)
-    picks = picks[picks["image"] == image]
-    segmentations = []
-    for method, path in zip(snakemake.params.methods, snakemake.input.labels, strict=True):
-        by_k = maps_by_k(load_arrays(path), snakemake.params.seed)
-        k, labels = chosen_map(by_k, picks, space, method, snakemake.params.k)
-        segmentations.append((f"{method}, k = {k}", labels))
-    fig = edges_figure(
-        rgb,
-        canny_edges(rgb, snakemake.params.sigma),
-        segmentations,
-        title=f"{image}, {space} space: edges and segment boundaries",
     )
     save_figure(fig, snakemake.output.figure)

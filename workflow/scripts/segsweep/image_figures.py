@@ -1,0 +1,118 @@
+"""Every figure of one image, drawn in one Snakemake job.
+
+A figure takes well under a second to draw, and starting a job (Python, Snakemake's script
+preamble, matplotlib) costs about as much again. So each image gets one job that reads the
+photo, the tables and the label maps once and draws, for every colour space, the recoloured
+and label-map grids and the edges figure, then the elbow and picked-k charts, the scatter and
+mask figures and the RGBA cut-outs. The drawing itself lives in :mod:`segsweep.figures` and
+:mod:`segsweep.detail_figures`; this module only picks what goes into each figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from segsweep.detail_figures import (
+    chebyshev_background,
+    cluster_masks_figure,
+    corner_cluster,
+    cutout,
+    picks_figure,
+    scatter3d_figure,
+    scatter_figure,
+)
+from segsweep.figures import (
+    canny_edges,
+    chosen_map,
+    edges_figure,
+    elbow_figure,
+    save_figure,
+    segmentation_grid,
+)
+
+#: Label maps of one image: (space, method) -> {k: label map}.
+LabelMaps = Mapping[tuple[str, str], dict[int, np.ndarray]]
+
+
+def grid_maps(
+    label_maps: LabelMaps, space: str, methods: Sequence[str], ks: Sequence[int]
+) -> dict[tuple[str, int], np.ndarray]:
+    """(method, k) -> label map for the segmentation grids of one space.
+
+    A method without k has one segmentation; it goes in the first column.
+    """
+    cells = {}
+    for method in methods:
+        by_k = label_maps[(space, method)]
+        if len(by_k) == 1 and next(iter(by_k)) not in ks:
+            by_k = {ks[0]: next(iter(by_k.values()))}
+        cells.update({(method, k): by_k[k] for k in ks if k in by_k})
+    return cells
+
+
+def draw_space(rgb, label_maps: LabelMaps, picks, image, space, methods, ks, params, output):
+    """Recolour grid, label-map grid and edges figure of one (image, space)."""
+    cells = grid_maps(label_maps, space, methods, ks)
+    for kind, what in (("recolour", "cluster mean colours"), ("labels", "label maps")):
+        title = f"{image}, {space} space: {what} (seed {params.seed})"
+        fig = segmentation_grid(rgb, cells, methods, ks, kind, title=title)
+        save_figure(fig, output[f"{space}_{kind}"])
+    segmentations = []
+    for method in methods:
+        k, labels = chosen_map(label_maps[(space, method)], picks, space, method, params.k)
+        segmentations.append((f"{method}, k = {k}", labels))
+    edges = canny_edges(rgb, params.sigma)
+    title = f"{image}, {space} space: edges and segment boundaries"
+    save_figure(edges_figure(rgb, edges, segmentations, title=title), output[f"{space}_edges"])
+
+
+def draw_details(rgb, features, labels, channels, seed, what, output) -> None:
+    """Channel-pair scatter, 3-D scatter and cluster masks of one segmentation."""
+    save_figure(
+        scatter_figure(features, rgb, labels, channels, seed, f"{what}: pixels (sample)"),
+        output.scatter,
+    )
+    if len(channels) == 3:
+        fig = scatter3d_figure(features, rgb, labels, channels, seed, f"{what}: pixels in 3-D")
+    else:
+        fig = scatter_figure(features, rgb, labels, channels, seed, f"{what}: pixels")
+    save_figure(fig, output.scatter3d)
+    save_figure(cluster_masks_figure(rgb, labels, f"{what}: clusters and masks"), output.clusters)
+
+
+def image_figures_main(snakemake) -> None:
+    """Snakemake entry: every per-image figure and the two cut-outs of one image."""
+    from segsweep.features import CHANNELS, load_features
+    from segsweep.ingest import read_rgb, write_png
+    from segsweep.labelmaps import maps_by_k
+    from segsweep.storage import load_arrays, read_csv
+
+    image, params, output = snakemake.wildcards.image, snakemake.params, snakemake.output
+    rgb = read_rgb(snakemake.input.image)
+    fits = read_csv(snakemake.input.fits)
+    picks = read_csv(snakemake.input.picks)
+    fits, picks = fits[fits["image"] == image], picks[picks["image"] == image]
+    label_maps = {
+        (space, method): maps_by_k(load_arrays(path), params.seed)
+        for (space, method), path in zip(params.sweeps, snakemake.input.labels, strict=True)
+    }
+    ks = list(params.ks)
+    for space in params.spaces:
+        methods = [method for s, method in params.sweeps if s == space]
+        draw_space(rgb, label_maps, picks, image, space, methods, ks, params, output)
+
+    save_figure(elbow_figure(fits, picks, title=f"{image}: elbow curves"), output.elbow)
+    save_figure(picks_figure(picks, f"{image}: k picked by each criterion"), output.picks)
+
+    space, method = params.detail_space, params.detail_method
+    k, labels = chosen_map(label_maps[(space, method)], picks, space, method, params.k)
+    features = load_features(snakemake.input.features)
+    what = f"{image}: {method} in {space}, k = {k}"
+    draw_details(rgb, features, labels, CHANNELS[space], params.seed, what, output)
+
+    by_k = label_maps[(space, method)]
+    cutout_k = params.cutout_k if params.cutout_k in by_k else min(by_k)
+    write_png(output.cutout, cutout(rgb, corner_cluster(by_k[cutout_k])))
+    write_png(output.baseline, cutout(rgb, chebyshev_background(rgb)))
