@@ -74,3 +74,21 @@ def test_elbow_figure_writes_a_png(tmp_path):
     assert fig.axes[0].get_legend() is not None
     save_figure(fig, tmp_path / "elbow.png", dpi=50)
     assert read_png(tmp_path / "elbow.png") == ("PNG", (360, 300))
+
+
+def test_grid_maps_put_a_method_without_k_in_the_first_column():
+    from segsweep.image_figures import grid_maps
+
+    maps = {
+        ("rgb", "kmeans"): {2: "k2", 3: "k3", 4: "k4"},
+        ("rgb", "meanshift"): {7: "found 7"},  # found its own number of clusters
+        ("rgb", "otsu"): {2: "o2"},  # largest k below the swept ones
+    }
+    cells = grid_maps(maps, "rgb", ["kmeans", "meanshift", "otsu"], [2, 3, 4])
+    assert cells == {
+        ("kmeans", 2): "k2",
+        ("kmeans", 3): "k3",
+        ("kmeans", 4): "k4",
+        ("meanshift", 2): "found 7",
+        ("otsu", 2): "o2",
+    }
