@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Rows per chunk when a computation runs over all pixels.
+#: Rows per chunk when a model labels or scores all pixels (large: each call has overhead).
 CHUNK_ROWS = 1 << 18
+#: Rows per chunk of the arithmetic passes below (small: the chunk's temporaries stay in cache).
+PASS_ROWS = 1 << 16
 
 
 def canonical_labels(labels: np.ndarray) -> np.ndarray:
@@ -20,14 +22,19 @@ def canonical_labels(labels: np.ndarray) -> np.ndarray:
     """
     flat = labels.ravel()
     if flat.size and flat.dtype.kind in "iu" and flat.min() >= 0 and flat.max() <= flat.size:
-        present = np.flatnonzero(np.bincount(flat))
+        unseen = np.bincount(flat) > 0  # labels whose first pixel is still to be found
+        present = np.flatnonzero(unseen)
         n_values = len(present)
-        first_seen = np.full(int(flat.max()) + 1, flat.size, dtype=np.intp)
-        for start in range(0, flat.size, CHUNK_ROWS):  # usually every label shows up early
-            chunk = flat[start : start + CHUNK_ROWS]
-            np.minimum.at(first_seen, chunk, np.arange(start, start + len(chunk)))
-            if np.all(first_seen[present] < flat.size):
-                break
+        first_seen = np.zeros(len(unseen), dtype=np.intp)
+        for start in range(0, flat.size, PASS_ROWS):  # most labels show up early
+            chunk = flat[start : start + PASS_ROWS]
+            hits = np.flatnonzero(unseen[chunk])
+            if len(hits):
+                values, first = np.unique(chunk[hits], return_index=True)
+                first_seen[values] = start + hits[first]
+                unseen[values] = False
+                if not unseen.any():
+                    break
         to_rank = np.zeros(len(first_seen), dtype=_label_dtype(n_values))
         to_rank[present[np.argsort(first_seen[present])]] = np.arange(n_values)
         return to_rank[flat].reshape(labels.shape)
@@ -47,9 +54,9 @@ def cluster_means(X: np.ndarray, labels: np.ndarray, n_labels: int) -> np.ndarra
     """Mean feature vector of each label 0..n_labels-1 (float64, shape (n_labels, C))."""
     counts = np.zeros(n_labels)
     sums = np.zeros((n_labels, X.shape[1]))
-    for start in range(0, len(X), CHUNK_ROWS):  # chunks that stay in cache
-        chunk_labels = labels[start : start + CHUNK_ROWS].astype(np.intp, copy=False)
-        chunk = X[start : start + CHUNK_ROWS]
+    for start in range(0, len(X), PASS_ROWS):
+        chunk_labels = labels[start : start + PASS_ROWS].astype(np.intp, copy=False)
+        chunk = X[start : start + PASS_ROWS]
         counts += np.bincount(chunk_labels, minlength=n_labels)
         for c in range(X.shape[1]):
             sums[:, c] += np.bincount(chunk_labels, weights=chunk[:, c], minlength=n_labels)
@@ -72,15 +79,20 @@ def compactness(X: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
         Mean over pixels of the Euclidean distance to their cluster's mean.
     """
     means = cluster_means(X, labels, int(labels.max()) + 1).astype(X.dtype)
+    # Preallocated chunk buffers: this pass runs once per fit over every pixel.
+    diff = np.empty((min(PASS_ROWS, len(X)), X.shape[1]), dtype=X.dtype)
+    squared = np.empty(len(diff), dtype=X.dtype)
     squared_total = 0.0
     distance_total = 0.0
-    for start in range(0, len(X), CHUNK_ROWS):
-        stop = start + CHUNK_ROWS
-        diff = X[start:stop] - means[labels[start:stop]]
+    for start in range(0, len(X), PASS_ROWS):
+        chunk = X[start : start + PASS_ROWS]
+        chunk_diff, chunk_squared = diff[: len(chunk)], squared[: len(chunk)]
+        np.take(means, labels[start : start + PASS_ROWS], axis=0, out=chunk_diff)
+        np.subtract(chunk, chunk_diff, out=chunk_diff)
         # Per-pixel squares in the features' precision; the sums over pixels in float64.
-        squared = np.einsum("ij,ij->i", diff, diff)
-        squared_total += float(squared.sum(dtype=np.float64))
-        distance_total += float(np.sqrt(squared).sum(dtype=np.float64))
+        np.einsum("ij,ij->i", chunk_diff, chunk_diff, out=chunk_squared)
+        squared_total += float(chunk_squared.sum(dtype=np.float64))
+        distance_total += float(np.sqrt(chunk_squared, out=chunk_squared).sum(dtype=np.float64))
     return squared_total, distance_total / len(X)
 
 
