@@ -52,8 +52,8 @@ def grid_maps(
     return cells
 
 
-def draw_space(rgb, label_maps: LabelMaps, picks, image, space, methods, ks, params, output):
-    """Recolour grid, label-map grid and edges figure of one (image, space)."""
+def draw_space(rgb, edges, label_maps: LabelMaps, picks, image, space, methods, ks, params, output):
+    """Recolour grid, label-map grid and edges figure (over Canny ``edges``) of one space."""
     cells = grid_maps(label_maps, space, methods, ks)
     for kind, what in (("recolour", "cluster mean colours"), ("labels", "label maps")):
         title = f"{image}, {space} space: {what} (seed {params.seed})"
@@ -63,7 +63,6 @@ def draw_space(rgb, label_maps: LabelMaps, picks, image, space, methods, ks, par
     for method in methods:
         k, labels = chosen_map(label_maps[(space, method)], picks, space, method, params.k)
         segmentations.append((f"{method}, k = {k}", labels))
-    edges = canny_edges(rgb, params.sigma)
     title = f"{image}, {space} space: edges and segment boundaries"
     save_figure(edges_figure(rgb, edges, segmentations, title=title), output[f"{space}_edges"])
 
@@ -99,9 +98,10 @@ def image_figures_main(snakemake) -> None:
         for (space, method), path in zip(params.sweeps, snakemake.input.labels, strict=True)
     }
     ks = list(params.ks)
+    edges = canny_edges(rgb, params.sigma)  # of the photo, the same in every space
     for space in params.spaces:
         methods = [method for s, method in params.sweeps if s == space]
-        draw_space(rgb, label_maps, picks, image, space, methods, ks, params, output)
+        draw_space(rgb, edges, label_maps, picks, image, space, methods, ks, params, output)
 
     save_figure(elbow_figure(fits, picks, title=f"{image}: elbow curves"), output.elbow)
     save_figure(picks_figure(picks, f"{image}: k picked by each criterion"), output.picks)
