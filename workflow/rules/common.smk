@@ -147,6 +147,27 @@ def figure_targets(wildcards=None):
     ]
 
 
+def image_figure_outputs():
+    """Named outputs of plot_image for its three figures per colour space (captions are
+    relative to workflow/rules/, as for every rule)."""
+    per_space = {
+        "recolour": ("recolour.rst", "Segmentations", "recoloured"),
+        "labels": ("labels.rst", "Label maps", "label maps"),
+        "edges": ("edges.rst", "Edges and boundaries", "edges"),
+    }
+    outputs = {}
+    for space in FIGURE_SPACES:
+        for kind, (caption, category, figure) in per_space.items():
+            outputs[f"{space}_{kind}"] = report(
+                f"results/figures/{{image}}/{space}_{kind}.png",
+                caption=f"../report/{caption}",
+                category=category,
+                subcategory="{image}",
+                labels={"image": "{image}", "space": space, "figure": figure},
+            )
+    return outputs
+
+
 def background_inputs(wildcards):
     """Photos and cut-outs of every accepted image."""
     images = accepted_images()

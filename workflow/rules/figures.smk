@@ -1,23 +1,3 @@
-def image_figure_outputs():
-    """Named outputs of plot_image: three figures per colour space, then the others."""
-    per_space = {
-        "recolour": ("recolour.rst", "Segmentations", "recoloured"),
-        "labels": ("labels.rst", "Label maps", "label maps"),
-        "edges": ("edges.rst", "Edges and boundaries", "edges"),
-    }
-    outputs = {}
-    for space in FIGURE_SPACES:
-        for kind, (caption, category, figure) in per_space.items():
-            outputs[f"{space}_{kind}"] = report(
-                f"results/figures/{{image}}/{space}_{kind}.png",
-                caption=f"../report/{caption}",
-                category=category,
-                subcategory="{image}",
-                labels={"image": "{image}", "space": space, "figure": figure},
-            )
-    return outputs
-
-
 # One job draws every figure of an image: starting a job costs as much as drawing a figure.
 rule plot_image:
     input:
