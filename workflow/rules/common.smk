@@ -101,14 +101,6 @@ def all_label_maps(wildcards):
     return sweep_outputs("labels", accepted_images())
 
 
-def space_labels(wildcards):
-    """Label maps of every method that runs in one (image, space)."""
-    return [
-        f"results/labels/{wildcards.image}/{wildcards.space}/{m}.npz"
-        for m in methods_in(wildcards.space)
-    ]
-
-
 def image_labels(wildcards):
     """Label maps of every sweep of one image."""
     return sweep_outputs("labels", [wildcards.image])
