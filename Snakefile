@@ -1,5 +1,6 @@
 # segsweep: compare image segmentation by clustering.
-# Data flow: ingest -> features -> sweep -> criteria (and scores against ground truth)
+# Data flow: screen (decode, check, standard form) -> segment (colour spaces, every k and
+# seed, criteria and scores against ground truth)
 # -> tables -> figures -> summary.
 # Targets: `all` (default, everything) and `figures` (figures and summary only, redrawn
 # from stored tables and label maps). See README.md.
@@ -17,7 +18,6 @@ report: "workflow/report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/ingest.smk"
-include: "workflow/rules/features.smk"
 include: "workflow/rules/segment.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/figures.smk"

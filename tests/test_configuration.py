@@ -31,7 +31,7 @@ def test_schema_fills_defaults():
     validate(config, SCHEMA, set_default=True)
     assert config["k"] == list(range(2, 11))
     assert config["images"]["folder"] == "data/images"
-    assert config["sample_size"] == 100000
+    assert config["sample_size"] == 50000
     assert configuration.method_setups(config)["kmeans"]["method"] == "kmeans"
 
 
@@ -84,7 +84,18 @@ def test_check_names_the_key(change, message):
         configuration.check(config)
 
 
-def test_sample_size_all_means_every_pixel():
+def test_sample_size_all_means_every_pixel_and_a_method_may_set_its_own():
     config = load_default_config()
     config["sample_size"] = "all"
-    assert configuration.sample_size(config) is None
+    setups = configuration.method_setups(config)
+    assert setups["kmeans"]["sample_size"] is None
+    assert setups["gmm"]["sample_size"] == 30000  # the shipped config's own for gmm
+    config["methods"]["gmm"]["sample_size"] = "all"
+    assert configuration.method_setups(config)["gmm"]["sample_size"] is None
+
+
+def test_a_method_sample_smaller_than_k_names_its_key():
+    config = load_default_config()
+    config["methods"]["gmm"]["sample_size"] = 5
+    with pytest.raises(ConfigError, match=r"^methods\.gmm\.sample_size: 5 is smaller"):
+        configuration.check(config)

@@ -2,8 +2,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segsweep.criteria import criteria_table, internal_criteria
-from segsweep.labelmaps import label_key
+from segsweep.criteria import (
+    CLUSTER_CRITERIA_MAX_SEGMENTS,
+    SilhouetteDistances,
+    internal_criteria,
+)
+from segsweep.evaluate import evaluate
 
 
 def blobs(separation):
@@ -35,17 +39,38 @@ def test_silhouette_is_seeded():
     assert a == b != c
 
 
-def test_criteria_table_follows_fits_rows():
+def test_shared_distances_give_the_same_silhouette_as_a_fit_by_fit_computation():
+    X, truth = blobs(0.3)
+    distances = SilhouetteDistances(X, 300)
+    shared = internal_criteria(X, truth, 300, 4, distances(4))["silhouette"]
+    alone = internal_criteria(X, truth, 300, 4)["silhouette"]
+    assert shared == pytest.approx(alone, abs=1e-6)
+    assert distances(4) is distances(4)  # computed once per seed
+
+
+def test_cluster_criteria_are_left_empty_beyond_the_segment_limit():
+    rng = np.random.default_rng(0)
+    X = rng.random((4 * CLUSTER_CRITERIA_MAX_SEGMENTS, 3)).astype(np.float32)
+    many = np.repeat(np.arange(CLUSTER_CRITERIA_MAX_SEGMENTS + 1), 3)[: len(X)]
+    many = np.concatenate([many, np.zeros(len(X) - len(many), int)])
+    result = internal_criteria(X, many, silhouette_sample=200, seed=0)
+    assert np.isnan(result["calinski_harabasz"]) and np.isnan(result["davies_bouldin"])
+    assert np.isfinite(result["silhouette"])
+    few = internal_criteria(X, many % CLUSTER_CRITERIA_MAX_SEGMENTS, 200, 0)
+    assert np.isfinite(few["calinski_harabasz"]) and np.isfinite(few["davies_bouldin"])
+
+
+def test_evaluate_follows_fits_rows_and_scores_only_with_truth():
     X, truth = blobs(1.0)
     features = X.reshape(20, 50, 3)
-    maps = {
-        label_key(2, 0): truth.reshape(20, 50),
-        label_key(3, 0): (np.arange(1000) % 3).reshape(20, 50),
-    }
+    maps = {(2, 0): truth.reshape(20, 50), (3, 0): (np.arange(1000) % 3).reshape(20, 50)}
     fits = pd.DataFrame({"k": [2, 3], "seed": [0, 0]})
-    table = criteria_table(features, maps, fits, sample=200)
-    assert table["k"].tolist() == [2, 3]
+    table, seconds = evaluate(features, maps, fits, silhouette_sample=200)
+    assert table["k"].tolist() == [2, 3] and len(seconds) == 2
+    assert "ari" not in table
     assert table.loc[0, "silhouette"] > table.loc[1, "silhouette"]
     assert table["silhouette"].iloc[0] == pytest.approx(
-        internal_criteria(X, truth, 200, 0)["silhouette"]
+        internal_criteria(X, truth, 200, 0)["silhouette"], abs=1e-6
     )
+    scored, _ = evaluate(features, maps, fits, 200, annotations=[truth.reshape(20, 50)])
+    assert scored.loc[0, "ari"] == pytest.approx(1.0) and scored.loc[1, "ari"] < 0.1

@@ -62,4 +62,4 @@ def test_options_are_recorded_in_the_fits_table(option, noisy_photo):
     assert row["algorithm"] == "kmeans"
     for key, value in option.items():
         assert row[key] == value
-    assert labels["k003_seed0"].shape == (40, 60)
+    assert labels[(3, 0)].shape == (40, 60)

@@ -5,7 +5,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from segsweep.scores import (
+    AMI_MAX_SEGMENTS,
     HIGHER_IS_BETTER,
+    SCORE_COLUMNS,
     hungarian_scores,
     matching_errors,
     region_ious,
@@ -127,3 +129,56 @@ def test_shape_mismatch_is_an_error():
 
 def test_every_score_has_a_direction():
     assert set(HIGHER_IS_BETTER) <= set(score_pair(np.eye(3, dtype=int), np.eye(3, dtype=int)))
+
+
+@settings(max_examples=80, deadline=None)
+@given(labels_2d, labels_2d)
+def test_one_table_gives_the_libraries_numbers(truth, seg):
+    """Every score derived from the one contingency table equals the scikit-learn or
+    scikit-image function it stands for."""
+    from skimage.metrics import variation_of_information
+    from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score, rand_score
+
+    seg = np.resize(seg, truth.shape)
+    scores = score_pair(truth, seg)
+    t, s = truth.ravel(), seg.ravel()
+    assert scores["ari"] == adjusted_rand_score(t, s)
+    assert scores["rand"] == rand_score(t, s)
+    assert scores["ami"] == pytest.approx(adjusted_mutual_info_score(t, s), abs=1e-12)
+    split, merge = variation_of_information(t, s)
+    assert scores["vi_split"] == pytest.approx(split, abs=1e-12)
+    assert scores["vi_merge"] == pytest.approx(merge, abs=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(labels_2d, labels_2d)
+def test_matching_maximises_matched_pixels(truth, seg):
+    """The sparse matching finds as many matched pixels as a dense Hungarian matching."""
+    from scipy.optimize import linear_sum_assignment
+    from sklearn.metrics.cluster import contingency_matrix
+
+    seg = np.resize(seg, truth.shape)
+    table = contingency_matrix(truth.ravel(), seg.ravel())
+    rows, cols = linear_sum_assignment(table, maximize=True)
+    accuracy, _ = hungarian_scores(truth, seg)
+    assert accuracy * truth.size == pytest.approx(table[rows, cols].sum())
+
+
+def test_thousands_of_segments_get_every_score_but_ami():
+    rng = np.random.default_rng(0)
+    truth = np.repeat(np.arange(6), 2000).reshape(60, 200)
+    many = rng.permutation(AMI_MAX_SEGMENTS * 30).repeat(4)[: truth.size].reshape(truth.shape)
+    scores = score_annotations([truth, truth.T.reshape(truth.shape)], many)
+    assert np.isnan(scores["ami"])
+    finite = [key for key in SCORE_COLUMNS if key != "ami"]
+    assert all(np.isfinite(scores[key]) for key in finite)
+    few = score_pair(truth, many % AMI_MAX_SEGMENTS)
+    assert np.isfinite(few["ami"])
+
+
+def test_labels_may_be_negative_or_sparse():
+    truth = np.array([[-5, -5, 7, 7], [1000, 1000, 7, 7]])
+    seg = np.array([[3, 3, 0, 0], [9, 9, 0, 0]])
+    scores = score_pair(truth, seg)
+    assert scores["ari"] == 1.0 and scores["covering"] == 1.0 and scores["vi"] == 0.0
+    np.testing.assert_array_equal(matching_errors(truth, seg), np.zeros_like(truth, bool))

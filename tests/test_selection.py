@@ -59,24 +59,17 @@ def test_pick_k_skips_criteria_a_method_lacks():
     }
 
 
-def test_merge_tables_joins_one_to_one_and_sorts():
+def test_merge_tables_concatenates_jobs_and_sorts():
     keys = dict(image="im", space="rgb", method="kmeans")
-    fits = [
+    jobs = [
+        pd.DataFrame([{**keys, "k": 3, "seed": 0, "inertia": 1.0, "silhouette": 0.6}]),
         pd.DataFrame(
             [
-                {**keys, "k": 3, "seed": 0, "inertia": 1.0},
-                {**keys, "k": 2, "seed": 0, "inertia": 2.0},
+                {**keys, "method": "gmm", "k": 2, "seed": 0, "inertia": 3.0},
+                {**keys, "k": 2, "seed": 0, "inertia": 2.0, "silhouette": 0.4},
             ]
-        )
+        ),
     ]
-    criteria = [
-        pd.DataFrame(
-            [
-                {**keys, "k": 2, "seed": 0, "silhouette": 0.4},
-                {**keys, "k": 3, "seed": 0, "silhouette": 0.6},
-            ]
-        )
-    ]
-    merged = merge_tables(fits, criteria)
-    assert merged["k"].tolist() == [2, 3]
-    assert merged["silhouette"].tolist() == [0.4, 0.6]
+    merged = merge_tables(jobs)
+    assert merged[["method", "k"]].values.tolist() == [["gmm", 2], ["kmeans", 2], ["kmeans", 3]]
+    assert merged["silhouette"].isna().tolist() == [True, False, False]

@@ -8,9 +8,9 @@ from segsweep.features import to_features
 from segsweep.labelmaps import (
     canonical_labels,
     compactness,
-    label_key,
+    load_label_maps,
     maps_by_k,
-    parse_label_key,
+    save_label_maps,
 )
 from segsweep.sweep import FIT_COLUMNS, sample_indices, sweep
 
@@ -21,7 +21,7 @@ def test_three_flat_colours_give_three_exact_clusters(stripes, method):
     fits, labels, timings = sweep(to_features(rgb, "rgb"), {"method": method}, [2, 3, 4], [0], None)
     assert list(fits.columns)[: len(FIT_COLUMNS)] == FIT_COLUMNS
     assert fits["k"].tolist() == [2, 3, 4]
-    k3 = labels[label_key(3, 0)]
+    k3 = labels[(3, 0)]
     assert k3.shape == truth.shape
     # canonical labels number the stripes left to right
     np.testing.assert_array_equal(k3, truth)
@@ -49,7 +49,7 @@ def test_inertia_matches_scikit_learn_on_a_full_fit(noisy_photo):
     reference = KMeans(4, n_init=1, random_state=3, algorithm="lloyd").fit(X)
     # at convergence the centres are the cluster means, so WCSS equals sklearn's inertia_
     assert fits["inertia"].iloc[0] == pytest.approx(reference.inertia_, rel=1e-4)
-    assert adjusted_rand_score(reference.labels_, labels[label_key(4, 3)].ravel()) == 1.0
+    assert adjusted_rand_score(reference.labels_, labels[(4, 3)].ravel()) == 1.0
 
 
 def test_mixture_rows_have_likelihood_and_information_criteria(noisy_photo):
@@ -75,7 +75,7 @@ def test_sampled_fit_records_sample_and_assigns_every_pixel(noisy_photo):
     fits, labels, _ = sweep(features, {"method": "kmeans"}, [3], [0, 1], 500)
     assert fits["n_fit"].tolist() == [500, 500]
     assert fits["n_pixels"].tolist() == [2400, 2400]
-    assert labels[label_key(3, 1)].shape == (40, 60)
+    assert labels[(3, 1)].shape == (40, 60)
     full, _, _ = sweep(features, {"method": "kmeans"}, [3], [0], None)
     assert full["n_fit"].iloc[0] == 2400
     # a sample-fitted model is nearly as compact as a full fit on this easy image
@@ -86,7 +86,7 @@ def test_same_seed_same_result_other_seed_other_sample(noisy_photo):
     features = to_features(noisy_photo, "hsv")
     one = sweep(features, {"method": "gmm"}, [3], [5], 300)
     two = sweep(features, {"method": "gmm"}, [3], [5], 300)
-    np.testing.assert_array_equal(one[1][label_key(3, 5)], two[1][label_key(3, 5)])
+    np.testing.assert_array_equal(one[1][(3, 5)], two[1][(3, 5)])
     assert one[0].equals(two[0])
     assert not np.array_equal(sample_indices(2400, 300, 5), sample_indices(2400, 300, 6))
 
@@ -104,7 +104,7 @@ def test_fewer_pixels_than_k_is_recorded_as_degenerate(method):
     fits, labels, _ = sweep(one_pixel, {"method": method}, [2, 3], [0], None)
     assert fits["degenerate"].all() and (fits["n_clusters_found"] == 1).all()
     assert (fits["inertia"] == 0).all()
-    assert labels["k002_seed0"].shape == (1, 1)
+    assert labels[(2, 0)].shape == (1, 1)
 
 
 @pytest.mark.parametrize("method", ["kmeans", "gmm", "minibatch_kmeans", "opencv_kmeans"])
@@ -140,10 +140,26 @@ def test_canonical_labels_same_partition_whatever_the_label_values(n_values):
     assert pairs.shape[1] == len(np.unique(small)) == len(np.unique(out))  # a bijection
 
 
-def test_label_keys_and_maps_by_k():
-    assert parse_label_key(label_key(12, 3)) == (12, 3)
-    maps = {label_key(2, 0): "a0", label_key(2, 1): "a1", label_key(5, 0): "b0"}
-    assert maps_by_k(maps, 1) == {2: "a1", 5: "b0"}  # seed 1 where fitted, else another
+def test_maps_by_k_takes_the_seed_where_fitted_else_another():
+    maps = {("rgb", 2, 0): "a0", ("rgb", 2, 1): "a1", ("rgb", 5, 0): "b0", ("lab", 2, 1): "x"}
+    assert maps_by_k(maps, "rgb", 1) == {2: "a1", 5: "b0"}
+    assert maps_by_k(maps, "lab", 0) == {2: "x"}
+
+
+def test_label_maps_round_trip_with_a_typed_index(tmp_path):
+    maps = {
+        ("rgb", 3, 0): np.array([[0, 1], [2, 2]], np.uint8),
+        ("lab", 10, 2): np.array([[0, 300], [1, 2]], np.uint16),
+    }
+    save_label_maps(tmp_path / "a.npz", maps)
+    save_label_maps(tmp_path / "b.npz", dict(reversed(maps.items())))
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+    loaded = load_label_maps(tmp_path / "a.npz")
+    assert set(loaded) == set(maps)
+    for key, labels in maps.items():
+        np.testing.assert_array_equal(loaded[key], labels)
+    with np.load(tmp_path / "a.npz") as archive:  # readable without segsweep
+        assert archive["k"].dtype == np.int64 and archive["space"].tolist() == ["lab", "rgb"]
 
 
 def test_compactness_known_answer():

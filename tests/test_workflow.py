@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -16,6 +18,8 @@ from conftest import flat_image
 from PIL import Image
 
 from segsweep.bench import figure_rules
+from segsweep.ingest import load_standard_form
+from segsweep.labelmaps import load_label_maps
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.workflow
@@ -94,10 +98,10 @@ def test_tables_hold_every_fit(finished_run):
 
 
 def test_label_maps_cover_every_k_and_match_the_image(finished_run):
-    with np.load(finished_run / "results/labels/stripes/lab/gmm.npz") as archive:
-        assert sorted(archive.files) == ["k002_seed0", "k003_seed0"]
-        assert archive["k003_seed0"].shape == (30, 45)
-        assert len(np.unique(archive["k003_seed0"])) == 3
+    maps = load_label_maps(finished_run / "results/labels/stripes/gmm.npz")
+    assert sorted(maps) == [("lab", 2, 0), ("lab", 3, 0), ("rgb", 2, 0), ("rgb", 3, 0)]
+    assert maps[("lab", 3, 0)].shape == (30, 45)
+    assert len(np.unique(maps[("lab", 3, 0)])) == 3
 
 
 def test_figures_summary_and_provenance(finished_run):
@@ -125,8 +129,8 @@ def test_cutouts_are_transparent_exactly_on_the_corner_cluster(finished_run):
     with Image.open(finished_run / "results/cutouts/shaded_ball_cluster.png") as image:
         assert image.mode == "RGBA"
         rgba = np.asarray(image)
-    with np.load(finished_run / "results/labels/shaded_ball/rgb/kmeans.npz") as archive:
-        labels = archive["k002_seed0"]  # figures.detail_method kmeans, first space rgb
+    maps = load_label_maps(finished_run / "results/labels/shaded_ball/kmeans.npz")
+    labels = maps[("rgb", 2, 0)]  # figures.detail_method kmeans, first space rgb
     np.testing.assert_array_equal(rgba[..., 3] == 0, labels == labels[0, 0])
     assert set(np.unique(rgba[..., 3])) == {0, 255}
     with Image.open(finished_run / "results/cutouts/stripes_baseline.png") as image:
@@ -160,7 +164,7 @@ def test_full_covariance_mixture_beats_kmeans_in_rgb_on_the_shaded_ball(finished
 
 def test_rerun_is_a_no_op_and_figures_redraw_without_reclustering(finished_run):
     assert "Nothing to be done" in snakemake(finished_run).stderr
-    labels = finished_run / "results/labels/stripes/rgb/kmeans.npz"
+    labels = finished_run / "results/labels/stripes/kmeans.npz"
     figure = finished_run / "results/figures/stripes/rgb_recolour.png"
     before = labels.stat().st_mtime_ns, figure.stat().st_mtime_ns
     result = snakemake(
@@ -174,14 +178,21 @@ def test_rerun_is_a_no_op_and_figures_redraw_without_reclustering(finished_run):
     assert result.returncode == 0, result.stderr[-3000:]
     assert labels.stat().st_mtime_ns == before[0]
     assert figure.stat().st_mtime_ns > before[1]
-    assert "rule sweep" not in result.stderr
+    assert "rule segment" not in result.stderr
 
 
-def test_report_is_one_html_file_with_the_figures(finished_run):
+def test_report_is_one_html_file_with_small_copies_of_the_figures(finished_run):
     result = snakemake(finished_run, "--report", "report.html")
     assert result.returncode == 0, result.stderr[-3000:]
     report = (finished_run / "report.html").read_text()
-    assert "rgb_recolour.png" in report and "elbow.png" in report and "summary.html" in report
+    assert "rgb_recolour.jpg" in report and "elbow.jpg" in report and "summary.html" in report
+    copies = sorted((finished_run / "results/report/figures").rglob("*.jpg"))
+    # three images, at most max_images (12): every per-image figure, and the truth figure
+    assert len(copies) == 3 * 11 + 1
+    for copy in copies:
+        with Image.open(copy) as image:
+            assert image.format == "JPEG" and image.width <= 700
+    assert "filename=rgb_recolour.png" not in report  # full size stays in results/figures/
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -194,12 +205,35 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--virtual-time-budget=5000",
+    "--virtual-time-budget=8000",
 ]
 
+# Appended to a copy of the report: once the page has rendered its start page (polled, as
+# the report builds it after loading), record each summary table's width against the width
+# of the box that holds it, for --dump-dom to read back.
+MEASURE_TABLES = """
+<script>
+(function measure(tries) {
+  const boxes = document.querySelectorAll('.segsweep-summary');
+  if (!boxes.length && tries > 0) { setTimeout(() => measure(tries - 1), 250); return; }
+  const rows = [];
+  boxes.forEach((box) => {
+    box.querySelectorAll('table').forEach((table) => {
+      rows.push([table.scrollWidth, box.clientWidth, table.rows.length]);
+    });
+  });
+  const out = document.createElement('pre');
+  out.id = 'segsweep-measure';
+  out.textContent = JSON.stringify({tables: rows});
+  document.body.appendChild(out);
+})(40);
+</script>
+"""
 
-def test_report_renders_in_a_browser(finished_run, tmp_path):
-    """The report opens in headless Chromium with its summary and every figure."""
+
+def test_report_renders_in_a_browser_with_no_table_cut_off(finished_run, tmp_path):
+    """The report opens in headless Chromium at 1280 pixels with its summary first, every
+    figure copy, and every summary table as wide as its column at most."""
     if CHROMIUM is None:
         pytest.skip("chromium is not installed (CI installs it: apt-get install chromium)")
     report = finished_run / "report.html"
@@ -213,12 +247,22 @@ def test_report_renders_in_a_browser(finished_run, tmp_path):
         assert image.size == (1280, 900)
         pixels = np.asarray(image.convert("L"), dtype=float)
     assert pixels.std() > 20  # not a blank page
-    dom = subprocess.run([*common, "--dump-dom", report.as_uri()], capture_output=True,
-                         text=True, timeout=120, check=True).stdout  # fmt: skip
+    measured = tmp_path / "measured.html"
+    page = report.read_text()
+    end = page.rfind("</body>")  # the last one: the report's scripts hold the word too
+    measured.write_text(page[:end] + MEASURE_TABLES + page[end:])
+    command = [*common, "--window-size=1280,900", "--dump-dom", measured.as_uri()]
+    dom = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout
     assert "segsweep: segmentation by clustering, summary" in dom  # the summary opens it
     assert "Leaderboard" in dom
-    figures = list((finished_run / "results/figures").rglob("*.png"))
-    assert dom.count('"mime_type": "image/png"') == len(figures)
+    copies = list((finished_run / "results/report/figures").rglob("*.jpg"))
+    assert dom.count('"mime_type": "image/jpeg"') == len(copies) + 1  # and background removal
+    found = re.search(r'<pre id="segsweep-measure">(.*?)</pre>', dom)
+    assert found, "the measuring script did not run"
+    tables = json.loads(html.unescape(found.group(1)))["tables"]
+    assert len(tables) >= 5  # what was run, leaderboard, choice of k, picks, software
+    for table_width, column_width, _ in tables:
+        assert 0 < table_width <= column_width
 
 
 @pytest.mark.parametrize(
@@ -268,8 +312,8 @@ def test_bsds_folder_as_input(tmp_path):
     assert 0.0 < row["covering_ods"] <= row["covering_ois"] <= 1.0
     assert 0.0 < row["pri_ods"] <= row["pri_ois"] <= 1.0
     assert row["vi_ois"] <= row["vi_ods"]
-    truth = np.load(workdir / "results/truth/2018.npz")
-    assert len(truth.files) == 5  # every annotation of the .mat file
+    _, annotations = load_standard_form(workdir / "results/ingest/2018.npz")
+    assert len(annotations) == 5  # every annotation of the .mat file
     assert not any(root.rglob("*.png"))  # nothing written into the user's BSDS folder
 
 

@@ -31,7 +31,6 @@ SPACES = config["spaces"]
 METHODS = list(METHOD_SETUPS)
 KS = config["k"]
 SEEDS = config["seeds"]
-SAMPLE_SIZE = configuration.sample_size(config)
 FIGURE_SEED = configuration.figure_seed(config)
 DETAIL_SPACE, DETAIL_METHOD = configuration.detail_setup(config, METHOD_SETUPS)
 
@@ -52,18 +51,14 @@ def truth_sources(wildcards):
     return TRUTH.get(wildcards.image, [])
 
 
-def truth_of_image(wildcards):
-    """The stored ground truth of one image, or nothing if it has none."""
-    return [f"results/truth/{wildcards.image}.npz"] if wildcards.image in TRUTH else []
+def screen_record(image):
+    """The screening record of one image (call from input functions only)."""
+    return read_json(checkpoints.screen.get(image=image).output.meta)
 
 
 def accepted_images():
     """Images the screening checkpoint accepted (call from input functions only)."""
-    return [
-        image
-        for image in IMAGES
-        if read_json(checkpoints.screen.get(image=image).output.meta)["status"] == "accepted"
-    ]
+    return [image for image in IMAGES if screen_record(image)["status"] == "accepted"]
 
 
 def labelled_images():
@@ -76,34 +71,45 @@ def methods_in(space):
     return [m for m in METHODS if configuration.works_in(METHOD_SETUPS[m], space)]
 
 
+def spaces_of(method):
+    """The configured colour spaces method label ``method`` runs in."""
+    return [s for s in SPACES if configuration.works_in(METHOD_SETUPS[method], s)]
+
+
 FIGURE_SPACES = [s for s in SPACES if methods_in(s)]
 
 
-def sweeps(images):
-    """Every (image, space, method) job; a method runs only in the spaces it supports."""
-    return [(i, s, m) for i in images for s in SPACES for m in methods_in(s)]
+def segment_megapixels(wildcards):
+    """Megapixels one segment job handles: the image's pixels times the method's spaces."""
+    record = screen_record(wildcards.image)
+    return record["height"] * record["width"] / 1e6 * len(spaces_of(wildcards.method))
 
 
-def sweep_outputs(kind, images):
-    """Every per-job file of one kind ("fits", "evaluation", "timings", "labels")."""
+def segment_outputs(kind, images):
+    """Every per-job file of one kind ("fits", "timings", "labels") of ``images``."""
     suffix = "npz" if kind == "labels" else "csv"
-    return [f"results/{kind}/{i}/{s}/{m}.{suffix}" for i, s, m in sweeps(images)]
+    return [f"results/{kind}/{i}/{m}.{suffix}" for i in images for m in METHODS]
 
 
 def table_inputs(wildcards):
-    """Per-job fits, evaluations and timings of every accepted image."""
+    """Per-job fits and timings of every accepted image."""
     images = accepted_images()
-    return {kind: sweep_outputs(kind, images) for kind in ("fits", "evaluation", "timings")}
+    return {kind: segment_outputs(kind, images) for kind in ("fits", "timings")}
 
 
 def all_label_maps(wildcards):
-    """Label maps of every sweep: final products, so a deleted one is made again."""
-    return sweep_outputs("labels", accepted_images())
+    """Label maps of every job: final products, so a deleted one is made again."""
+    return segment_outputs("labels", accepted_images())
 
 
 def image_labels(wildcards):
-    """Label maps of every sweep of one image."""
-    return sweep_outputs("labels", [wildcards.image])
+    """Label maps of every method of one image, in the order of METHODS."""
+    return segment_outputs("labels", [wildcards.image])
+
+
+def image_fits(wildcards):
+    """Fits tables (with criteria and scores) of every method of one image."""
+    return segment_outputs("fits", [wildcards.image])
 
 
 def truth_tables(wildcards=None):
@@ -117,62 +123,95 @@ def truth_tables(wildcards=None):
     ]
 
 
-def figure_targets(wildcards=None):
-    """Every figure file of the accepted images."""
-    images = accepted_images()
-    return [
-        *expand("results/figures/{image}/truth.png", image=labelled_images()),
-        *expand(
-            "results/figures/{image}/{space}_{kind}.png",
-            image=images,
-            space=FIGURE_SPACES,
-            kind=["recolour", "labels", "edges"],
-        ),
-        *expand(
-            "results/figures/{image}/{kind}.png",
-            image=images,
-            kind=["elbow", "picks", "scatter", "scatter3d", "clusters"],
-        ),
-        *expand("results/cutouts/{image}_{kind}.png", image=images, kind=["cluster", "baseline"]),
-        "results/figures/background_removal.png",
-        *(["results/figures/leaderboard.png"] if labelled_images() else []),
-    ]
+#: Where each per-image figure is drawn.
+FIGURE_PATH = "results/figures/{image}/{name}.png"
+
+
+def image_figures():
+    """Every figure plot_image draws for one image: name -> report category.
+
+    The one list of per-image figures: plot_image's outputs, the targets and the report's
+    copies follow it; their caption is workflow/report/image_figure.rst.
+    """
+    per_space = {
+        "recolour": "Segmentations",
+        "labels": "Label maps",
+        "edges": "Edges and boundaries",
+    }
+    per_image = {
+        "elbow": "Choice of k",
+        "picks": "Choice of k",
+        "scatter": "Pixels in colour space",
+        "scatter3d": "Pixels in colour space",
+        "clusters": "Clusters and masks",
+    }
+    figures = {f"{s}_{kind}": name for s in FIGURE_SPACES for kind, name in per_space.items()}
+    return figures | per_image
+
+
+IMAGE_FIGURES = image_figures()
+#: The ground-truth figure (plot_truth), drawn for images with truth only.
+TRUTH_FIGURE = {"truth": "Ground truth"}
 
 
 def image_figure_outputs():
-    """Named outputs of plot_image for its three figures per colour space (captions are
-    relative to workflow/rules/, as for every rule)."""
-    per_space = {
-        "recolour": ("recolour.rst", "Segmentations", "recoloured"),
-        "labels": ("labels.rst", "Label maps", "label maps"),
-        "edges": ("edges.rst", "Edges and boundaries", "edges"),
+    """Named outputs of plot_image, one per figure of IMAGE_FIGURES."""
+    return {name: FIGURE_PATH.replace("{name}", name) for name in IMAGE_FIGURES}
+
+
+def figure_targets(wildcards=None):
+    """Every figure file of the accepted images, and the report's copies."""
+    images = accepted_images()
+    return [
+        *expand(FIGURE_PATH, image=images, name=list(IMAGE_FIGURES)),
+        *expand(FIGURE_PATH, image=labelled_images(), name=list(TRUTH_FIGURE)),
+        *expand("results/cutouts/{image}_{kind}.png", image=images, kind=["cluster", "baseline"]),
+        "results/figures/background_removal.png",
+        "results/report/background_removal.jpg",
+        *(["results/figures/leaderboard.png"] if labelled_images() else []),
+        "results/report/figures",
+    ]
+
+
+def selection_inputs(wildcards):
+    """What the choice of the report's images depends on."""
+    return {"fits": "results/tables/fits.csv", "truth_tables": truth_tables()}
+
+
+def thumbnail_inputs(wildcards):
+    """The selection and every per-image figure (copies are made of the selected ones)."""
+    images = accepted_images()
+    return {
+        "selection": "results/report/images.txt",
+        "figures": [
+            *expand(FIGURE_PATH, image=images, name=list(IMAGE_FIGURES)),
+            *expand(FIGURE_PATH, image=labelled_images(), name=list(TRUTH_FIGURE)),
+        ],
     }
-    outputs = {}
-    for space in FIGURE_SPACES:
-        for kind, (caption, category, figure) in per_space.items():
-            outputs[f"{space}_{kind}"] = report(
-                f"results/figures/{{image}}/{space}_{kind}.png",
-                caption=f"../report/{caption}",
-                category=category,
-                subcategory="{image}",
-                labels={"image": "{image}", "space": space, "figure": figure},
-            )
-    return outputs
 
 
 def background_inputs(wildcards):
-    """Photos and cut-outs of every accepted image."""
+    """Photos and cut-outs of every accepted image, and the report's selection."""
     images = accepted_images()
     return {
-        "images": expand("results/ingest/{image}.png", image=images),
+        "selection": "results/report/images.txt",
+        "images": expand("results/ingest/{image}.npz", image=images),
         "clusters": expand("results/cutouts/{image}_cluster.png", image=images),
         "baselines": expand("results/cutouts/{image}_baseline.png", image=images),
     }
 
 
-def summary_metas(wildcards):
-    """Screening records of every image, accepted or rejected."""
-    return expand("results/ingest/{image}.json", image=IMAGES)
+def summary_inputs(wildcards):
+    """Screening records of every image (accepted or rejected), the picked k and, with
+    ground truth, the leaderboard and the choice-of-k summary."""
+    inputs = {
+        "meta": expand("results/ingest/{image}.json", image=IMAGES),
+        "picks": "results/tables/picks.csv",
+    }
+    if labelled_images():
+        inputs["leaderboard"] = "results/tables/leaderboard.csv"
+        inputs["choice_summary"] = "results/tables/choice_of_k_summary.csv"
+    return inputs
 
 
 TABLES = ["results/tables/fits.csv", "results/tables/picks.csv", "results/tables/timings.csv"]

@@ -1,24 +1,3 @@
-rule evaluate:
-    input:
-        features="results/features/{image}/{space}.npy",
-        labels="results/labels/{image}/{space}/{method}.npz",
-        fits="results/fits/{image}/{space}/{method}.csv",
-        truth=truth_of_image,
-    output:
-        evaluation="results/evaluation/{image}/{space}/{method}.csv",
-    log:
-        "results/logs/evaluate/{image}/{space}/{method}.log",
-    conda:
-        "../../environment.yml"
-    resources:
-        mem_mb=lambda wildcards, input: int(1000 + 4 * input.size_mb),
-        runtime=lambda wildcards, input: int(10 + input.size_mb),
-    params:
-        silhouette_sample=config["criteria"]["silhouette_sample"],
-    script:
-        "../scripts/evaluate.py"
-
-
 rule tables:
     input:
         unpack(table_inputs),

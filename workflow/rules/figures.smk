@@ -1,43 +1,13 @@
 # One job draws every figure of an image: starting a job costs as much as drawing a figure.
+# It reads that image's own tables only, so it starts as soon as the image is segmented and
+# adding an image redraws no other image's figures.
 rule plot_image:
     input:
-        image="results/ingest/{image}.png",
-        features=f"results/features/{{image}}/{DETAIL_SPACE}.npy",
+        standard="results/ingest/{image}.npz",
         labels=image_labels,
-        fits="results/tables/fits.csv",
-        picks="results/tables/picks.csv",
+        fits=image_fits,
     output:
         **image_figure_outputs(),
-        elbow=report(
-            "results/figures/{image}/elbow.png",
-            caption="../report/elbow.rst",
-            category="Choice of k",
-            labels={"image": "{image}", "figure": "elbow curves"},
-        ),
-        picks=report(
-            "results/figures/{image}/picks.png",
-            caption="../report/picks_figure.rst",
-            category="Choice of k",
-            labels={"image": "{image}", "figure": "picked k"},
-        ),
-        scatter=report(
-            "results/figures/{image}/scatter.png",
-            caption="../report/scatter.rst",
-            category="Pixels in colour space",
-            labels={"image": "{image}", "figure": "channel pairs"},
-        ),
-        scatter3d=report(
-            "results/figures/{image}/scatter3d.png",
-            caption="../report/scatter.rst",
-            category="Pixels in colour space",
-            labels={"image": "{image}", "figure": "3-D"},
-        ),
-        clusters=report(
-            "results/figures/{image}/clusters.png",
-            caption="../report/clusters.rst",
-            category="Clusters and masks",
-            labels={"image": "{image}", "figure": "masks"},
-        ),
         cutout="results/cutouts/{image}_cluster.png",
         baseline="results/cutouts/{image}_baseline.png",
     log:
@@ -45,8 +15,9 @@ rule plot_image:
     conda:
         "../../environment.yml"
     params:
-        sweeps=lambda wildcards: [(s, m) for _, s, m in sweeps([wildcards.image])],
+        methods=METHODS,
         spaces=FIGURE_SPACES,
+        methods_in_space={space: methods_in(space) for space in FIGURE_SPACES},
         ks=KS,
         seed=FIGURE_SEED,
         k=config["figures"]["k"],
@@ -60,23 +31,18 @@ rule plot_image:
 
 rule plot_truth:
     input:
-        image="results/ingest/{image}.png",
-        truth="results/truth/{image}.npz",
-        fits="results/tables/fits.csv",
-        labels=expand("results/labels/{{image}}/{space}/{method}.npz", space=SPACES, method=METHODS),
+        standard="results/ingest/{image}.npz",
+        fits=image_fits,
+        labels=image_labels,
     output:
-        figure=report(
-            "results/figures/{image}/truth.png",
-            caption="../report/truth.rst",
-            category="Ground truth",
-            labels={"image": "{image}", "figure": "truth and errors"},
-        ),
+        figure=FIGURE_PATH.replace("{name}", "truth"),
     log:
         "results/logs/figures/{image}/truth.log",
     conda:
         "../../environment.yml"
     params:
         seed=FIGURE_SEED,
+        methods=METHODS,
     script:
         "../scripts/plot_truth.py"
 
@@ -85,8 +51,9 @@ rule plot_background:
     input:
         unpack(background_inputs),
     output:
-        figure=report(
-            "results/figures/background_removal.png",
+        figure="results/figures/background_removal.png",
+        report_copy=report(
+            "results/report/background_removal.jpg",
             caption="../report/background.rst",
             category="Background removal",
         ),
@@ -96,6 +63,7 @@ rule plot_background:
         "../../environment.yml"
     params:
         images=lambda wildcards: accepted_images(),
+        width=config["report"]["thumbnail_width"],
     script:
         "../scripts/plot_background.py"
 
@@ -115,3 +83,45 @@ rule plot_leaderboard:
         "../../environment.yml"
     script:
         "../scripts/plot_leaderboard.py"
+
+
+# The report shows the figures of a selection of images, as small copies (see
+# workflow/scripts/segsweep/report_figures.py); every figure stays full size in results/figures/.
+rule report_selection:
+    input:
+        unpack(selection_inputs),
+    output:
+        selection="results/report/images.txt",
+    log:
+        "results/logs/report_selection.log",
+    conda:
+        "../../environment.yml"
+    params:
+        images=lambda wildcards: accepted_images(),
+        max_images=config["report"]["max_images"],
+    script:
+        "../scripts/report_selection.py"
+
+
+rule report_figures:
+    input:
+        unpack(thumbnail_inputs),
+    output:
+        folder=report(
+            directory("results/report/figures"),
+            patterns=["{category}/{image}/{name}.jpg"],
+            caption="../report/image_figure.rst",
+            category="{category}",
+            subcategory="{image}",
+            labels={"image": "{image}", "figure": "{name}"},
+        ),
+    log:
+        "results/logs/report_figures.log",
+    conda:
+        "../../environment.yml"
+    params:
+        figures=IMAGE_FIGURES | TRUTH_FIGURE,
+        figure_path=lambda wildcards: FIGURE_PATH,
+        width=config["report"]["thumbnail_width"],
+    script:
+        "../scripts/report_figures.py"

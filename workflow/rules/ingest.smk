@@ -1,9 +1,12 @@
+# Screening decodes each image and its ground truth once: the JSON record says whether the
+# image is used (and what was done to it), the .npz holds its standard form and truth.
 checkpoint screen:
     input:
         image=image_source,
         truth=truth_sources,
     output:
         meta="results/ingest/{image}.json",
+        standard="results/ingest/{image}.npz",
     log:
         "results/logs/screen/{image}.log",
     conda:
@@ -14,34 +17,3 @@ checkpoint screen:
         on_error=config["images"]["on_error"],
     script:
         "../scripts/screen.py"
-
-
-rule ingest:
-    input:
-        image=image_source,
-        meta="results/ingest/{image}.json",
-    output:
-        image="results/ingest/{image}.png",
-    log:
-        "results/logs/ingest/{image}.log",
-    conda:
-        "../../environment.yml"
-    params:
-        max_pixels=config["images"]["max_pixels"],
-        oversize=config["images"]["oversize"],
-    script:
-        "../scripts/ingest.py"
-
-
-rule ingest_truth:
-    input:
-        truth=truth_sources,
-        meta="results/ingest/{image}.json",
-    output:
-        truth="results/truth/{image}.npz",
-    log:
-        "results/logs/ingest_truth/{image}.log",
-    conda:
-        "../../environment.yml"
-    script:
-        "../scripts/ingest_truth.py"

@@ -1,8 +1,6 @@
 rule summary:
     input:
-        meta=summary_metas,
-        picks="results/tables/picks.csv",
-        truth_tables=truth_tables,
+        unpack(summary_inputs),
     output:
         html=report(
             "results/report/summary.html",
@@ -14,6 +12,12 @@ rule summary:
     conda:
         "../../environment.yml"
     params:
+        run={
+            "spaces": SPACES,
+            "k": KS,
+            "seeds": SEEDS,
+            "silhouette_sample": config["criteria"]["silhouette_sample"],
+        },
         method_setups=METHOD_SETUPS,
         ignored=IGNORED,
     script:

@@ -1,23 +1,30 @@
-rule sweep:
+# One job per (image, method label) fits every colour space, k and seed and measures every fit
+# (criteria, and scores against the ground truth): starting a job costs more than fitting a
+# small image at one k. On a cluster, --group-components segment=N bundles N of these jobs
+# into one submission (see workflow/profiles/slurm).
+rule segment:
     input:
-        features="results/features/{image}/{space}.npy",
+        standard="results/ingest/{image}.npz",
     output:
-        labels="results/labels/{image}/{space}/{method}.npz",
-        fits="results/fits/{image}/{space}/{method}.csv",
-        timings="results/timings/{image}/{space}/{method}.csv",
+        labels="results/labels/{image}/{method}.npz",
+        fits="results/fits/{image}/{method}.csv",
+        timings="results/timings/{image}/{method}.csv",
     log:
-        "results/logs/sweep/{image}/{space}/{method}.log",
+        "results/logs/segment/{image}/{method}.log",
+    group:
+        "segment"
     conda:
         "../../environment.yml"
     threads: 1
     resources:
-        # features plus labels, chunk buffers and the model: a few times the feature file
-        mem_mb=lambda wildcards, input: int(1000 + 6 * input.size_mb),
-        runtime=lambda wildcards, input: int(10 + input.size_mb),
+        # per colour space: features, label maps, chunk buffers and the model
+        mem_mb=lambda wildcards: int(1000 + 300 * segment_megapixels(wildcards)),
+        runtime=lambda wildcards: int(10 + 10 * segment_megapixels(wildcards)),
     params:
-        method=lambda wildcards: METHOD_SETUPS[wildcards.method],
+        setup=lambda wildcards: METHOD_SETUPS[wildcards.method],
+        spaces=lambda wildcards: spaces_of(wildcards.method),
         ks=KS,
         seeds=SEEDS,
-        sample_size=SAMPLE_SIZE,
+        silhouette_sample=config["criteria"]["silhouette_sample"],
     script:
-        "../scripts/sweep.py"
+        "../scripts/segment.py"

@@ -14,7 +14,11 @@ from segsweep.sweep import OPTION_DEFAULTS
 
 def method_setups(config: dict) -> dict[str, dict]:
     """Validated method setups: label -> ``{"method", "params", "xy_weight", "smoothing",
-    "split_regions"}``, parameters and options completed with their defaults."""
+    "split_regions", "sample_size"}``, parameters and options completed with their defaults.
+
+    ``sample_size`` is the setup's own, else the top-level ``sample_size``; None means all
+    pixels.
+    """
     setups = {}
     for label, setup in config["methods"].items():
         setup = setup or {}
@@ -25,19 +29,19 @@ def method_setups(config: dict) -> dict[str, dict]:
             **{key: setup[key] for key in OPTION_DEFAULTS if key in setup},
             "method": name,
             "params": methods.resolve_params(name, setup.get("params"), where),
+            "sample_size": pixels_to_fit(setup.get("sample_size", config["sample_size"])),
         }
     return setups
+
+
+def pixels_to_fit(size: int | str) -> int | None:
+    """A configured sample size as a number of pixels, or None for "all"."""
+    return None if size == "all" else int(size)
 
 
 def works_in(setup: dict, space: str) -> bool:
     """Whether a method setup runs in colour space ``space``."""
     return methods.get_method(setup["method"]).works_in(space)
-
-
-def sample_size(config: dict) -> int | None:
-    """Pixels to fit on, or None for all pixels."""
-    size = config["sample_size"]
-    return None if size == "all" else int(size)
 
 
 def figure_seed(config: dict) -> int:
@@ -87,12 +91,15 @@ def check(config: dict) -> dict[str, dict]:
                 f"methods.{label}: {setup['method']!r} works in spaces {supported} only, none "
                 f"of which is in spaces {config['spaces']}; add one or remove the method"
             )
-    size = sample_size(config)
-    if size is not None and size < max(config["k"]):
-        raise ConfigError(
-            f"sample_size: {size} is smaller than the largest k ({max(config['k'])}); "
-            "raise sample_size or lower k"
-        )
+    for label, setup in setups.items():
+        size = setup["sample_size"]
+        if size is not None and size < max(config["k"]):
+            key = f"methods.{label}.sample_size" if "sample_size" in (
+                config["methods"][label] or {}) else "sample_size"  # fmt: skip
+            raise ConfigError(
+                f"{key}: {size} is smaller than the largest k ({max(config['k'])}); "
+                "raise the sample size or lower k"
+            )
     figure_seed(config)
     detail_setup(config, setups)
     return setups

@@ -16,7 +16,14 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from segsweep.figures import PALETTE, downsample_step, label_colormap, plt, show_labels
+from segsweep.figures import (
+    PALETTE,
+    downsample_step,
+    image_panels,
+    label_colormap,
+    plt,
+    show_labels,
+)
 
 #: Pixels drawn in scatter plots (a seeded random sample).
 SCATTER_PIXELS = 4000
@@ -116,9 +123,8 @@ def cluster_masks_figure(rgb: np.ndarray, labels: np.ndarray, title: str = "") -
     step = downsample_step(rgb.shape)
     n = int(labels.max()) + 1
     columns = n + 1
-    aspect = rgb.shape[0] / rgb.shape[1]
     panel = 2.2 if columns <= 8 else 1.6
-    fig, axes = plt.subplots(2, columns, figsize=(panel * columns, 2 * panel * aspect + 0.9))
+    fig, axes = image_panels(2, columns, rgb.shape[0] / rgb.shape[1], panel, title)
     small_labels = labels[::step, ::step]
     small_rgb = rgb[::step, ::step]
     show_labels(axes[0, 0], small_labels)
@@ -131,11 +137,6 @@ def cluster_masks_figure(rgb: np.ndarray, labels: np.ndarray, title: str = "") -
         axes[0, value + 1].set_title(f"mask {value} ({(labels == value).mean():.0%})")
         axes[1, value + 1].imshow(small_rgb * mask[..., None])
         axes[1, value + 1].set_title(f"photo x mask {value}")
-    for ax in axes.ravel():
-        ax.set_xticks([])
-        ax.set_yticks([])
-    fig.suptitle(title)
-    fig.tight_layout()
     return fig
 
 
@@ -178,22 +179,20 @@ def background_figure(rows: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarr
     ----------
     rows : sequence of (title, rgb, cluster cut-out RGBA, baseline cut-out RGBA)
     """
-    fig, axes = plt.subplots(len(rows), 3, figsize=(9.0, 2.8 * len(rows) + 0.6), squeeze=False)
+    title = "Background removal (transparent = background, shown as a checkerboard)"
+    aspects = [rgb.shape[0] / rgb.shape[1] for _, rgb, _, _ in rows]
+    fig, axes = image_panels(len(rows), 3, aspects, panel=2.4, title=title)
     for row, (name, rgb, clustered, baseline) in enumerate(rows):
         step = downsample_step(rgb.shape)
         panels = (
             ("photo", rgb / 255.0),
             ("cut-out: corner pixel's cluster", composite(clustered)),
-            ("baseline: Chebyshev <= 20 to corner", composite(baseline)),
+            ("baseline: Chebyshev <= 20", composite(baseline)),
         )
         for col, (what, image) in enumerate(panels):
             ax = axes[row, col]
             ax.imshow(image[::step, ::step])
             ax.set_title(f"{name}: {what}" if col == 0 else what, fontsize=9)
-            ax.set_xticks([])
-            ax.set_yticks([])
-    fig.suptitle("Background removal (transparent = background, shown as a checkerboard)")
-    fig.tight_layout()
     return fig
 
 
@@ -238,12 +237,14 @@ def leaderboard_figure(leaderboard: pd.DataFrame) -> Figure:
 
 
 def background_main(snakemake) -> None:
-    """Snakemake entry: before/after background-removal grid over every image."""
+    """Snakemake entry: before/after background-removal grid over the report's images."""
     from PIL import Image
 
     from segsweep.figures import save_figure
-    from segsweep.ingest import read_rgb
+    from segsweep.ingest import load_standard_form
+    from segsweep.report_figures import read_selection, write_thumbnail
 
+    shown = set(read_selection(snakemake.input.selection))
     rows = []
     for name, photo, clustered, baseline in zip(
         snakemake.params.images,
@@ -252,9 +253,12 @@ def background_main(snakemake) -> None:
         snakemake.input.baselines,
         strict=True,
     ):
+        if name not in shown:
+            continue
         with Image.open(clustered) as a, Image.open(baseline) as b:
-            rows.append((name, read_rgb(photo), np.asarray(a), np.asarray(b)))
+            rows.append((name, load_standard_form(photo)[0], np.asarray(a), np.asarray(b)))
     save_figure(background_figure(rows), snakemake.output.figure)
+    write_thumbnail(snakemake.output.figure, snakemake.output.report_copy, snakemake.params.width)
 
 
 def leaderboard_main(snakemake) -> None:

@@ -1,47 +1,61 @@
-"""Evaluate one sweep: internal criteria of every fit and, with ground truth, its scores.
+"""Evaluate a sweep: internal criteria of every fit and, with ground truth, its scores.
 
-One job per (image, colour space, method) computes both, so the label maps and features are
-read once. The pure cores are :func:`segsweep.criteria.criteria_table` and
-:func:`segsweep.scores.score_table`.
+The segment step (:mod:`segsweep.segment`) calls :func:`evaluate` right after fitting, while
+the features and label maps are in memory. Criteria are defined in :mod:`segsweep.criteria`,
+scores in :mod:`segsweep.scores`.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping, Sequence
+
+import numpy as np
 import pandas as pd
 
-from segsweep.criteria import criteria_table
-from segsweep.scores import score_table
+from segsweep.criteria import CRITERIA_COLUMNS, SilhouetteDistances, internal_criteria
+from segsweep.scores import SCORE_COLUMNS, Partition, score_annotations
 
 
-def evaluate(features, label_maps, fits: pd.DataFrame, silhouette_sample: int, annotations=None):
+def evaluate(
+    features: np.ndarray,
+    label_maps: Mapping[tuple[int, int], np.ndarray],
+    fits: pd.DataFrame,
+    silhouette_sample: int,
+    annotations: Sequence | None = None,
+) -> tuple[pd.DataFrame, list[float]]:
     """Criteria (and scores, if ``annotations`` is given) of every fit in ``fits``.
+
+    Parameters
+    ----------
+    features : ndarray, shape (H, W, C)
+    label_maps : mapping of (k, seed) to ndarray, shape (H, W)
+    fits : DataFrame
+        Columns ``k`` and ``seed``, one row per fit.
+    silhouette_sample : int
+    annotations : sequence of label images or Partitions, optional
+        Each is prepared once for all fits.
 
     Returns
     -------
-    DataFrame
-        ``image, space, method, k, seed``, the criteria columns and, with annotations, the
-        score columns.
+    table : DataFrame
+        ``k, seed``, the criteria columns and, with annotations, the score columns.
+    seconds : list of float
+        Time spent on each fit's criteria and scores (kept out of the table, which must be
+        reproducible).
     """
-    table = criteria_table(features, label_maps, fits, silhouette_sample)
-    if annotations:
-        scores = score_table(label_maps, fits, annotations)
-        table = table.merge(scores, on=["k", "seed"], validate="one_to_one")
-    keys = fits[["image", "space", "method"]].reset_index(drop=True)
-    return pd.concat([keys, table], axis=1)
-
-
-def main(snakemake) -> None:
-    """Snakemake entry: write ``output.evaluation`` for one (image, space, method)."""
-    from segsweep import truth
-    from segsweep.features import load_features
-    from segsweep.storage import load_arrays, read_csv, write_csv
-
-    annotations = truth.load(snakemake.input.truth[0]) if snakemake.input.truth else None
-    table = evaluate(
-        load_features(snakemake.input.features),
-        load_arrays(snakemake.input.labels),
-        read_csv(snakemake.input.fits),
-        snakemake.params.silhouette_sample,
-        annotations,
-    )
-    write_csv(snakemake.output.evaluation, table)
+    X = features.reshape(-1, features.shape[-1])
+    distances = SilhouetteDistances(X, silhouette_sample)
+    prepared = [Partition.of(annotation) for annotation in annotations or ()]
+    rows, seconds = [], []
+    for k, seed in zip(fits["k"].tolist(), fits["seed"].tolist(), strict=True):
+        start = time.perf_counter()
+        labels = label_maps[(k, seed)]
+        row = {"k": k, "seed": seed}
+        row.update(internal_criteria(X, labels.ravel(), silhouette_sample, seed, distances(seed)))
+        if prepared:
+            row.update(score_annotations(prepared, labels))
+        rows.append(row)
+        seconds.append(time.perf_counter() - start)
+    columns = ["k", "seed", *CRITERIA_COLUMNS, *(SCORE_COLUMNS if prepared else [])]
+    return pd.DataFrame(rows, columns=columns), seconds

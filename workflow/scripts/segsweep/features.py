@@ -30,7 +30,6 @@ import numpy as np
 from skimage import color
 
 from segsweep.errors import ConfigError
-from segsweep.storage import atomic_path
 
 #: Channel names of each colour space, in feature order.
 CHANNELS: dict[str, tuple[str, ...]] = {
@@ -69,22 +68,3 @@ def to_features(rgb: np.ndarray, space: str) -> np.ndarray:
     else:
         features = color.rgb2gray(unit)[..., None]
     return np.ascontiguousarray(features, dtype=np.float32)
-
-
-def save_features(path, features: np.ndarray) -> None:
-    """Write a feature array as ``.npy``, atomically."""
-    with atomic_path(path) as tmp, open(tmp, "wb") as handle:
-        np.save(handle, features, allow_pickle=False)
-
-
-def load_features(path) -> np.ndarray:
-    """Read a feature array written by :func:`save_features`."""
-    return np.load(path, allow_pickle=False)
-
-
-def main(snakemake) -> None:
-    """Snakemake entry: convert ``input.image`` to ``output.features`` in ``wildcards.space``."""
-    from segsweep.ingest import read_rgb
-
-    features = to_features(read_rgb(snakemake.input.image), snakemake.wildcards.space)
-    save_features(snakemake.output.features, features)

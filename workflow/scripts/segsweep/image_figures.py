@@ -83,24 +83,25 @@ def draw_details(rgb, features, labels, channels, seed, what, output) -> None:
 
 def image_figures_main(snakemake) -> None:
     """Snakemake entry: every per-image figure and the two cut-outs of one image."""
-    from segsweep.features import CHANNELS, load_features
-    from segsweep.ingest import read_rgb, write_png
-    from segsweep.labelmaps import maps_by_k
-    from segsweep.storage import load_arrays, read_csv
+    from segsweep.features import CHANNELS, to_features
+    from segsweep.ingest import load_standard_form, write_png
+    from segsweep.labelmaps import load_label_maps, maps_by_k
+    from segsweep.selection import merge_tables, pick_k
+    from segsweep.storage import read_csv
 
     image, params, output = snakemake.wildcards.image, snakemake.params, snakemake.output
-    rgb = read_rgb(snakemake.input.image)
-    fits = read_csv(snakemake.input.fits)
-    picks = read_csv(snakemake.input.picks)
-    fits, picks = fits[fits["image"] == image], picks[picks["image"] == image]
-    label_maps = {
-        (space, method): maps_by_k(load_arrays(path), params.seed)
-        for (space, method), path in zip(params.sweeps, snakemake.input.labels, strict=True)
-    }
+    rgb, _ = load_standard_form(snakemake.input.standard)
+    fits = merge_tables([read_csv(path) for path in snakemake.input.fits])
+    picks = pick_k(fits)
+    label_maps = {}
+    for method, path in zip(params.methods, snakemake.input.labels, strict=True):
+        stored = load_label_maps(path)
+        for space in {key[0] for key in stored}:
+            label_maps[(space, method)] = maps_by_k(stored, space, params.seed)
     ks = list(params.ks)
     edges = canny_edges(rgb, params.sigma)  # of the photo, the same in every space
     for space in params.spaces:
-        methods = [method for s, method in params.sweeps if s == space]
+        methods = params.methods_in_space[space]
         draw_space(rgb, edges, label_maps, picks, image, space, methods, ks, params, output)
 
     save_figure(elbow_figure(fits, picks, title=f"{image}: elbow curves"), output.elbow)
@@ -108,9 +109,8 @@ def image_figures_main(snakemake) -> None:
 
     space, method = params.detail_space, params.detail_method
     k, labels = chosen_map(label_maps[(space, method)], picks, space, method, params.k)
-    features = load_features(snakemake.input.features)
     what = f"{image}: {method} in {space}, k = {k}"
-    draw_details(rgb, features, labels, CHANNELS[space], params.seed, what, output)
+    draw_details(rgb, to_features(rgb, space), labels, CHANNELS[space], params.seed, what, output)
 
     by_k = label_maps[(space, method)]
     cutout_k = params.cutout_k if params.cutout_k in by_k else min(by_k)

@@ -24,7 +24,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from segsweep.errors import ConfigError, InputImageError
-from segsweep.storage import atomic_path, write_json
+from segsweep.storage import atomic_path, load_arrays, save_arrays, write_json
 
 #: File endings treated as images when scanning an input folder.
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
@@ -310,43 +310,68 @@ def screen(
     truth_paths: list[str],
     max_pixels: int | None,
     oversize: str = "downscale",
-) -> dict:
-    """Decide whether an image (and its ground truth, if any) can be used.
+) -> tuple[dict, np.ndarray | None, list[np.ndarray]]:
+    """Decide whether an image (and its ground truth, if any) can be used; decode both once.
 
     Returns
     -------
-    dict
+    record : dict
         The ingest metadata with ``status`` "accepted", or ``{"image", "source", "status":
         "rejected", "reason"}`` where ``reason`` is one line naming the file and the problem.
+    rgb : ndarray of uint8, shape (H, W, 3), or None
+        The standard form of an accepted image.
+    annotations : list of ndarray
+        Its ground-truth annotations aligned to ``rgb`` (empty without truth).
     """
     from segsweep import truth
 
     try:
-        _, metadata = ingest(path, max_pixels, oversize)
+        rgb, metadata = ingest(path, max_pixels, oversize)
+        annotations = []
         if truth_paths:
-            annotations = truth.read_annotations(truth_paths)
-            truth.align(annotations, metadata, ", ".join(truth_paths))
+            source = ", ".join(truth_paths)
+            annotations = truth.align(truth.read_annotations(truth_paths), metadata, source)
             metadata["truth"] = list(truth_paths)
             metadata["annotations"] = len(annotations)
     except InputImageError as error:
-        return {
+        record = {
             "image": name,
             "source": Path(path).as_posix(),
             "status": "rejected",
             "reason": str(error),
         }
-    return {"image": name, "status": "accepted", **metadata}
+        return record, None, []
+    return {"image": name, "status": "accepted", **metadata}, rgb, annotations
+
+
+def save_standard_form(path, rgb: np.ndarray | None, annotations: list[np.ndarray]) -> None:
+    """Write an image's standard form: ``rgb`` (H, W, 3) and, with truth, ``truth`` (n, H, W).
+
+    A rejected image (``rgb`` None) gets a file holding no arrays, so that the screening
+    step always leaves the same files behind; its JSON record says why.
+    """
+    arrays = {} if rgb is None else {"rgb": rgb}
+    if annotations:
+        arrays["truth"] = np.stack(annotations)
+    save_arrays(path, arrays)
+
+
+def load_standard_form(path) -> tuple[np.ndarray, list[np.ndarray]]:
+    """(rgb, annotations) written by :func:`save_standard_form` for an accepted image."""
+    arrays = load_arrays(path)
+    return arrays["rgb"], list(arrays.get("truth", []))
 
 
 def screen_main(snakemake) -> None:
-    """Snakemake entry (checkpoint): screen one image; write ``output.meta``.
+    """Snakemake entry (checkpoint): screen one image; write ``output.meta`` and, decoded
+    once, its standard form ``output.standard``.
 
     A rejected image stops the run when ``params.on_error`` is "fail"; otherwise it is
     recorded, logged, and left out of everything downstream.
     """
     import logging
 
-    record = screen(
+    record, rgb, annotations = screen(
         snakemake.wildcards.image,
         snakemake.input.image,
         list(snakemake.input.truth),
@@ -357,18 +382,8 @@ def screen_main(snakemake) -> None:
         if snakemake.params.on_error == "fail":
             raise InputImageError(record["reason"] + " (images.on_error: fail)")
         logging.warning("rejected: %s", record["reason"])
+    save_standard_form(snakemake.output.standard, rgb, annotations)
     write_json(snakemake.output.meta, record)
-
-
-def main(snakemake) -> None:
-    """Snakemake entry: write the standard form of an accepted image to ``output.image``."""
-    from segsweep.storage import read_json
-
-    rgb, _ = ingest(snakemake.input.image, snakemake.params.max_pixels, snakemake.params.oversize)
-    meta = read_json(snakemake.input.meta)
-    if rgb.shape[:2] != (meta["height"], meta["width"]):  # the file changed since screening
-        raise InputImageError(f"{snakemake.input.image}: changed while the workflow ran; rerun")
-    write_png(snakemake.output.image, rgb)
 
 
 def image_id(path: Path) -> str:

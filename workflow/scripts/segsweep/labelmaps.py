@@ -1,10 +1,14 @@
 """Label maps shared by the steps: canonical numbering, cluster means, compactness, and the
-keys naming each (k, seed) map in a sweep's ``.npz`` file. Needs numpy only, so drawing
-steps can import it without scikit-learn."""
+``.npz`` file holding one job's maps with their typed (space, k, seed) index. Needs numpy
+only, so drawing steps can import it without scikit-learn."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
+
+from segsweep.storage import load_arrays, save_arrays
 
 #: Rows per chunk when a model labels or scores all pixels (large: each call has overhead).
 CHUNK_ROWS = 1 << 18
@@ -96,22 +100,44 @@ def compactness(X: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     return squared_total, distance_total / len(X)
 
 
-def label_key(k: int, seed: int) -> str:
-    """Name of the label map of fit (k, seed) inside a job's ``.npz`` file."""
-    return f"k{k:03d}_seed{seed}"
+#: Key of one label map of a job: (colour space, k, seed).
+MapKey = tuple[str, int, int]
 
 
-def parse_label_key(key: str) -> tuple[int, int]:
-    """(k, seed) of a key made by :func:`label_key`."""
-    k, seed = key.removeprefix("k").split("_seed")
-    return int(k), int(seed)
+def save_label_maps(path, label_maps: Mapping[MapKey, np.ndarray]) -> None:
+    """Store one job's label maps as a reproducible ``.npz`` file.
+
+    The file holds ``labels`` (n, H, W), every map in key order in the smallest unsigned type
+    that holds all of them, and the typed index ``space`` (str), ``k`` and ``seed`` (int64),
+    so ``numpy.load(path)["labels"][i]`` is the map of ``space[i], k[i], seed[i]``.
+    """
+    keys = sorted(label_maps)
+    stacked = np.stack([label_maps[key] for key in keys]) if keys else np.zeros((0, 0, 0))
+    save_arrays(
+        path,
+        {
+            "labels": stacked.astype(_label_dtype(int(stacked.max(initial=0)) + 1), copy=False),
+            "space": np.array([key[0] for key in keys], dtype=str),
+            "k": np.array([key[1] for key in keys], dtype=np.int64),
+            "seed": np.array([key[2] for key in keys], dtype=np.int64),
+        },
+    )
 
 
-def maps_by_k(label_maps: dict[str, np.ndarray], seed: int) -> dict[int, np.ndarray]:
-    """One label map per k: the given seed's, or another's where a method fitted one seed."""
+def load_label_maps(path) -> dict[MapKey, np.ndarray]:
+    """Label maps stored by :func:`save_label_maps`, keyed by (space, k, seed)."""
+    arrays = load_arrays(path)
+    keys = zip(arrays["space"].tolist(), arrays["k"].tolist(), arrays["seed"].tolist(), strict=True)
+    return {key: labels for key, labels in zip(keys, arrays["labels"], strict=True)}
+
+
+def maps_by_k(
+    label_maps: Mapping[MapKey, np.ndarray], space: str, seed: int
+) -> dict[int, np.ndarray]:
+    """One label map per k in ``space``: the given seed's, or another's where a method fitted
+    one seed only (deterministic methods)."""
     by_k: dict[int, np.ndarray] = {}
-    for key in sorted(label_maps):
-        k, fitted_seed = parse_label_key(key)
-        if fitted_seed == seed or k not in by_k:
-            by_k[k] = label_maps[key]
+    for map_space, k, fitted_seed in sorted(label_maps):
+        if map_space == space and (fitted_seed == seed or k not in by_k):
+            by_k[k] = label_maps[(map_space, k, fitted_seed)]
     return by_k

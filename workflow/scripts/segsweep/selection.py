@@ -97,15 +97,13 @@ def pick_k(fits: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*GROUP, "criterion", "k", "value"])
 
 
-def merge_tables(fits: list[pd.DataFrame], evaluations: list[pd.DataFrame]) -> pd.DataFrame:
-    """Join per-job fits and evaluations (criteria, scores) into one tidy table.
+def merge_tables(fits: list[pd.DataFrame]) -> pd.DataFrame:
+    """Join per-job tables (fits with their criteria and scores) into one tidy table.
 
-    Every fit keeps its row; score columns are empty for images without ground truth.
+    Score columns are empty for images without ground truth.
     """
     keys = [*GROUP, "k", "seed"]
-    table = pd.concat(fits, ignore_index=True).merge(
-        pd.concat(evaluations, ignore_index=True), on=keys, how="left", validate="one_to_one"
-    )
+    table = pd.concat(fits, ignore_index=True)
     return table.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
@@ -113,10 +111,7 @@ def main(snakemake) -> None:
     """Snakemake entry: write the tidy fits table, the picked-k table and the timings."""
     from segsweep.storage import read_csv, write_csv
 
-    fits = merge_tables(
-        [read_csv(path) for path in snakemake.input.fits],
-        [read_csv(path) for path in snakemake.input.evaluation],
-    )
+    fits = merge_tables([read_csv(path) for path in snakemake.input.fits])
     timings = pd.concat([read_csv(path) for path in snakemake.input.timings], ignore_index=True)
     write_csv(snakemake.output.fits, fits)
     write_csv(snakemake.output.picks, pick_k(fits))

@@ -11,46 +11,127 @@ import html
 
 import pandas as pd
 
-from segsweep.selection import CRITERIA, GROUP
+from segsweep.selection import CRITERIA
 
 # Styles are scoped to the summary's own <div>, so the page can also be embedded in the
-# Snakemake report's start page without restyling the report.
+# Snakemake report's start page without restyling the report. That page gives the summary a
+# column about 500 pixels wide in a 1280-pixel window, so every table is kept to a handful of
+# short columns (the full tables are under Tables in the report, and in results/tables/).
 _STYLE = """
 .segsweep-summary { font-family: system-ui, sans-serif; color: #222; overflow-x: auto; }
 .segsweep-summary h1 { font-size: 1.4em; } .segsweep-summary h2 { font-size: 1.15em; }
-.segsweep-summary table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0; }
-.segsweep-summary th, .segsweep-summary td { border: 1px solid #ccc; padding: 0.2em 0.5em;
+.segsweep-summary table { border-collapse: collapse; font-size: 0.8em; margin: 0.5em 0; }
+.segsweep-summary th, .segsweep-summary td { border: 1px solid #ccc; padding: 0.15em 0.35em;
   text-align: right; }
 .segsweep-summary th { background: #f0f0f0; }
 .segsweep-summary td:first-child, .segsweep-summary th:first-child { text-align: left; }
 .segsweep-summary p.note { color: #555; max-width: 50em; }
 """
 
+#: Short column headings of the summary's criteria table.
+_CRITERION_HEADINGS = {
+    "elbow": "elbow",
+    "bic": "BIC",
+    "aic": "AIC",
+    "silhouette": "silh.",
+    "calinski_harabasz": "CH",
+    "davies_bouldin": "DB",
+}
+
+#: Images listed by name (with their size) in "What was run"; more are summarised.
+_LISTED_IMAGES = 20
+
 
 def picked_k_table(picks: pd.DataFrame) -> pd.DataFrame:
-    """Pivot the picked-k table: one row per (image, space, method), one column per criterion."""
+    """The k each criterion picks, per (space, method) over images: median (min-max).
+
+    One row per ``space / method``, one column per criterion (short headings); per-image
+    picks are in picks.csv and in each image's picked-k figure.
+    """
     if picks.empty:
-        return pd.DataFrame(columns=GROUP)
-    table = picks.pivot_table(index=GROUP, columns="criterion", values="k", aggfunc="first")
-    ordered = [name for name in CRITERIA if name in table.columns]
-    table = table[ordered].astype("Int64").astype(object).where(table[ordered].notna(), "")
-    table.columns.name = None
-    return table.reset_index()
+        return pd.DataFrame(columns=["space / method"])
 
+    def spread(ks: pd.Series) -> str:
+        low, mid, high = int(ks.min()), ks.median(), int(ks.max())
+        middle = f"{mid:g}"
+        return middle if low == high else f"{middle} ({low}-{high})"
 
-def run_table(config: dict, images: pd.DataFrame, method_setups: dict[str, dict]) -> pd.DataFrame:
-    """Two-column table of what was run."""
-    methods = "; ".join(
-        f"{label} = {setup['method']}({', '.join(f'{k}={v}' for k, v in setup['params'].items())})"
-        for label, setup in method_setups.items()
+    table = picks.pivot_table(
+        index=["space", "method"], columns="criterion", values="k", aggfunc=spread
     )
+    ordered = [name for name in CRITERIA if name in table.columns]
+    table = table[ordered].fillna("").rename(columns=_CRITERION_HEADINGS)
+    table.columns.name = None
+    table.insert(0, "space / method", [f"{s} / {m}" for s, m in table.index])
+    return table.reset_index(drop=True)
+
+
+def leaderboard_table(leaderboard: pd.DataFrame) -> pd.DataFrame:
+    """The leaderboard's headline columns, three decimals, k beside its ODS score."""
+    return pd.DataFrame(
+        {
+            "rank": leaderboard["rank"],
+            "space / method": leaderboard["space"] + " / " + leaderboard["method"],
+            "covering ODS (k)": [
+                f"{score:.3f} ({k})"
+                for score, k in zip(
+                    leaderboard["covering_ods"], leaderboard["covering_ods_k"], strict=True
+                )
+            ],
+            "covering OIS": leaderboard["covering_ois"].map("{:.3f}".format),
+            "PRI ODS": leaderboard["pri_ods"].map("{:.3f}".format),
+            "VI ODS": leaderboard["vi_ods"].map("{:.3f}".format),
+            "ARI ODS": leaderboard["ari_ods"].map("{:.3f}".format),
+        }
+    )
+
+
+def choice_table(choice_summary: pd.DataFrame) -> pd.DataFrame:
+    """Per criterion: mean ARI at its pick and at the oracle's k, regret and hit rate."""
+    return pd.DataFrame(
+        {
+            "criterion": choice_summary["criterion"],
+            "cases": choice_summary["cases"],
+            "ARI picked": choice_summary["picked_ari"].map("{:.3f}".format),
+            "ARI oracle": choice_summary["oracle_ari"].map("{:.3f}".format),
+            "regret": choice_summary["ari_regret"].map("{:.3f}".format),
+            "hit rate": choice_summary["hit_rate"].map("{:.0%}".format),
+        }
+    )
+
+
+def describe_setup(label: str, setup: dict) -> str:
+    """One line per method label: its method, parameters and options."""
+    params = ", ".join(f"{key}={value}" for key, value in setup["params"].items())
+    options = [f"{key} {setup[key]}" for key in ("xy_weight", "smoothing") if setup.get(key)]
+    if setup.get("split_regions"):
+        options.append("split_regions")
+    size = setup.get("sample_size")
+    options.append(f"fitted on {'all' if size is None else size} pixels")
+    return f"{label} = {setup['method']}({params}); {'; '.join(options)}"
+
+
+def describe_images(images: pd.DataFrame) -> str:
+    """The images as "name (WxH)", or a count by size when there are many."""
+    if len(images) <= _LISTED_IMAGES:
+        return ", ".join(f"{r.image} ({r.width}x{r.height})" for r in images.itertuples())
+    sizes = images.groupby(["width", "height"]).size().sort_values(ascending=False)
+    by_size = ", ".join(f"{count} of {w}x{h}" for (w, h), count in sizes.items())
+    return f"{len(images)} images: {by_size}"
+
+
+def run_table(run: dict, images: pd.DataFrame, method_setups: dict[str, dict]) -> pd.DataFrame:
+    """Two-column table of what was run.
+
+    ``run`` holds the swept settings: ``spaces``, ``k``, ``seeds`` and ``silhouette_sample``.
+    """
     rows = [
-        ("images", ", ".join(f"{r.image} ({r.width}x{r.height})" for r in images.itertuples())),
-        ("colour spaces", ", ".join(config["spaces"])),
-        ("methods", methods),
-        ("k", ", ".join(str(k) for k in config["k"])),
-        ("seeds", ", ".join(str(s) for s in config["seeds"])),
-        ("pixels fitted per model", str(config["sample_size"])),
+        ("images", describe_images(images)),
+        ("colour spaces", ", ".join(run["spaces"])),
+        ("methods", "<br>".join(html.escape(describe_setup(*s)) for s in method_setups.items())),
+        ("k", ", ".join(str(k) for k in run["k"])),
+        ("seeds", ", ".join(str(s) for s in run["seeds"])),
+        ("silhouette sample", f"{run['silhouette_sample']} pixels"),
     ]
     return pd.DataFrame(rows, columns=["setting", "value"])
 
@@ -76,7 +157,7 @@ def input_problems(rejected, ignored, table) -> list[str]:
 
 
 def summary_html(
-    config: dict,
+    run: dict,
     images: pd.DataFrame,
     method_setups: dict[str, dict],
     picks: pd.DataFrame,
@@ -90,8 +171,8 @@ def summary_html(
 
     Parameters
     ----------
-    config : dict
-        The validated configuration.
+    run : dict
+        ``spaces``, ``k``, ``seeds`` and ``silhouette_sample`` as configured.
     images : DataFrame
         Columns ``image, width, height`` (from the ingest metadata).
     method_setups : dict
@@ -108,9 +189,9 @@ def summary_html(
         Files in the image folder that are not images.
     """
 
-    def table(frame: pd.DataFrame) -> str:
+    def table(frame: pd.DataFrame, escape: bool = True) -> str:
         return frame.to_html(
-            index=False, na_rep="", escape=True, border=0, float_format=lambda x: f"{x:.4g}"
+            index=False, na_rep="", escape=escape, border=0, float_format=lambda x: f"{x:.4g}"
         )
 
     if leaderboard is None or leaderboard.empty:
@@ -120,18 +201,21 @@ def summary_html(
             "in the truth folder (see README) to get a leaderboard.</p>",
         ]
     else:
+        n_scored = int(leaderboard["n_images"].max())
         truth_parts = [
             "<h2>Leaderboard</h2>",
-            "<p class='note'>Ranked by segmentation covering at the optimal dataset scale "
-            "(covering_ods: one k for all labelled images, as in the Berkeley benchmark; "
-            "higher is better). OIS: best k per image. PRI and ARI: higher is better; VI (bits): "
-            "lower is better.</p>",
-            table(leaderboard),
+            f"<p class='note'>Over the {n_scored} images with ground truth, ranked by "
+            "segmentation covering at the optimal dataset scale (ODS: one k for all images, as "
+            "in the Berkeley benchmark, shown in brackets; higher is better). OIS: best k per "
+            "image. PRI and ARI: higher is better; VI (bits): lower is better. Every column is "
+            "in leaderboard.csv.</p>",
+            table(leaderboard_table(leaderboard)),
             "<h2>How good is the automatic choice of k</h2>",
-            "<p class='note'>Mean adjusted Rand index (and covering) at the k each criterion "
-            "picks, beside the best over all k (oracle); regret = oracle - picked; hit_rate: "
-            "share of cases where the criterion picked the oracle's k.</p>",
-            table(choice_summary),
+            "<p class='note'>Mean adjusted Rand index at the k each criterion picks, beside the "
+            "best over all k (oracle); regret = oracle - picked; hit rate: share of cases where "
+            "the criterion picked the oracle's k. Covering columns are in "
+            "choice_of_k_summary.csv.</p>",
+            table(choice_table(choice_summary)),
         ]
 
     versions_frame = pd.DataFrame(sorted(versions.items()), columns=["package", "version"])
@@ -141,13 +225,14 @@ def summary_html(
         "<div class='segsweep-summary'>",
         "<h1>segsweep: segmentation by clustering, summary</h1>",
         "<h2>What was run</h2>",
-        table(run_table(config, images, method_setups)),
+        table(run_table(run, images, method_setups), escape=False),
         *input_problems(rejected, ignored, table),
         *truth_parts,
         "<h2>Which k each criterion picks</h2>",
-        "<p class='note'>elbow: knee of the inertia curve; bic, aic: lowest (mixtures only); "
-        "silhouette, calinski_harabasz: highest; davies_bouldin: lowest. Criteria are averaged "
-        "over seeds before picking.</p>",
+        "<p class='note'>Median (and range) over images of the k each criterion picks. elbow: "
+        "knee of the inertia curve; BIC, AIC: lowest (mixtures only); silh. (silhouette) and "
+        "CH (Calinski-Harabasz): highest; DB (Davies-Bouldin): lowest. Criteria are averaged "
+        "over seeds before picking; the picks per image are in picks.csv.</p>",
         table(picked_k_table(picks)),
         "<h2>Software</h2>",
         table(versions_frame),
@@ -167,21 +252,20 @@ def main(snakemake) -> None:
         [{k: m[k] for k in ("image", "source", "reason")} for m in records if m not in metas],
         columns=["image", "source", "reason"],
     )
-    # leaderboard.csv, choice_of_k.csv, choice_of_k_summary.csv when there is ground truth
-    truth_tables = (
-        [snakemake.input.truth_tables[i] for i in (0, 2)] if snakemake.input.truth_tables else []
-    )
     images = pd.DataFrame(
         [{"image": m["image"], "width": m["width"], "height": m["height"]} for m in metas],
         columns=["image", "width", "height"],
     )
+    truth = {name: read_csv(path) for name, path in snakemake.input.items()
+             if name in ("leaderboard", "choice_summary")}  # fmt: skip
     page = summary_html(
-        snakemake.config,
+        snakemake.params.run,
         images,
         snakemake.params.method_setups,
         read_csv(snakemake.input.picks),
         package_versions(),
-        *(read_csv(path) for path in truth_tables),
+        leaderboard=truth.get("leaderboard"),
+        choice_summary=truth.get("choice_summary"),
         rejected=rejected,
         ignored=list(snakemake.params.ignored),
     )

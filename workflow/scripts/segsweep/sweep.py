@@ -23,7 +23,7 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
 from segsweep import methods
-from segsweep.labelmaps import CHUNK_ROWS, canonical_labels, compactness, label_key
+from segsweep.labelmaps import CHUNK_ROWS, canonical_labels, compactness
 from segsweep.postprocess import potts_smooth, split_connected, with_xy
 
 #: Columns of the fits table written by :func:`sweep`, in order; method-specific figures
@@ -253,41 +253,20 @@ def sweep(
     -------
     fits : DataFrame
         One row per (k, seed), columns :data:`FIT_COLUMNS` then method-specific ones.
-    label_maps : dict of str to ndarray, shape (H, W)
-        Keyed by :func:`label_key`.
+    label_maps : dict of (k, seed) to ndarray, shape (H, W)
     timings : DataFrame
         ``k``, ``seed``, ``fit_seconds``.
     """
     setup = complete_setup(setup)
     method = methods.get_method(setup["method"])
-    rows, timings, label_maps = [], [], {}
+    rows, timings = [], []
+    label_maps: dict[tuple[int, int], np.ndarray] = {}
     for seed in method.seeds_to_fit(list(seeds)):
         for k in method.ks_to_fit(list(ks)):
             row, labels, timing = fit_one(features, setup, k, seed, sample_size)
             rows.append(row)
             timings.append({"k": row["k"], "seed": seed, **timing})
-            label_maps[label_key(row["k"], seed)] = labels
+            label_maps[(int(row["k"]), seed)] = labels
     fits = pd.DataFrame(rows)
     extra = sorted(set(fits.columns) - set(FIT_COLUMNS))
     return fits[FIT_COLUMNS + extra], label_maps, pd.DataFrame(timings)
-
-
-def main(snakemake) -> None:
-    """Snakemake entry: sweep one (image, space, method) and write fits, labels, timings."""
-    from segsweep.features import load_features
-    from segsweep.storage import save_arrays, write_csv
-
-    wildcards = snakemake.wildcards
-    fits, label_maps, timings = sweep(
-        load_features(snakemake.input.features),
-        snakemake.params.method,
-        snakemake.params.ks,
-        snakemake.params.seeds,
-        snakemake.params.sample_size,
-    )
-    keys = {"image": wildcards.image, "space": wildcards.space, "method": wildcards.method}
-    fits = pd.concat([pd.DataFrame([keys] * len(fits)), fits], axis=1)
-    timings = pd.concat([pd.DataFrame([keys] * len(timings)), timings], axis=1)
-    save_arrays(snakemake.output.labels, label_maps)
-    write_csv(snakemake.output.fits, fits)
-    write_csv(snakemake.output.timings, timings)

@@ -163,21 +163,3 @@ def align(annotations: list[np.ndarray], meta: dict, source: str = "truth") -> l
         cols = (np.arange(target[1]) + 0.5) * original[1] / target[1]
         aligned.append(annotation[rows.astype(int)][:, cols.astype(int)])
     return aligned
-
-
-def main(snakemake) -> None:
-    """Snakemake entry: read and align one image's annotations to ``output.truth``."""
-    from segsweep.storage import read_json, save_arrays
-
-    meta = read_json(snakemake.input.meta)
-    annotations = align(read_annotations(meta["truth"]), meta, ", ".join(meta["truth"]))
-    arrays = {f"annotation_{i}": a for i, a in enumerate(annotations)}
-    save_arrays(snakemake.output.truth, arrays)
-
-
-def load(path) -> list[np.ndarray]:
-    """Annotations stored by :func:`main`, in order."""
-    from segsweep.storage import load_arrays
-
-    arrays = load_arrays(path)
-    return [arrays[f"annotation_{i}"] for i in range(len(arrays))]

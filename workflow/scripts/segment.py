@@ -1,4 +1,4 @@
 from segsweep.entry import run
-from segsweep.evaluate import main
+from segsweep.segment import main
 
 run(snakemake, main)

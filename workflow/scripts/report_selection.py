@@ -1,0 +1,4 @@
+from segsweep.entry import run
+from segsweep.report_figures import selection_main
+
+run(snakemake, selection_main)

@@ -1,0 +1,92 @@
+"""Segment one image with one method setup: every colour space, k and seed, measured at once.
+
+This is the workflow's unit of work, one Snakemake job per (image, method label). Starting a
+job costs about 1.2 s (Python, scikit-learn's imports, Snakemake's script preamble), as much as
+fitting a 0.15 Mpx image at several k; so one job converts the image to every colour space the
+method works in, fits every k and seed (:func:`segsweep.sweep.sweep`) and measures every fit
+(:func:`segsweep.evaluate.evaluate`: internal criteria, and scores against the ground truth)
+while the features and label maps are in memory. Adding an image or a method label adds jobs
+and reruns none; adding a colour space reruns the method's jobs, which then fit every space.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import sklearn
+
+from segsweep.evaluate import evaluate
+from segsweep.features import to_features
+from segsweep.labelmaps import MapKey
+from segsweep.scores import Partition
+from segsweep.sweep import sweep
+
+
+def segment(
+    rgb: np.ndarray,
+    annotations: Sequence[np.ndarray],
+    setup: dict,
+    spaces: Sequence[str],
+    ks: Sequence[int],
+    seeds: Sequence[int],
+    silhouette_sample: int,
+) -> tuple[pd.DataFrame, dict[MapKey, np.ndarray], pd.DataFrame]:
+    """Fit and measure one method setup on one image in every colour space of ``spaces``.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8, shape (H, W, 3)
+    annotations : sequence of ndarray
+        Ground-truth annotations of the image (empty: no scores).
+    setup : dict
+        A completed method setup (``method``, ``params``, options and ``sample_size``).
+    spaces, ks, seeds : sequences
+    silhouette_sample : int
+
+    Returns
+    -------
+    fits : DataFrame
+        One row per (space, k, seed): the fit's figures, its criteria and, with annotations,
+        its scores.
+    label_maps : dict of (space, k, seed) to ndarray, shape (H, W)
+    timings : DataFrame
+        ``space, k, seed, fit_seconds, evaluate_seconds``.
+    """
+    prepared = [Partition.of(annotation) for annotation in annotations]
+    tables, timings, label_maps = [], [], {}
+    for space in spaces:
+        features = to_features(rgb, space)  # finite by construction: skip sklearn's checks
+        with sklearn.config_context(assume_finite=True):
+            fits, maps, fit_times = sweep(features, setup, ks, seeds, setup["sample_size"])
+            measures, seconds = evaluate(features, maps, fits, silhouette_sample, prepared)
+        tables.append(fits.merge(measures, on=["k", "seed"], validate="one_to_one"))
+        timings.append(fit_times.assign(evaluate_seconds=seconds))
+        label_maps.update({(space, k, seed): labels for (k, seed), labels in maps.items()})
+    fits = pd.concat(tables, keys=spaces, names=["space", None]).reset_index(level=0)
+    timings = pd.concat(timings, keys=spaces, names=["space", None]).reset_index(level=0)
+    return fits.reset_index(drop=True), label_maps, timings.reset_index(drop=True)
+
+
+def main(snakemake) -> None:
+    """Snakemake entry: segment one (image, method) and write labels, fits and timings."""
+    from segsweep.ingest import load_standard_form
+    from segsweep.labelmaps import save_label_maps
+    from segsweep.storage import write_csv
+
+    rgb, annotations = load_standard_form(snakemake.input.standard)
+    params = snakemake.params
+    fits, label_maps, timings = segment(
+        rgb, annotations, params.setup, params.spaces, params.ks, params.seeds,
+        params.silhouette_sample,
+    )  # fmt: skip
+    keys = {"image": snakemake.wildcards.image, "method": snakemake.wildcards.method}
+    save_label_maps(snakemake.output.labels, label_maps)
+    write_csv(snakemake.output.fits, fits.assign(**keys)[_key_first(fits)])
+    write_csv(snakemake.output.timings, timings.assign(**keys)[_key_first(timings)])
+
+
+def _key_first(table: pd.DataFrame) -> list[str]:
+    """Column order with the job keys first: image, space, method, then the rest."""
+    return ["image", "space", "method", *(c for c in table.columns if c != "space")]
