@@ -7,9 +7,10 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SNAKEMAKE := $(BIN)/snakemake --workflow-profile workflow/profiles/default
 REPORT := results/report.html
-FIGURE_RULES := plot_image plot_truth plot_background plot_leaderboard summary
+FIGURE_RULES := plot_image plot_truth plot_background plot_leaderboard report_figures summary
 
-.PHONY: run figures report test test-slurm lint format methods data bench lock clean
+.PHONY: run figures report test test-fast test-slurm lint format methods data bench \
+	bench-scale lock clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,9 +33,13 @@ figures: $(INSTALLED)
 report: $(INSTALLED)
 	$(SNAKEMAKE) --report $(REPORT)
 
-## test: formatting and lint checks, then the test suite
+## test: formatting and lint checks, then the whole test suite (what CI runs)
 test: $(INSTALLED) lint
 	$(BIN)/python -m pytest
+
+## test-fast: the unit tests only (no pipeline runs), for the edit-test loop
+test-fast: $(INSTALLED)
+	$(BIN)/python -m pytest -m "not workflow"
 
 ## test-slurm: run the tiny pipeline on a local single-node SLURM (needs root; CI runs it)
 test-slurm: $(INSTALLED)
@@ -63,6 +68,11 @@ data: $(INSTALLED)
 ## bench: the benchmark (not a test); prints a table, writes results/bench/benchmark.md
 bench: $(INSTALLED)
 	PYTHONPATH=workflow/scripts $(BIN)/python -m segsweep.bench
+
+## bench-scale: pipeline against a plain loop on 10, 50 and 200 labelled images
+## (writes results/bench/scale.md; BENCH_ARGS="--bsds PATH" runs on a BSDS500 copy)
+bench-scale: $(INSTALLED)
+	$(BIN)/python tests/bench/scale.py $(BENCH_ARGS)
 
 ## lock: re-pin constraints.txt from the current environment
 lock: $(INSTALLED)

@@ -28,3 +28,16 @@ def noisy_photo():
     yy, xx = np.mgrid[0:40, 0:60]
     base = np.stack([xx * 4, yy * 6, (xx + yy) * 2], axis=-1).astype(float)
     return np.clip(base + rng.normal(0, 12, base.shape), 0, 255).astype(np.uint8)
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory):
+    """A finished run of the tiny configuration (tests/pipeline.py), made once per session and
+    shared by the workflow tests; tests that change it must leave it complete."""
+    from pipeline import TINY_CONFIG, copy_workflow, snakemake, write_images
+
+    workdir = copy_workflow(tmp_path_factory.mktemp("tiny_run"), TINY_CONFIG)
+    write_images(workdir / "images")
+    result = snakemake(workdir)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return workdir

@@ -7,78 +7,25 @@ import json
 import re
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import flat_image
 from PIL import Image
+from pipeline import ROOT, TINY_CONFIG, copy_workflow, snakemake, write_images
 
 from segsweep.bench import figure_rules
 from segsweep.ingest import load_standard_form
 from segsweep.labelmaps import load_label_maps
 
-ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.workflow
 
-TINY_CONFIG = {
-    "images": {"folder": "images", "max_pixels": 50000, "truth_folder": "truth"},
-    "spaces": ["rgb", "lab"],
-    "methods": {"kmeans": {"method": "kmeans"}, "gmm": {"params": {"covariance_type": "full"}}},
-    "k": [2, 3],
-    "seeds": [0],
-    "sample_size": 3000,
-    "criteria": {"silhouette_sample": 300},
-    "figures": {"detail_method": "kmeans"},
-}
 
-
-def copy_workflow(destination: Path, config: dict) -> Path:
-    """Copy the workflow (not results) into ``destination`` with ``config`` as config.yaml."""
-    destination.mkdir(exist_ok=True)
-    shutil.copy(ROOT / "Snakefile", destination / "Snakefile")
-    shutil.copy(ROOT / "environment.yml", destination / "environment.yml")
-    shutil.copytree(
-        ROOT / "workflow", destination / "workflow", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    (destination / "config.yaml").write_text(yaml.safe_dump(config))
-    return destination
-
-
-def write_images(folder: Path) -> None:
-    """Three images: flat stripes, a noisy photo (downscaled), and the bundled shaded ball
-    with its ground truth in the sibling folder truth/."""
-    folder.mkdir()
-    stripes, _ = flat_image(30, 45)
-    Image.fromarray(stripes).save(folder / "stripes.png")
-    rng = np.random.default_rng(0)
-    noisy = rng.integers(0, 256, (300, 240, 3), dtype=np.uint8)  # downscaled to <= 50000 px
-    Image.fromarray(noisy).save(folder / "noise photo.jpg")
-    shutil.copy(ROOT / "data/images/shaded_ball.png", folder)
-    (folder.parent / "truth").mkdir()
-    shutil.copy(ROOT / "data/truth/shaded_ball.png", folder.parent / "truth")
-
-
-def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", *args],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
-@pytest.fixture(scope="module")
-def finished_run(tmp_path_factory):
-    workdir = copy_workflow(tmp_path_factory.mktemp("workflow"), TINY_CONFIG)
-    write_images(workdir / "images")
-    result = snakemake(workdir)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return workdir
+@pytest.fixture
+def finished_run(tiny_run):
+    """The tiny configuration's finished run, shared with the other workflow tests."""
+    return tiny_run
 
 
 def test_tables_hold_every_fit(finished_run):

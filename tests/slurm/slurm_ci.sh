@@ -82,7 +82,7 @@ PYTHONPATH="$ROOT/tests:$ROOT/workflow/scripts" "$PY" - "$WORK" <<'PYCODE'
 import sys
 from pathlib import Path
 
-from test_workflow import TINY_CONFIG, copy_workflow, write_images
+from pipeline import TINY_CONFIG, copy_workflow, write_images
 
 # every step of the pipeline, on as few jobs as keep it meaningful: 2 images, 1 space, 1 method
 config = {**TINY_CONFIG, "spaces": ["rgb"], "methods": {"kmeans": {}}}
@@ -104,7 +104,7 @@ import re
 import sys
 from pathlib import Path
 
-from test_robustness import comparable_files
+from pipeline import comparable_files
 
 work = Path(sys.argv[1])
 log = (work / "snakemake.log").read_text()

@@ -1,0 +1,48 @@
+import pandas as pd
+
+from segsweep.summary import describe_images, picked_k_table, summary_html
+
+RUN = {"spaces": ["rgb", "lab"], "k": [2, 3, 4], "seeds": [0], "silhouette_sample": 500}
+SETUPS = {
+    "kmeans": {"method": "kmeans", "params": {"n_init": 5}, "xy_weight": 0.0, "smoothing": 0.0,
+               "split_regions": False, "sample_size": 50000},
+    "gmm_all": {"method": "gmm", "params": {}, "xy_weight": 0.5, "smoothing": 0.0,
+                "split_regions": True, "sample_size": None},
+}  # fmt: skip
+
+
+def picks():
+    rows = []
+    for image, k in (("a", 2), ("b", 4), ("c", 3)):
+        rows.append(dict(image=image, space="rgb", method="kmeans", criterion="elbow", k=k))
+        rows.append(dict(image=image, space="rgb", method="kmeans", criterion="silhouette", k=2))
+    return pd.DataFrame(rows)
+
+
+def test_picked_k_is_summarised_per_space_and_method():
+    table = picked_k_table(picks())
+    assert table.columns.tolist() == ["space / method", "elbow", "silh."]
+    assert table.iloc[0].tolist() == ["rgb / kmeans", "3 (2-4)", "2"]
+
+
+def test_many_images_are_counted_by_size():
+    images = pd.DataFrame({"image": [f"i{n}" for n in range(30)], "width": [481] * 20 + [321] * 10,
+                           "height": [321] * 20 + [481] * 10})  # fmt: skip
+    assert describe_images(images) == "30 images: 20 of 481x321, 10 of 321x481"
+    assert describe_images(images.head(2)) == "i0 (481x321), i1 (481x321)"
+
+
+def test_summary_names_each_setup_with_its_sample_size_and_options():
+    images = pd.DataFrame({"image": ["a"], "width": [10], "height": [8]})
+    page = summary_html(RUN, images, SETUPS, picks(), {"numpy": "2"})
+    assert "kmeans = kmeans(n_init=5); fitted on 50000 pixels" in page
+    assert "gmm_all = gmm(); xy_weight 0.5; split_regions; fitted on all pixels" in page
+    assert "No image has ground truth" in page and "Rejected images" not in page
+    leaderboard = pd.DataFrame([dict(rank=1, space="rgb", method="kmeans", n_images=3,
+                                     covering_ods=0.61234, covering_ods_k=3, covering_ois=0.7,
+                                     pri_ods=0.8, vi_ods=1.5, ari_ods=0.4)])  # fmt: skip
+    choice = pd.DataFrame([dict(criterion="elbow", cases=3, picked_ari=0.3, oracle_ari=0.4,
+                                ari_regret=0.1, hit_rate=1 / 3)])  # fmt: skip
+    page = summary_html(RUN, images, SETUPS, picks(), {}, leaderboard, choice)
+    assert "Over the 3 images with ground truth" in page
+    assert "0.612 (3)" in page and "33%" in page
