@@ -108,12 +108,22 @@ from pipeline import comparable_files
 
 work = Path(sys.argv[1])
 log = (work / "snakemake.log").read_text()
-jobs = re.findall(r"^(?:rule|checkpoint) (\w+):", log, flags=re.M)
+# a job of a group (segment jobs) is printed indented under a "Group job" heading and the
+# whole group is one SLURM submission
+single = re.findall(r"^(?:rule|checkpoint) (\w+):", log, flags=re.M)
+grouped = re.findall(r"^ +(?:rule|checkpoint) (\w+):", log, flags=re.M)
+groups = re.findall(r"Group job (\w+)", log)
 local = re.findall(r"^localrule (\w+):", log, flags=re.M)
+finished = re.findall(r"^Finished jobid: \d+ \(Rule: (\w+)\)", log, flags=re.M)
 submitted = re.findall(r"submitted with SLURM jobid (\d+)", log, flags=re.I)
 controller = len(re.findall(r"_slurm_rpc_submit_batch_job: JobId=\d+", (work / "slurmctld.log").read_text()))
-print(f"jobs: {len(jobs)} (local target rules: {local}); SLURM submissions: {len(submitted)}, seen by slurmctld: {controller}")
-assert jobs and len(submitted) == len(jobs) == controller, "not every job ran through SLURM"
+print(
+    f"jobs: {len(single)} alone, {len(grouped)} in {len(groups)} group submissions "
+    f"(local target rules: {local}); SLURM submissions: {len(submitted)}, seen by slurmctld: {controller}"
+)
+assert single and grouped, "expected plain jobs and grouped segment jobs"
+assert len(submitted) == len(single) + len(groups) == controller, "not every job ran through SLURM"
+assert sorted(finished) == sorted(single + grouped + local), "a job did not finish"
 assert set(local) <= {"all"}, local
 slurm, reference = comparable_files(work / "slurm"), comparable_files(work / "local")
 assert slurm.keys() == reference.keys(), sorted(set(slurm) ^ set(reference))
