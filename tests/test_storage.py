@@ -60,3 +60,20 @@ def test_csv_and_json_round_trip(tmp_path):
     assert (tmp_path / "m.json").read_text().index('"a"') < (tmp_path / "m.json").read_text().index(
         '"z"'
     )
+
+
+def test_names_that_look_like_numbers_or_missing_values_stay_names(tmp_path):
+    table = pd.DataFrame(
+        {
+            "image": ["0001", "1", "NA", "nan", "True", "1e3"],
+            "method": ["kmeans"] * 6,
+            "k": [2, 2, 3, 3, 4, 4],
+            "ari": [0.5, np.nan, 1.0, 0.25, np.nan, 0.0],
+            "degenerate": [False, True, False, False, True, False],
+        }
+    )
+    write_csv(tmp_path / "t.csv", table)
+    back = read_csv(tmp_path / "t.csv")
+    assert back["image"].tolist() == ["0001", "1", "NA", "nan", "True", "1e3"]
+    assert back["ari"].isna().tolist() == [False, True, False, False, True, False]
+    assert back["degenerate"].dtype == bool and back["k"].dtype == np.int64

@@ -91,11 +91,25 @@ def write_csv(path: str | os.PathLike, table: pd.DataFrame) -> None:
     write_text(path, table.to_csv(index=False, float_format=CSV_FLOAT_FORMAT, lineterminator="\n"))
 
 
+#: Columns that hold names: read back as text whatever they look like, so that the images
+#: ``0001`` and ``1`` stay two strings and an image named ``NA`` or ``True`` keeps its name.
+TEXT_COLUMNS = ("image", "space", "method", "criterion", "algorithm", "source", "reason")
+
+
 def read_csv(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a CSV table written by :func:`write_csv`."""
+    """Read a CSV table written by :func:`write_csv`.
+
+    Name columns (:data:`TEXT_COLUMNS`) stay text; only empty cells, which is how
+    :func:`write_csv` writes a missing value, are read as missing.
+    """
     import pandas as pd
 
-    return pd.read_csv(path)
+    return pd.read_csv(
+        path,
+        dtype={column: str for column in TEXT_COLUMNS},
+        keep_default_na=False,
+        na_values=[""],
+    )
 
 
 def save_arrays(path: str | os.PathLike, arrays: Mapping[str, np.ndarray]) -> None:
