@@ -18,10 +18,14 @@ $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
 		-r requirements-dev.txt -c constraints.txt
 	touch $@
 
+# CONFIG=my.yaml: run with your own configuration file on top of config.yaml
+CONFIGFILE := $(if $(CONFIG),--configfile $(CONFIG))
+
 ## run: the whole pipeline on the configured images, then the HTML report
 run: $(INSTALLED)
-	$(SNAKEMAKE)
-	$(SNAKEMAKE) --report $(REPORT)
+	$(if $(CONFIG),PYTHONPATH=workflow/scripts $(BIN)/python -m segsweep.cli check-config $(CONFIG))
+	$(SNAKEMAKE) $(CONFIGFILE)
+	$(SNAKEMAKE) $(CONFIGFILE) --report $(REPORT)
 	@echo "Report: $(REPORT) (open it in a browser)"
 
 ## figures: redraw figures and the summary from stored tables and label maps, then the report

@@ -5,9 +5,15 @@
 # Targets: `all` (default, everything) and `figures` (figures and summary only, redrawn
 # from stored tables and label maps). See README.md.
 
+import sys
+
 from snakemake.utils import min_version
 
 min_version("9.0")
+sys.path.insert(0, f"{workflow.basedir}/workflow/scripts")
+from segsweep.config_errors import check_yaml_or_exit  # noqa: E402
+
+check_yaml_or_exit(["config.yaml"])  # file, line and column of a YAML syntax error
 
 
 configfile: "config.yaml"
@@ -22,6 +28,14 @@ include: "workflow/rules/segment.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
+
+
+onsuccess:
+    report_inputs()
+
+
+onerror:
+    report_inputs()
 
 
 # Target rules only collect files; they never go to a cluster.

@@ -1,14 +1,20 @@
-"""Command-line helpers: ``python -m segsweep.cli methods`` lists the registered methods."""
+"""Command-line helpers.
+
+``python -m segsweep.cli methods`` lists the registered methods; ``python -m segsweep.cli
+check-config FILE`` checks that a configuration file is valid YAML (``make run CONFIG=FILE``
+runs it first, since Snakemake reads a ``--configfile`` before the workflow could name the
+line of a syntax error).
+"""
 
 from __future__ import annotations
 
 import argparse
 
-from segsweep import methods
-
 
 def describe_methods() -> str:
     """Text listing every registered method with its parameters and defaults."""
+    from segsweep import methods
+
     lines = []
     for name, method in sorted(methods.registry().items()):
         takes_k = "sweeps k" if method.takes_k else "finds its own number of clusters"
@@ -25,8 +31,14 @@ def describe_methods() -> str:
 def main(argv: list[str] | None = None) -> None:
     """Parse ``argv`` and run the chosen command."""
     parser = argparse.ArgumentParser(prog="segsweep", description=__doc__)
-    parser.add_argument("command", choices=["methods"], help="what to show")
-    parser.parse_args(argv)
+    parser.add_argument("command", choices=["methods", "check-config"], help="what to do")
+    parser.add_argument("files", nargs="*", help="configuration files (check-config)")
+    args = parser.parse_args(argv)
+    if args.command == "check-config":
+        from segsweep.config_errors import check_yaml_or_exit
+
+        check_yaml_or_exit(args.files)
+        return
     print(describe_methods())
 
 
