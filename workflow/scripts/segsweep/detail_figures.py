@@ -240,7 +240,7 @@ def background_main(snakemake) -> None:
     """Snakemake entry: before/after background-removal grid over the report's images."""
     from PIL import Image
 
-    from segsweep.figures import save_figure
+    from segsweep.figures import displayable, save_figure
     from segsweep.ingest import load_standard_form
     from segsweep.report_figures import read_selection, write_thumbnail
 
@@ -256,7 +256,8 @@ def background_main(snakemake) -> None:
         if name not in shown:
             continue
         with Image.open(clustered) as a, Image.open(baseline) as b:
-            rows.append((name, load_standard_form(photo)[0], np.asarray(a), np.asarray(b)))
+            rgb = load_standard_form(photo)[0]
+            rows.append((displayable(name), rgb, np.asarray(a), np.asarray(b)))
     save_figure(background_figure(rows), snakemake.output.figure)
     write_thumbnail(snakemake.output.figure, snakemake.output.report_copy, snakemake.params.width)
 

@@ -7,6 +7,8 @@ Each ``*_figure`` function takes arrays and tables and returns a matplotlib Figu
 
 from __future__ import annotations
 
+import functools
+import logging
 import math
 from collections.abc import Mapping, Sequence
 
@@ -17,8 +19,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ft2font import FT2Font  # noqa: E402
 
 from segsweep.labelmaps import cluster_means  # noqa: E402
 from segsweep.storage import atomic_path  # noqa: E402
@@ -37,9 +41,57 @@ PALETTE = [
     "#AA4499",
 ]  # fmt: skip
 
-plt.rcParams.update(
-    {"font.size": 10, "axes.titlesize": 10, "axes.labelsize": 10, "legend.fontsize": 9}
+#: Fonts tried, in order, for characters DejaVu Sans lacks (Chinese, Japanese, Korean...):
+#: those installed join the font list, and matplotlib takes each glyph from the first that has
+#: it (Debian: apt-get install fonts-noto-cjk).
+FALLBACK_FONTS = (
+    "Noto Sans CJK JP",
+    "Noto Sans CJK SC",
+    "Source Han Sans",
+    "WenQuanYi Zen Hei",
+    "Droid Sans Fallback",
 )
+
+
+def _font_families() -> list[str]:
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return ["DejaVu Sans", *(name for name in FALLBACK_FONTS if name in installed)]
+
+
+plt.rcParams.update(
+    {
+        "font.size": 10,
+        "axes.titlesize": 10,
+        "axes.labelsize": 10,
+        "legend.fontsize": 9,
+        "font.family": _font_families(),
+    }
+)
+
+
+@functools.cache
+def _drawable_characters() -> frozenset[int]:
+    """Code points some font of the font list can draw."""
+    codes: set[int] = set()
+    for family in plt.rcParams["font.family"]:
+        path = font_manager.findfont(font_manager.FontProperties(family=family))
+        codes |= set(FT2Font(path).get_charmap())
+    return frozenset(codes)
+
+
+def displayable(text: str) -> str:
+    """``text`` with every character no installed font can draw written as ``<U+XXXX>``.
+
+    matplotlib would draw an empty box for it (and warn in a log nobody reads), so an image
+    named in Chinese would lose its name in every title; the code points keep it visible and
+    unambiguous. The replacement is logged once per text.
+    """
+    drawable = _drawable_characters()
+    if all(ord(c) in drawable or c.isspace() for c in text):
+        return text
+    shown = "".join(c if ord(c) in drawable or c.isspace() else f"<U+{ord(c):04X}>" for c in text)
+    logging.warning("no installed font draws every character of %r; titles show %r", text, shown)
+    return shown
 
 
 #: Inches kept around image panels (see :func:`image_panels`): the figure title above, each
@@ -345,7 +397,7 @@ def truth_main(snakemake) -> None:
     from segsweep.selection import merge_tables
     from segsweep.storage import read_csv
 
-    image, seed = snakemake.wildcards.image, snakemake.params.seed
+    image, seed = displayable(snakemake.wildcards.image), snakemake.params.seed
     fits = merge_tables([read_csv(path) for path in snakemake.input.fits])
     rows = fits.dropna(subset=["ari"])
     # the figure seed's fits, and those of methods fitted with one seed only

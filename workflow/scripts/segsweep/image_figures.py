@@ -26,6 +26,7 @@ from segsweep.detail_figures import (
 from segsweep.figures import (
     canny_edges,
     chosen_map,
+    displayable,
     edges_figure,
     elbow_figure,
     save_figure,
@@ -89,7 +90,8 @@ def image_figures_main(snakemake) -> None:
     from segsweep.selection import merge_tables, pick_k
     from segsweep.storage import read_csv
 
-    image, params, output = snakemake.wildcards.image, snakemake.params, snakemake.output
+    params, output = snakemake.params, snakemake.output
+    image = displayable(snakemake.wildcards.image)  # for titles
     rgb, _ = load_standard_form(snakemake.input.standard)
     fits = merge_tables([read_csv(path) for path in snakemake.input.fits])
     picks = pick_k(fits)
