@@ -39,6 +39,37 @@ EXPECTED = {
     "café crème.png": "accepted",
     "twin.png": "accepted",
     "twin.jpg": "accepted",
+    "bomb.png": "decompression bomb",  # a small file whose header claims 60000 x 60000
+    "multipage.tif": "accepted",  # three pages: the first is used, and that is recorded
+}
+
+#: Entries of the folder the screening never sees, -> a phrase of the reason reported.
+IGNORED = {
+    "notes.txt": "not PNG, JPEG or TIFF",
+    "folder.png": "a folder",
+    "broken link.png": "broken symbolic link",
+    "brace{x}.png": "holds { or }",
+}
+
+#: File names a filesystem allows and a run must handle, -> the image name they get. Each is a
+#: small valid photo; every one must be segmented as its own image.
+NAME_CASES = {
+    "0001.png": "0001",
+    "1.png": "1",
+    "100007.jpg": "100007",
+    "NA.png": "NA",
+    "nan.png": "nan",
+    "True.png": "True",
+    "1e3.png": "1e3",
+    "[bracket].png": "_bracket_",
+    "50%.png": "50_",
+    'it\'s "quoted".png': "it_s__quoted_",
+    "-dash.png": "-dash",
+    "new\nline.png": "new_line",
+    "画像.png": "画像",
+    "a b.png": "a_b_1",
+    "a_b.png": "a_b_2",
+    "UPPER.PNG": "UPPER",
 }
 
 
@@ -81,4 +112,39 @@ def make_corpus(folder: Path) -> dict[str, str]:
     Image.fromarray(_photo(seed=3)).save(folder / "twin.png")
     Image.fromarray(_photo(seed=4)).save(folder / "twin.jpg", quality=95)
     (folder / "notes.txt").write_text("not an image either, and not pretending")
+    write_bomb(folder / "bomb.png", 60000, 60000)
+    pages = [_photo(seed=5 + page) for page in range(3)]
+    tifffile.imwrite(folder / "multipage.tif", np.stack(pages), photometric="rgb")
+    (folder / "folder.png").mkdir()
+    (folder / "broken link.png").symlink_to(folder / "no such file.png")
+    Image.fromarray(photo).save(folder / "brace{x}.png")
     return EXPECTED
+
+
+def write_bomb(path: Path, width: int, height: int) -> None:
+    """A valid PNG header claiming ``width`` x ``height`` pixels, with a tiny compressed body:
+    a decompression bomb (decoding it would take width * height * 3 bytes)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    rows = zlib.compress(b"\x00" * (1 + 3 * 64), 9)  # the first rows only; the rest is missing
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows)
+                     + chunk(b"IEND", b""))  # fmt: skip
+
+
+def make_name_corpus(folder: Path) -> dict[str, str]:
+    """Write one small photo per file name of :data:`NAME_CASES`; return NAME_CASES."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for seed, name in enumerate(NAME_CASES):
+        photo = _photo(seed=10 + seed)
+        path = folder / name
+        if name.lower().endswith(".jpg"):
+            Image.fromarray(photo).save(path, format="JPEG", quality=95)
+        else:
+            Image.fromarray(photo).save(path, format="PNG")
+    return NAME_CASES

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,6 +10,7 @@ from segsweep.errors import ConfigError, InputImageError
 from segsweep.ingest import (
     discover_images,
     downscale,
+    image_ids,
     ingest,
     read_image,
     read_rgb,
@@ -94,7 +96,8 @@ def test_16_bit_colour_png_keeps_its_precision(tmp_path):
     values = np.zeros((2, 3, 3), np.uint16)
     values[0, 0] = [65535, 257, 0]  # red channel full, green 1/255
     cv2.imwrite(str(tmp_path / "deep.png"), values[..., ::-1])
-    raw, mode = read_image(tmp_path / "deep.png")
+    decoded = read_image(tmp_path / "deep.png")
+    raw, mode = decoded.array, decoded.mode
     assert raw.dtype == np.uint16 and mode == "png16:3"
     rgb, _ = ingest(tmp_path / "deep.png")
     np.testing.assert_array_equal(rgb[0, 0], [255, 1, 0])
@@ -149,12 +152,56 @@ def test_truncated_png_is_named(tmp_path, noisy_photo):
 
 
 def test_discover_images(tmp_path, noisy_photo):
-    for name in ("b photo.png", "a.png", "a.JPG", "c.tiff"):
+    for name in ("b photo.png", "a.png", "a.JPG", "c.tiff", "0001.png", "1.png", ".hidden.png"):
         (tmp_path / name).write_bytes(b"x")
     (tmp_path / "notes.txt").write_text("not an image")
-    images = discover_images(tmp_path)
-    assert list(images) == ["a_jpg", "a_png", "b_photo", "c"]
+    images, ignored = discover_images(tmp_path)
+    assert list(images) == ["0001", "1", "a_jpg", "a_png", "b_photo", "c"]
     assert images["b_photo"].endswith("b photo.png")
+    assert list(ignored) == ["notes.txt"]  # hidden files are passed over
+
+
+def test_names_the_ending_cannot_tell_apart_are_numbered():
+    paths = [Path(name) for name in ("a_b.png", "a b.png", "a_b_1.png", "x.png", "x.jpg")]
+    names = image_ids(paths)
+    assert names == {
+        "a_b_1": Path("a_b_1.png"),  # a real file keeps its name
+        "a_b_2": Path("a b.png"),
+        "a_b_3": Path("a_b.png"),
+        "x_jpg": Path("x.jpg"),
+        "x_png": Path("x.png"),
+    }
+
+
+def test_nothing_in_the_folder_goes_unmentioned(tmp_path, noisy_photo):
+    write_png(tmp_path / "good.png", noisy_photo)
+    (tmp_path / "broken.png").symlink_to(tmp_path / "gone.png")
+    (tmp_path / "link.png").symlink_to(tmp_path / "good.png")
+    (tmp_path / "sub.png").mkdir()
+    write_png(tmp_path / "brace{x}.png", noisy_photo)
+    images, ignored = discover_images(tmp_path)
+    assert set(images) == {"good", "link"}
+    assert ignored["broken.png"].startswith("broken symbolic link")
+    assert ignored["sub.png"].startswith("a folder")
+    assert "{ or }" in ignored["brace{x}.png"] and "brace_x_.png" in ignored["brace{x}.png"]
+
+
+def test_a_decompression_bomb_is_refused_from_its_header(tmp_path):
+    from corpus import write_bomb
+
+    write_bomb(tmp_path / "bomb.png", 60000, 60000)
+    with pytest.raises(InputImageError, match=r"bomb.png: its header claims 60000x60000"):
+        ingest(tmp_path / "bomb.png")
+
+
+def test_the_first_of_several_tiff_pages_is_used_and_recorded(tmp_path, noisy_photo):
+    import tifffile
+
+    tifffile.imwrite(tmp_path / "p.tif", np.stack([noisy_photo, noisy_photo[::-1]]),
+                     photometric="rgb")  # fmt: skip
+    rgb, meta = ingest(tmp_path / "p.tif")
+    np.testing.assert_array_equal(rgb, noisy_photo)
+    assert "TIFF holds 2 pages: the first is used" in meta["steps"]
 
 
 def test_discover_images_errors_name_the_key(tmp_path):

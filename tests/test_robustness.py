@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import signal
@@ -11,9 +12,8 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
-from corpus import EXPECTED, make_corpus
+from corpus import EXPECTED, IGNORED, make_corpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -21,6 +21,7 @@ from pipeline import TINY_CONFIG, comparable_files, copy_workflow, snakemake, wr
 
 from segsweep.errors import InputImageError
 from segsweep.ingest import discover_images, image_id, screen, to_rgb8
+from segsweep.storage import read_csv, read_json
 
 pytestmark = pytest.mark.workflow
 
@@ -33,7 +34,7 @@ def corpus(tmp_path_factory):
 
 def test_every_corpus_file_is_accepted_or_rejected_with_its_name(corpus):
     folder, expected = corpus
-    images = discover_images(folder)
+    images, _ = discover_images(folder)
     assert "twin_png" in images and "twin_jpg" in images
     for name, path in images.items():
         record, rgb, _ = screen(name, path, [], max_pixels=10000)
@@ -117,26 +118,54 @@ def corpus_run(tmp_path_factory):
     return workdir, expected, result
 
 
+def no_traceback_anywhere(workdir: Path, result) -> None:
+    """Neither the console nor any job's log holds a Python traceback."""
+    assert "Traceback" not in result.stderr + result.stdout
+    for log in (workdir / "results" / "logs").rglob("*.log"):
+        assert "Traceback" not in log.read_text(errors="replace"), log
+
+
 def test_pipeline_finishes_with_the_good_images_and_reports_the_rest(corpus_run):
     workdir, expected, result = corpus_run
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "Traceback" not in result.stderr + result.stdout
-    fits = pd.read_csv(workdir / "results/tables/fits.csv")
-    images = discover_images(workdir / "images")
+    no_traceback_anywhere(workdir, result)
+    fits = read_csv(workdir / "results/tables/fits.csv")
+    images, ignored = discover_images(workdir / "images")
     accepted = {name for name, path in images.items() if expected[Path(path).name] == "accepted"}
     assert set(fits["image"]) == accepted
     assert {"twin_png", "twin_jpg", "deep16_png", "deep16_tif", "café_crème"} <= accepted
-    summary = (workdir / "results/report/summary.html").read_text()
-    assert "Rejected images" in summary and "Ignored files" in summary and "notes.txt" in summary
-    for name, outcome in expected.items():
+    assert set(ignored) == set(IGNORED)
+    summary = html.unescape((workdir / "results/report/summary.html").read_text())
+    assert "Rejected images" in summary and "Ignored files" in summary
+    for name, outcome in {**expected, **IGNORED}.items():
         if outcome != "accepted":
-            assert name in summary and outcome in summary
+            assert name in summary and outcome in summary, name
     assert not list((workdir / "results").rglob("*.part"))  # no half-written file
+    # the console ends with the count and one line per rejected or ignored file
+    rejected = [name for name, outcome in expected.items() if outcome != "accepted"]
+    heading = f"segsweep: {len(rejected)} image(s) rejected, {len(IGNORED)} file(s) ignored"
+    assert heading in result.stdout
+    lines = result.stdout[result.stdout.index(heading) :].splitlines()[1:]
+    assert len([line for line in lines if line.startswith("  rejected: ")]) == len(rejected)
+    assert len([line for line in lines if line.startswith("  ignored: ")]) == len(IGNORED)
+
+
+def test_what_ingest_did_is_recorded(corpus_run):
+    workdir, _, _ = corpus_run
+    rotated = read_json(workdir / "results/ingest/rotated.json")
+    assert rotated["original_shape"][:2] == [24, 32]  # as stored in the file
+    assert (rotated["height"], rotated["width"]) == (32, 24)  # shown upright
+    assert any("EXIF orientation 6" in step for step in rotated["steps"])
+    pages = read_json(workdir / "results/ingest/multipage.json")
+    assert pages["status"] == "accepted"
+    assert "TIFF holds 3 pages: the first is used" in pages["steps"]
+    bomb = read_json(workdir / "results/ingest/bomb.json")
+    assert bomb["status"] == "rejected" and "60000x60000" in bomb["reason"]
 
 
 def test_degenerate_images_are_recorded_not_crashed(corpus_run):
     workdir, _, _ = corpus_run
-    fits = pd.read_csv(workdir / "results/tables/fits.csv").set_index(["image", "method", "k"])
+    fits = read_csv(workdir / "results/tables/fits.csv").set_index(["image", "method", "k"])
     assert fits.loc[("one_pixel", "kmeans", 2), "degenerate"]
     assert fits.loc[("flat_colour", "kmeans", 3), "degenerate"]
     assert fits.loc[("flat_colour", "kmeans", 2), "n_clusters_found"] == 1

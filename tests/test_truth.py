@@ -19,13 +19,14 @@ def test_discover_truth_follows_the_naming_rule(tmp_path):
     for name in ("one.png", "two.png"):
         Image.fromarray(np.zeros((2, 2), np.uint8)).save(truth / "b c" / name)
     (truth / "e.mat").write_bytes(b"")
-    found = discover_truth(images, truth)
+    found, ignored = discover_truth(images, truth)
+    assert ignored == {}
     assert found["a"] == [(truth / "a.png").as_posix()]
     assert [Path(p).name for p in found["b_c"]] == ["one.png", "two.png"]
     assert found["e"] == [(truth / "e.mat").as_posix()]
     assert "d" not in found
-    assert discover_truth(images, None) == {}
-    assert discover_truth(images, tmp_path / "missing") == {}
+    assert discover_truth(images, None) == ({}, {})
+    assert discover_truth(images, tmp_path / "missing") == ({}, {})
 
 
 def test_read_annotations_png_and_16_bit(tmp_path):

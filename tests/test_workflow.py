@@ -212,25 +212,6 @@ def test_report_renders_in_a_browser_with_no_table_cut_off(finished_run, tmp_pat
         assert 0 < table_width <= column_width
 
 
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        ({"methods": {"x": {"method": "spectral"}}}, "methods.x: unknown method 'spectral'"),
-        ({"spaces": ["rgb", "cmyk"]}, "cmyk"),
-        ({"k": [1, 2]}, "minimum"),
-        ({"images": {"folder": "empty"}}, "images.folder: no image in 'empty'"),
-    ],
-)
-def test_bad_config_stops_before_any_job(tmp_path, change, message):
-    workdir = copy_workflow(tmp_path, {**TINY_CONFIG, **change})
-    write_images(workdir / "images")
-    (workdir / "empty").mkdir()
-    result = snakemake(workdir)
-    assert result.returncode != 0
-    assert message in result.stderr
-    assert not (workdir / "results").exists()
-
-
 FIXTURE = ROOT.parent / "shared" / "bsds-bench"
 
 

@@ -2,37 +2,41 @@ import re
 import sys
 from pathlib import Path
 
-from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 
-from segsweep import configuration  # noqa: E402
+from segsweep import config_errors, configuration  # noqa: E402
 from segsweep.errors import SegsweepError  # noqa: E402
-from segsweep.ingest import discover_images, ignored_files  # noqa: E402
+from segsweep.ingest import discover_images, input_report  # noqa: E402
 from segsweep.storage import read_json  # noqa: E402
 from segsweep.truth import discover_bsds, discover_truth  # noqa: E402
 
+# One line per problem, key first, then exit 1: no schema dump, no traceback. A file given
+# with --configfile that names `methods` gives the whole set (config_errors.SET_KEYS).
+config_errors.check_or_exit(
+    config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml",
+    workflow.config_settings.configfiles,
+)  # fmt: skip
 validate(config, schema="../schemas/config.schema.yaml", set_default=True)
 
 try:
     METHOD_SETUPS = configuration.check(config)
     if config["bsds"]["root"]:
         IMAGES, TRUTH = discover_bsds(**config["bsds"])
-        IGNORED = []
+        IGNORED = {}
     else:
-        IMAGES = discover_images(config["images"]["folder"])
-        TRUTH = discover_truth(IMAGES, config["images"]["truth_folder"])
-        IGNORED = ignored_files(config["images"]["folder"])
+        IMAGES, IGNORED = discover_images(config["images"]["folder"])
+        TRUTH, IGNORED_TRUTH = discover_truth(IMAGES, config["images"]["truth_folder"])
+        IGNORED |= IGNORED_TRUTH
+    FIGURE_SEED = configuration.figure_seed(config)
+    DETAIL_SPACE, DETAIL_METHOD = configuration.detail_setup(config, METHOD_SETUPS)
 except SegsweepError as error:
-    # One clear message naming the key, without a Python traceback.
-    raise WorkflowError(f"invalid configuration: {error}") from None
+    config_errors.exit_with(str(error))
 SPACES = config["spaces"]
 METHODS = list(METHOD_SETUPS)
 KS = config["k"]
 SEEDS = config["seeds"]
-FIGURE_SEED = configuration.figure_seed(config)
-DETAIL_SPACE, DETAIL_METHOD = configuration.detail_setup(config, METHOD_SETUPS)
 
 
 wildcard_constraints:
@@ -49,6 +53,17 @@ def image_source(wildcards):
 def truth_sources(wildcards):
     """Ground-truth files of one image (none if it has no truth)."""
     return TRUTH.get(wildcards.image, [])
+
+
+def report_inputs():
+    """Print, at the end of a run, the images rejected and the files ignored (one line each)."""
+    records = [
+        read_json(path)
+        for path in expand("results/ingest/{image}.json", image=IMAGES)
+        if Path(path).is_file()
+    ]
+    for line in input_report(records, IGNORED):
+        print(line)
 
 
 def screen_record(image):

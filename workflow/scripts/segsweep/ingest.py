@@ -18,6 +18,7 @@ import hashlib
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -70,8 +71,83 @@ def _from_pillow(image: Image.Image) -> tuple[np.ndarray, str]:
     return np.asarray(image), mode
 
 
-def read_image(path: str | Path) -> tuple[np.ndarray, str]:
+#: Largest number of pixels a file's header may claim: Pillow's own decompression-bomb limit
+#: (twice its ``MAX_IMAGE_PIXELS``, about 179 million). A larger image would need gigabytes to
+#: decode even if it were then downscaled, and a small file claiming it is an attack.
+MAX_DECODE_PIXELS = 2 * Image.MAX_IMAGE_PIXELS
+
+#: What the EXIF orientation values (2-8) do to the stored pixels to show them upright.
+_ORIENTATIONS = {
+    2: "mirrored left-right",
+    3: "rotated 180 degrees",
+    4: "mirrored top-bottom",
+    5: "mirrored and rotated 90 degrees",
+    6: "rotated 90 degrees clockwise",
+    7: "mirrored and rotated 90 degrees",
+    8: "rotated 90 degrees counter-clockwise",
+}
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """An image file as decoded, before conversion to the standard form.
+
+    Attributes
+    ----------
+    array : ndarray
+        (H, W) or (H, W, C) pixels in the file's own data type, upright (EXIF applied).
+    mode : str
+        The file's colour mode (Pillow's name, ``png16:<channels>`` or
+        ``tiff:<dtype>x<channels>``).
+    stored_shape : tuple of int
+        The shape as stored in the file, before any EXIF rotation.
+    steps : list of str
+        What decoding did beyond reading: EXIF orientation, the page used of several.
+    """
+
+    array: np.ndarray
+    mode: str
+    stored_shape: tuple[int, ...]
+    steps: list[str]
+
+
+def check_header(path: Path) -> None:
+    """Reject a file whose header claims more than :data:`MAX_DECODE_PIXELS` pixels, before
+    anything is decoded.
+
+    Raises
+    ------
+    InputImageError
+    """
+    width = height = 0
+    if path.suffix.lower() in (".tif", ".tiff"):
+        import tifffile
+
+        with tifffile.TiffFile(path) as tif:
+            shape = tif.pages[0].shape
+            height, width = shape[0], shape[1] if len(shape) > 1 else 1
+    else:
+        # Pillow's own check would refuse the file without saying its size: lift it for
+        # this header read (nothing is decoded), then apply the same limit here.
+        limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+        try:
+            with Image.open(path) as image:
+                width, height = image.size
+        finally:
+            Image.MAX_IMAGE_PIXELS = limit
+    if width * height > MAX_DECODE_PIXELS:
+        raise InputImageError(
+            f"{path}: its header claims {width}x{height} = {width * height} pixels, more than "
+            f"the {MAX_DECODE_PIXELS} a file may decode to (a decompression bomb, or a scan "
+            "too large to decode); shrink it with an image editor or remove it"
+        )
+
+
+def read_image(path: str | Path) -> Decoded:
     """Read an image file as an array, with the file's own colour mode.
+
+    The header is checked first (:func:`check_header`); JPEG orientation (EXIF) is applied and
+    a multipage TIFF gives its first page, both recorded in ``steps``.
 
     Parameters
     ----------
@@ -80,43 +156,65 @@ def read_image(path: str | Path) -> tuple[np.ndarray, str]:
 
     Returns
     -------
-    array : ndarray
-        (H, W) or (H, W, C) array in the file's own data type.
-    mode : str
-        The file's colour mode (Pillow's name, or ``tiff:<dtype>x<channels>``).
+    Decoded
 
     Raises
     ------
     InputImageError
-        If the file is empty, truncated, not an image or of an unsupported format.
+        If the file is empty, truncated, not an image, of an unsupported format or claims
+        more pixels than :data:`MAX_DECODE_PIXELS`.
     """
     path = Path(path)
     if path.stat().st_size == 0:
         raise InputImageError(f"{path}: the file is empty (0 bytes); replace or remove it")
     try:
+        check_header(path)
         if path.suffix.lower() in (".tif", ".tiff"):
-            import tifffile
-
-            array = tifffile.imread(path, key=0)
-            channels = 1 if array.ndim == 2 else array.shape[-1]
-            return array, f"tiff:{array.dtype}x{channels}"
+            return _read_tiff(path)
         if _png_bit_depth(path) == 16:
             array = _read_16bit_png(path)
             channels = 1 if array.ndim == 2 else array.shape[-1]
-            return array, f"png16:{channels}"
+            return Decoded(array, f"png16:{channels}", array.shape, [])
         with Image.open(path) as image:
             image.load()
-            image = ImageOps.exif_transpose(image)
-            return _from_pillow(image)
+            stored = (image.height, image.width, len(image.getbands()))
+            orientation = image.getexif().get(0x0112, 1)
+            upright = ImageOps.exif_transpose(image)
+            array, mode = _from_pillow(upright)
+            steps = []
+            frames = getattr(image, "n_frames", 1)
+            if frames > 1:  # an animated PNG: the first frame is what Pillow decoded
+                steps.append(f"{frames} frames (animated): the first is used")
+            if orientation in _ORIENTATIONS:
+                steps.append(
+                    f"EXIF orientation {orientation} applied: {_ORIENTATIONS[orientation]}"
+                )
+            return Decoded(array, mode, stored, steps)
+    except InputImageError:
+        raise
     except UnidentifiedImageError:
         raise InputImageError(
             f"{path}: not a readable PNG, JPEG or TIFF image; replace or remove the file"
         ) from None
-    except (OSError, ValueError, SyntaxError) as error:
+    except Image.DecompressionBombError as error:
+        raise InputImageError(f"{path}: refused as a decompression bomb ({error})") from None
+    except (OSError, ValueError, SyntaxError, MemoryError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise InputImageError(
             f"{path}: cannot be decoded ({reason}); the file may be truncated or corrupt"
         ) from None
+
+
+def _read_tiff(path: Path) -> Decoded:
+    """The first page of a TIFF file; how many pages there were is recorded."""
+    import tifffile
+
+    with tifffile.TiffFile(path) as tif:
+        pages = len(tif.pages)
+        array = tif.pages[0].asarray()
+    channels = 1 if array.ndim == 2 else array.shape[-1]
+    steps = [f"TIFF holds {pages} pages: the first is used"] if pages > 1 else []
+    return Decoded(array, f"tiff:{array.dtype}x{channels}", array.shape, steps)
 
 
 def to_rgb8(array: np.ndarray, source: str = "image") -> tuple[np.ndarray, list[str]]:
@@ -271,24 +369,28 @@ def ingest(
     -------
     rgb : ndarray of uint8, shape (H, W, 3)
     metadata : dict
-        ``source``, ``source_sha256``, ``original_shape``, ``original_dtype``,
-        ``original_mode``, ``height``, ``width`` and ``steps`` (what was done).
+        ``source``, ``source_sha256``, ``original_shape`` (as stored in the file),
+        ``original_dtype``, ``original_mode``, ``height``, ``width``, ``steps`` (what was
+        done) and, for an image EXIF turned on its side, ``upright_shape`` (height, width
+        as shown).
     """
     path = Path(path)
-    raw, mode = read_image(path)
-    check_size(raw.shape, max_pixels, oversize, str(path))
-    rgb, steps = to_rgb8(raw, source=str(path))
+    decoded = read_image(path)
+    check_size(decoded.array.shape, max_pixels, oversize, str(path))
+    rgb, steps = to_rgb8(decoded.array, source=str(path))
     rgb, resize_steps = downscale(rgb, max_pixels)
     metadata = {
         "source": path.as_posix(),
         "source_sha256": file_sha256(path),
-        "original_shape": list(raw.shape),
-        "original_dtype": str(raw.dtype),
-        "original_mode": mode,
+        "original_shape": list(decoded.stored_shape),
+        "original_dtype": str(decoded.array.dtype),
+        "original_mode": decoded.mode,
         "height": int(rgb.shape[0]),
         "width": int(rgb.shape[1]),
-        "steps": steps + resize_steps,
+        "steps": decoded.steps + steps + resize_steps,
     }
+    if tuple(decoded.array.shape[:2]) != tuple(decoded.stored_shape[:2]):  # EXIF-rotated
+        metadata["upright_shape"] = list(decoded.array.shape[:2])
     return rgb, metadata
 
 
@@ -392,16 +494,87 @@ def image_id(path: Path) -> str:
     return re.sub(r"[^\w.-]", "_", path.stem)
 
 
-def ignored_files(folder: str | Path) -> list[str]:
-    """Files directly in ``folder`` that are not taken as images (not hidden ones)."""
-    return sorted(
-        p.name
-        for p in Path(folder).iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() not in IMAGE_SUFFIXES
-    )
+def image_ids(paths: list[Path]) -> dict[str, Path]:
+    """A distinct name for every image file: :func:`image_id`, made unique.
+
+    Files whose names collide get their ending appended (``a.png`` and ``a.jpg`` become
+    ``a_png`` and ``a_jpg``); files the ending does not tell apart (``a b.png`` and
+    ``a_b.png``) are numbered in file-name order (``a_b_1``, ``a_b_2``).
+
+    Returns
+    -------
+    dict
+        Name -> path, sorted by name.
+    """
+    stems = {path: image_id(path) for path in paths}
+    stem_counts = Counter(stems.values())
+    names = {
+        path: f"{stem}_{path.suffix.lstrip('.').lower()}" if stem_counts[stem] > 1 else stem
+        for path, stem in stems.items()
+    }
+    name_counts = Counter(names.values())
+    taken = {name for name, count in name_counts.items() if count == 1}
+    numbered: Counter = Counter()
+    for path in sorted(paths, key=lambda p: p.name):
+        if name_counts[names[path]] > 1:
+            stem = stems[path]
+            while True:
+                numbered[stem] += 1
+                candidate = f"{stem}_{numbered[stem]}"
+                if candidate not in taken and candidate not in name_counts:
+                    break
+            taken.add(candidate)
+            names[path] = candidate
+    return dict(sorted((name, path) for path, name in names.items()))
 
 
-def discover_images(folder: str | Path, key: str = "images.folder") -> dict[str, str]:
+def snakemake_safe(path: str | Path) -> bool:
+    """Whether Snakemake can take ``path`` as an input file: no ``{`` or ``}``, which it
+    reads as wildcards even in the file names an input function returns. Every other
+    character a file system allows works (brackets, %, quotes, a leading dash, newlines)."""
+    return not {"{", "}"} & set(str(path))
+
+
+def scan_folder(folder: str | Path) -> tuple[list[Path], dict[str, str]]:
+    """The image files directly in ``folder``, and every other entry with why it is not used.
+
+    Hidden entries (names starting with ``.``, such as ``.DS_Store``) are passed over; a
+    broken symbolic link, a folder, and a file without a PNG, JPEG or TIFF ending are listed
+    as ignored, so nothing in the folder goes unmentioned.
+
+    Returns
+    -------
+    images : list of Path
+    ignored : dict
+        Entry name -> reason, sorted by name.
+    """
+    images, ignored = [], {}
+    for entry in sorted(Path(folder).iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink() and not entry.exists():
+            ignored[entry.name] = "broken symbolic link: its target does not exist"
+        elif not snakemake_safe(entry.name):
+            ignored[entry.name] = (
+                "its name holds { or }, which Snakemake reads as a wildcard in any file name; "
+                f"rename the file (for example to {image_id(entry)}{entry.suffix})"
+            )
+        elif entry.is_dir():
+            ignored[entry.name] = "a folder: only files directly in images.folder are used"
+        elif not entry.is_file():
+            ignored[entry.name] = "not a regular file"
+        elif entry.suffix.lower() not in IMAGE_SUFFIXES:
+            ignored[entry.name] = (
+                f"not PNG, JPEG or TIFF by its ending ({', '.join(IMAGE_SUFFIXES)})"
+            )
+        else:
+            images.append(entry)
+    return images, ignored
+
+
+def discover_images(
+    folder: str | Path, key: str = "images.folder"
+) -> tuple[dict[str, str], dict[str, str]]:
     """Find every PNG, JPEG and TIFF file directly inside ``folder``.
 
     Parameters
@@ -412,10 +585,10 @@ def discover_images(folder: str | Path, key: str = "images.folder") -> dict[str,
 
     Returns
     -------
-    dict
-        Image name -> file path, sorted by name. The name is :func:`image_id` of the file;
-        files whose names collide (``a.png`` and ``a.jpg``) get their ending appended
-        (``a_png``, ``a_jpg``).
+    images : dict
+        Image name -> file path, sorted by name (names from :func:`image_ids`).
+    ignored : dict
+        Every other entry of the folder -> why it is not used (:func:`scan_folder`).
 
     Raises
     ------
@@ -427,19 +600,30 @@ def discover_images(folder: str | Path, key: str = "images.folder") -> dict[str,
         raise ConfigError(
             f"{key}: folder {str(folder)!r} does not exist; create it or fix the path"
         )
-    files = sorted(
-        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
-    )
+    if not snakemake_safe(folder):
+        raise ConfigError(
+            f"{key}: {str(folder)!r} holds {{ or }}, which Snakemake reads as a wildcard in "
+            "every file name; rename the folder"
+        )
+    files, ignored = scan_folder(folder)
     if not files:
         raise ConfigError(
             f"{key}: no image in {str(folder)!r}; add PNG, JPEG or TIFF files "
             f"(endings {', '.join(IMAGE_SUFFIXES)})"
         )
-    stems = Counter(image_id(p) for p in files)
-    images = {}
-    for path in files:
-        name = image_id(path)
-        if stems[name] > 1:
-            name = f"{name}_{path.suffix.lstrip('.').lower()}"
-        images[name] = path.as_posix()
-    return dict(sorted(images.items()))
+    return {name: path.as_posix() for name, path in image_ids(files).items()}, ignored
+
+
+def input_report(records: list[dict], ignored: dict[str, str]) -> list[str]:
+    """Lines for the console at the end of a run: how many images were rejected and files
+    ignored, then one line each (the file, then the reason). Empty when there are none."""
+    rejected = [record for record in records if record.get("status") == "rejected"]
+    if not rejected and not ignored:
+        return []
+    lines = [
+        f"segsweep: {len(rejected)} image(s) rejected, {len(ignored)} file(s) ignored "
+        "(listed in the report too):"
+    ]
+    lines += [f"  rejected: {record['reason']}" for record in rejected]
+    lines += [f"  ignored: {name}: {reason}" for name, reason in ignored.items()]
+    return lines

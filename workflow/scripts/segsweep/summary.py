@@ -136,7 +136,7 @@ def run_table(run: dict, images: pd.DataFrame, method_setups: dict[str, dict]) -
     return pd.DataFrame(rows, columns=["setting", "value"])
 
 
-def input_problems(rejected, ignored, table) -> list[str]:
+def input_problems(rejected, ignored: dict[str, str], table) -> list[str]:
     """HTML parts listing rejected images and ignored files (nothing if there are none)."""
     parts = []
     if rejected is not None and not rejected.empty:
@@ -144,15 +144,11 @@ def input_problems(rejected, ignored, table) -> list[str]:
             "<h2>Rejected images</h2>",
             "<p class='note'>These files could not be used and were left out of every table "
             "and figure (set images.on_error: fail to stop the run instead).</p>",
-            table(rejected),
+            table(rejected[["image", "reason"]]),
         ]
     if ignored:
-        parts += [
-            "<h2>Ignored files</h2>",
-            "<p class='note'>Not PNG, JPEG or TIFF by their ending: "
-            + html.escape(", ".join(ignored))
-            + "</p>",
-        ]
+        frame = pd.DataFrame(sorted(ignored.items()), columns=["file", "why it is not used"])
+        parts += ["<h2>Ignored files</h2>", table(frame)]
     return parts
 
 
@@ -165,7 +161,7 @@ def summary_html(
     leaderboard: pd.DataFrame | None = None,
     choice_summary: pd.DataFrame | None = None,
     rejected: pd.DataFrame | None = None,
-    ignored: list[str] = (),
+    ignored: dict[str, str] | None = None,
 ) -> str:
     """Render the summary page.
 
@@ -185,8 +181,8 @@ def summary_html(
         From :mod:`segsweep.leaderboard`, when some image has ground truth.
     rejected : DataFrame, optional
         Columns ``image, source, reason``: images left out.
-    ignored : list of str
-        Files in the image folder that are not images.
+    ignored : dict
+        Entries of the image folder that are not used -> why.
     """
 
     def table(frame: pd.DataFrame, escape: bool = True) -> str:
@@ -226,7 +222,7 @@ def summary_html(
         "<h1>segsweep: segmentation by clustering, summary</h1>",
         "<h2>What was run</h2>",
         table(run_table(run, images, method_setups), escape=False),
-        *input_problems(rejected, ignored, table),
+        *input_problems(rejected, ignored or {}, table),
         *truth_parts,
         "<h2>Which k each criterion picks</h2>",
         "<p class='note'>Median (and range) over images of the k each criterion picks. elbow: "
@@ -267,6 +263,6 @@ def main(snakemake) -> None:
         leaderboard=truth.get("leaderboard"),
         choice_summary=truth.get("choice_summary"),
         rejected=rejected,
-        ignored=list(snakemake.params.ignored),
+        ignored=dict(snakemake.params.ignored),
     )
     write_text(snakemake.output.html, page)

@@ -21,13 +21,15 @@ import numpy as np
 from PIL import Image
 
 from segsweep.errors import ConfigError, InputImageError
-from segsweep.ingest import IMAGE_SUFFIXES
+from segsweep.ingest import IMAGE_SUFFIXES, snakemake_safe
 
 TRUTH_SUFFIXES = (".png", ".tif", ".tiff")
 BSDS_SPLITS = ("train", "val", "test")
 
 
-def discover_truth(images: dict[str, str], truth_folder: str | Path | None) -> dict[str, list]:
+def discover_truth(
+    images: dict[str, str], truth_folder: str | Path | None
+) -> tuple[dict[str, list], dict[str, str]]:
     """Truth files of each image that has any, following the naming rule above.
 
     Parameters
@@ -39,15 +41,22 @@ def discover_truth(images: dict[str, str], truth_folder: str | Path | None) -> d
 
     Returns
     -------
-    dict
+    truth : dict
         Image name -> sorted list of truth file paths (only images with truth).
+    ignored : dict
+        Truth files that cannot be used (a name with ``{`` or ``}``) -> why.
     """
     if truth_folder is None:
-        return {}
+        return {}, {}
     folder = Path(truth_folder)
     if not folder.is_dir():
-        return {}
-    found = {}
+        return {}, {}
+    if not snakemake_safe(folder):
+        raise ConfigError(
+            f"images.truth_folder: {folder.as_posix()!r} holds {{ or }}, which Snakemake reads "
+            "as a wildcard in every file name; rename the folder"
+        )
+    found, ignored = {}, {}
     for name, image_path in images.items():
         stem = Path(image_path).stem
         files = [folder / f"{stem}{suffix}" for suffix in (*TRUTH_SUFFIXES, ".mat")]
@@ -55,9 +64,15 @@ def discover_truth(images: dict[str, str], truth_folder: str | Path | None) -> d
         subfolder = folder / stem
         if subfolder.is_dir():
             files += sorted(p for p in subfolder.iterdir() if p.suffix.lower() in TRUTH_SUFFIXES)
+        for path in [path for path in files if not snakemake_safe(path.name)]:
+            files.remove(path)
+            ignored[path.as_posix()] = (
+                "ground truth whose name holds { or }, which Snakemake reads as a wildcard; "
+                "rename the file"
+            )
         if files:
             found[name] = [path.as_posix() for path in files]
-    return found
+    return found, ignored
 
 
 def discover_bsds(root: str | Path, split: str, limit: int | None) -> tuple[dict, dict]:
@@ -86,7 +101,10 @@ def discover_bsds(root: str | Path, split: str, limit: int | None) -> tuple[dict
                 f"bsds.root: {folder.as_posix()!r} does not exist; bsds.root must hold "
                 "images/{train,val,test}/ and groundTruth/{train,val,test}/"
             )
-    files = sorted(p for p in image_folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    files = sorted(
+        p for p in image_folder.iterdir()
+        if p.suffix.lower() in IMAGE_SUFFIXES and snakemake_safe(p.name)
+    )  # fmt: skip
     if limit is not None:
         files = files[:limit]
     if not files:
@@ -143,11 +161,13 @@ def align(annotations: list[np.ndarray], meta: dict, source: str = "truth") -> l
     ----------
     annotations : list of ndarray
     meta : dict
-        Ingest metadata (``original_shape``, ``height``, ``width``).
+        Ingest metadata (``original_shape`` or, for an EXIF-rotated photo,
+        ``upright_shape``; ``height``, ``width``): truth is drawn on the photo as it is
+        shown, after EXIF orientation.
     source : str
         Named in error messages.
     """
-    original = tuple(meta["original_shape"][:2])
+    original = tuple(meta.get("upright_shape", meta["original_shape"][:2]))
     target = (meta["height"], meta["width"])
     aligned = []
     for annotation in annotations:
