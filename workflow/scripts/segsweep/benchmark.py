@@ -21,13 +21,12 @@ Ties for ODS go to the first (smallest) threshold.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-from skimage.metrics import variation_of_information
-from sklearn.metrics import rand_score
 
-from segsweep.scores import region_ious
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def evaluate_image(
@@ -50,6 +49,12 @@ def evaluate_image(
     best_cover_num : float
         Sum over true regions of size times best IoU over all thresholds (for "best").
     """
+    import pandas as pd
+    from skimage.metrics import variation_of_information
+    from sklearn.metrics import rand_score
+
+    from segsweep.scores import region_ious
+
     flat_annotations = [truth.ravel() for truth in annotations]
     sizes = np.concatenate([np.bincount(truth)[np.unique(truth)] for truth in flat_annotations])
     rows = []
@@ -86,30 +91,48 @@ def ods_ois(table: pd.DataFrame) -> dict[str, float]:
         ``pri_ods_threshold``, ``pri_ods``, ``pri_ois``, ``vi_ods_threshold``, ``vi_ods``,
         ``vi_ois``, ``cover_ods_threshold``, ``cover_ods``, ``cover_ois``.
     """
-    per_threshold = table.groupby("threshold").agg(
-        pri=("pri", "mean"), vi=("vi", "mean"), num=("cover_num", "sum"), den=("cover_den", "sum")
-    )
-    cover = per_threshold["num"] / per_threshold["den"]
-    thresholds = per_threshold.index.to_numpy()
-    result = {
-        "pri_ods_threshold": int(thresholds[int(np.argmax(per_threshold["pri"].to_numpy()))]),
-        "pri_ods": float(per_threshold["pri"].max()),
-        "vi_ods_threshold": int(thresholds[int(np.argmin(per_threshold["vi"].to_numpy()))]),
-        "vi_ods": float(per_threshold["vi"].min()),
-        "cover_ods_threshold": int(thresholds[int(np.argmax(cover.to_numpy()))]),
-        "cover_ods": float(cover.max()),
+    matrices = {
+        column: table.pivot_table(index="image", columns="threshold", values=column, dropna=False)
+        for column in ("pri", "vi", "cover_num", "cover_den")
     }
-    by_image = table.sort_values(["image", "threshold"]).groupby("image")
-    result["pri_ois"] = float(by_image["pri"].max().mean())
-    result["vi_ois"] = float(by_image["vi"].min().mean())
-    num = den = 0.0
-    for _, rows in by_image:
-        ratio = (rows["cover_num"] / rows["cover_den"]).to_numpy()
-        last_best = len(ratio) - 1 - int(np.argmax(ratio[::-1]))
-        num += rows["cover_num"].iloc[last_best]
-        den += rows["cover_den"].iloc[last_best]
-    result["cover_ois"] = float(num / den)
-    return result
+    thresholds = matrices["pri"].columns.to_numpy()
+    return ods_ois_matrices(
+        *(matrices[column].to_numpy(dtype=float) for column in matrices), thresholds
+    )
+
+
+def ods_ois_matrices(
+    pri: np.ndarray,
+    vi: np.ndarray,
+    cover_num: np.ndarray,
+    cover_den: np.ndarray,
+    thresholds: np.ndarray,
+) -> dict[str, float]:
+    """:func:`ods_ois` on matrices of shape (images, thresholds), NaN where an image lacks
+    a threshold; the form the bootstrap of :mod:`segsweep.uncertainty` resamples."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_pri, mean_vi = np.nanmean(pri, axis=0), np.nanmean(vi, axis=0)
+        cover = np.nansum(cover_num, axis=0) / np.nansum(cover_den, axis=0)
+        per_image = cover_num / cover_den
+    best_pri, best_vi, best_cover = (
+        np.nanargmax(mean_pri),
+        np.nanargmin(mean_vi),
+        np.nanargmax(cover),
+    )
+    # each image's last best threshold: the first best of the reversed row
+    last_best = per_image.shape[1] - 1 - np.nanargmax(per_image[:, ::-1], axis=1)
+    rows = np.arange(len(per_image))
+    return {
+        "pri_ods_threshold": thresholds[best_pri].item(),
+        "pri_ods": float(mean_pri[best_pri]),
+        "vi_ods_threshold": thresholds[best_vi].item(),
+        "vi_ods": float(mean_vi[best_vi]),
+        "cover_ods_threshold": thresholds[best_cover].item(),
+        "cover_ods": float(cover[best_cover]),
+        "pri_ois": float(np.nanmax(pri, axis=1).mean()),
+        "vi_ois": float(np.nanmin(vi, axis=1).mean()),
+        "cover_ois": float(cover_num[rows, last_best].sum() / cover_den[rows, last_best].sum()),
+    }
 
 
 def best_covering(best_cover_nums: Sequence[float], cover_dens: Sequence[float]) -> float:
