@@ -47,17 +47,22 @@ def test_any_file_name_is_segmented_as_its_own_image(tmp_path):
 @pytest.fixture(scope="module")
 def bsds_shaped_run(tmp_path_factory):
     """The whole workflow, figures and report, on a BSDS500-shaped folder whose images have
-    digit-only names, ``0001`` and ``1`` among them, with several annotations in .mat files."""
+    digit-only names, ``0001`` and ``1`` among them, with several annotations in .mat files;
+    five images and three methods, so the leaderboard has intervals, tests and a rank plot."""
     work = tmp_path_factory.mktemp("bsds_shaped")
     root = work / "BSDS500"
     (root / "images/val").mkdir(parents=True)
     (root / "groundTruth/val").mkdir(parents=True)
-    for seed, (name, ending) in enumerate([("100007", "jpg"), ("0001", "png"), ("1", "png")]):
+    names = [("100007", "jpg"), ("0001", "png"), ("1", "png"), ("12003", "jpg"), ("2018", "jpg")]
+    for seed, (name, ending) in enumerate(names):
         rgb, annotations = labelled_image(seed)
         small = rgb[::3, ::3]
         Image.fromarray(small).save(root / f"images/val/{name}.{ending}")
         write_mat(root / f"groundTruth/val/{name}.mat", [a[::3, ::3] for a in annotations])
-    config = {**FAST, "bsds": {"root": str(root), "split": "val"}, "k": [2, 4]}
+    methods = {"kmeans": {"method": "kmeans"}, "gmm": {"method": "gmm"},
+               "kmeans_xy": {"method": "kmeans", "xy_weight": 1.0}}  # fmt: skip
+    config = {**FAST, "bsds": {"root": str(root), "split": "val"}, "k": [2, 4],
+              "methods": methods}  # fmt: skip
     workdir = copy_workflow(work / "run", config)
     result = snakemake(workdir)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -69,7 +74,7 @@ def bsds_shaped_run(tmp_path_factory):
 def test_digit_names_stay_strings_through_every_table_and_figure(bsds_shaped_run):
     results = bsds_shaped_run / "results"
     fits = read_csv(results / "tables/fits.csv")
-    assert sorted(fits["image"].unique()) == ["0001", "1", "100007"]
+    assert sorted(fits["image"].unique()) == ["0001", "1", "100007", "12003", "2018"]
     assert fits["ari"].notna().all()  # every image scored against its .mat truth
     for image in ("0001", "1", "100007"):
         assert (results / f"figures/{image}/truth.png").is_file()
@@ -78,7 +83,16 @@ def test_digit_names_stay_strings_through_every_table_and_figure(bsds_shaped_run
             ("lab", 2, 0), ("lab", 4, 0)
         }  # fmt: skip
     board = read_csv(results / "tables/leaderboard.csv")
-    assert board["n_images"].tolist() == [3]
+    assert board["n_images"].tolist() == [5, 5, 5]
+    assert (board["covering_ods_low"] <= board["covering_ods"]).all()
+    assert (board["covering_ods"] <= board["covering_ods_high"]).all()
+    assert board["verdict"].iloc[0] == "best"
+    assert set(board["verdict"].iloc[1:]) <= {"tied with the best", "worse"}
+    per_image = read_csv(results / "tables/leaderboard_per_image.csv")
+    assert sorted(set(per_image["image"])) == ["0001", "1", "100007", "12003", "2018"]
+    assert (results / "figures/ranks.png").is_file()
+    summary = (results / "report/summary.html").read_text()
+    assert "paired Wilcoxon tests" in summary
     assert (bsds_shaped_run / "report.html").stat().st_size > 0
     for log in (results / "logs").rglob("*.log"):
         assert "Traceback" not in log.read_text(), log

@@ -1,7 +1,14 @@
+import numpy as np
 import pandas as pd
 import pytest
+from bench.datasets import annotate, voronoi_labels
 
-from segsweep.leaderboard import choice_of_k, choice_of_k_summary, leaderboard
+from segsweep.leaderboard import Trust, choice_of_k, choice_of_k_summary, leaderboard
+from segsweep.scores import score_annotations
+from segsweep.storage import write_csv
+from segsweep.uncertainty import TIED, WORSE
+
+TRUST = Trust(resamples=200, seed=0, level=0.95, alpha=0.05)
 
 
 def scored_fits():
@@ -22,7 +29,7 @@ def scored_fits():
 
 
 def test_leaderboard_ranks_by_covering_ods():
-    table = leaderboard(scored_fits())
+    table, per_image = leaderboard(scored_fits(), TRUST)
     assert table["method"].tolist() == ["good", "poor"]
     assert table["rank"].tolist() == [1, 2]
     good = table.iloc[0]
@@ -31,6 +38,9 @@ def test_leaderboard_ranks_by_covering_ods():
     assert good["covering_ods_k"] == 3
     assert good["vi_ods"] == pytest.approx(0.09)
     assert good["ari_ods_k"] == 3
+    assert np.isnan(good["covering_ods_low"])  # two images: no interval
+    assert good["seed_min"] == pytest.approx(0.9) and good["seed_max"] == pytest.approx(0.92)
+    assert per_image.query("method == 'good'")["covering"].tolist() == pytest.approx([0.91] * 2)
 
 
 def test_choice_of_k_against_the_oracle():
@@ -57,7 +67,48 @@ def test_choice_of_k_against_the_oracle():
 
 def test_no_truth_gives_empty_tables():
     fits = scored_fits().query("image == 'c'")
-    assert leaderboard(fits).empty
+    table, per_image = leaderboard(fits, TRUST)
+    assert table.empty and per_image.empty
+
+
+def segmentation_fits(n_images=10, ks=(2, 3, 4)):
+    """Fits scored by the real scores: 'good' coarsens the true regions (more merged at
+    small k), 'same' is a copy of it, 'shuffled' is 'good' with its pixels shuffled."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for image in range(n_images):
+        regions = voronoi_labels((40, 60), 12, rng)
+        annotations = annotate(regions, 3, rng)
+        for k in ks:
+            good = regions % (3 * k)
+            shuffled = rng.permutation(good.ravel()).reshape(good.shape)
+            for method, labels in (("good", good), ("same", good), ("shuffled", shuffled)):
+                scores = score_annotations(annotations, labels)
+                rows.append({"image": f"{image:04d}", "space": "rgb", "method": method,
+                             "k": k, "seed": 0, **scores})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_shuffled_labels_are_worse_and_a_copy_is_tied(tmp_path):
+    fits = segmentation_fits()
+    table, per_image = leaderboard(fits, TRUST)
+    verdicts = dict(zip(table["method"], table["verdict"], strict=True))
+    assert verdicts == {"good": "best", "same": TIED, "shuffled": WORSE} or verdicts == {
+        "same": "best",
+        "good": TIED,
+        "shuffled": WORSE,
+    }
+    shuffled = table.set_index("method").loc["shuffled"]
+    best = table.iloc[0]
+    assert shuffled["covering_ods_high"] < best["covering_ods_low"]  # intervals apart
+    for score in ("covering_ods", "covering_ois", "pri_ods", "vi_ods", "ari_ois"):
+        assert (table[f"{score}_low"] <= table[score] + 1e-12).all()
+        assert (table[score] <= table[f"{score}_high"] + 1e-12).all()
+    assert len(per_image) == 3 * 10 and set(per_image["image"]) == {f"{i:04d}" for i in range(10)}
+    # same fits, same bytes
+    write_csv(tmp_path / "a.csv", table)
+    write_csv(tmp_path / "b.csv", leaderboard(fits, TRUST)[0])
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
     assert choice_of_k(
         fits, pd.DataFrame(columns=["image", "space", "method", "criterion", "k"])
     ).empty

@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 
 from segsweep.summary import describe_images, picked_k_table, summary_html
@@ -38,11 +39,27 @@ def test_summary_names_each_setup_with_its_sample_size_and_options():
     assert "kmeans = kmeans(n_init=5); fitted on 50000 pixels" in page
     assert "gmm_all = gmm(); xy_weight 0.5; split_regions; fitted on all pixels" in page
     assert "No image has ground truth" in page and "Rejected images" not in page
-    leaderboard = pd.DataFrame([dict(rank=1, space="rgb", method="kmeans", n_images=3,
-                                     covering_ods=0.61234, covering_ods_k=3, covering_ois=0.7,
-                                     pri_ods=0.8, vi_ods=1.5, ari_ods=0.4)])  # fmt: skip
+    leaderboard = pd.DataFrame(
+        [dict(rank=1, space="rgb", method="kmeans", n_images=3, covering_ods=0.61234,
+              covering_ods_low=0.5, covering_ods_high=0.7, covering_ods_k=3, covering_ois=0.7,
+              covering_ois_low=np.nan, covering_ois_high=np.nan, pri_ods=0.8, vi_ods=1.5,
+              ari_ods=0.4, p_value=np.nan, verdict="best"),
+         dict(rank=2, space="lab", method="kmeans", n_images=3, covering_ods=0.6,
+              covering_ods_low=0.5, covering_ods_high=0.7, covering_ods_k=4, covering_ois=0.7,
+              covering_ois_low=np.nan, covering_ois_high=np.nan, pri_ods=0.8, vi_ods=1.5,
+              ari_ods=0.4, p_value=0.5, verdict="tied with the best")]
+    )  # fmt: skip
     choice = pd.DataFrame([dict(criterion="elbow", cases=3, picked_ari=0.3, oracle_ari=0.4,
                                 ari_regret=0.1, hit_rate=1 / 3)])  # fmt: skip
-    page = summary_html(RUN, images, SETUPS, picks(), {}, leaderboard, choice)
+    page = summary_html(RUN, images, SETUPS, picks(), {}, leaderboard, choice, alpha=0.05)
     assert "Over the 3 images with ground truth" in page
-    assert "0.612 (3)" in page and "33%" in page
+    assert "0.612 [0.500, 0.700] (3)" in page and "33%" in page
+    assert "tied with the best (p = 0.5)" in page
+    assert "Statistically tied with the best, rgb / kmeans (paired Wilcoxon tests" in page
+    assert ": lab / kmeans;" in page
+    leaderboard["verdict"] = ["best", "worse"]
+    page = summary_html(RUN, images, SETUPS, picks(), {}, leaderboard, choice, alpha=0.05)
+    assert "every other entry is significantly worse" in page
+    few = leaderboard.assign(n_images=2, verdict=["best", ""], p_value=np.nan)
+    page = summary_html(RUN, images, SETUPS, picks(), {}, few, choice, alpha=0.05)
+    assert "fewer than 3 images with ground truth there are no intervals" in page

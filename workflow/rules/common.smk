@@ -11,6 +11,7 @@ from segsweep.errors import SegsweepError  # noqa: E402
 from segsweep.ingest import discover_images, input_report  # noqa: E402
 from segsweep.storage import read_json  # noqa: E402
 from segsweep.truth import discover_bsds, discover_truth  # noqa: E402
+from segsweep.uncertainty import MIN_ENTRIES_FOR_RANKS, MIN_IMAGES_FOR_RANKS  # noqa: E402
 
 # One line per problem, key first, then exit 1: no schema dump, no traceback. A file given
 # with --configfile that names `methods` gives the whole set (config_errors.SET_KEYS).
@@ -135,7 +136,18 @@ def truth_tables(wildcards=None):
         "results/tables/leaderboard.csv",
         "results/tables/choice_of_k.csv",
         "results/tables/choice_of_k_summary.csv",
+        "results/tables/leaderboard_per_image.csv",
     ]
+
+
+def leaderboard_figures():
+    """The leaderboard figure, and the rank plot when there are enough images and entries."""
+    if not labelled_images():
+        return []
+    entries = sum(len(spaces_of(method)) for method in METHODS)
+    enough = len(labelled_images()) >= MIN_IMAGES_FOR_RANKS and entries >= MIN_ENTRIES_FOR_RANKS
+    ranks = ["results/figures/ranks.png"] if enough else []
+    return ["results/figures/leaderboard.png", *ranks]
 
 
 #: Where each per-image figure is drawn.
@@ -183,14 +195,15 @@ def figure_targets(wildcards=None):
         *expand("results/cutouts/{image}_{kind}.png", image=images, kind=["cluster", "baseline"]),
         "results/figures/background_removal.png",
         "results/report/background_removal.jpg",
-        *(["results/figures/leaderboard.png"] if labelled_images() else []),
+        *leaderboard_figures(),
         "results/report/figures",
     ]
 
 
 def selection_inputs(wildcards):
     """What the choice of the report's images depends on."""
-    return {"fits": "results/tables/fits.csv", "truth_tables": truth_tables()}
+    leaderboard = ["results/tables/leaderboard.csv"] if labelled_images() else []
+    return {"fits": "results/tables/fits.csv", "leaderboard": leaderboard}
 
 
 def thumbnail_inputs(wildcards):

@@ -31,6 +31,11 @@ rule leaderboard:
             caption="../report/leaderboard.rst",
             category="Tables",
         ),
+        per_image=report(
+            "results/tables/leaderboard_per_image.csv",
+            caption="../report/leaderboard_per_image.rst",
+            category="Tables",
+        ),
         choice="results/tables/choice_of_k.csv",
         choice_summary=report(
             "results/tables/choice_of_k_summary.csv",
@@ -41,5 +46,7 @@ rule leaderboard:
         "results/logs/leaderboard.log",
     conda:
         "../../environment.yml"
+    params:
+        trust=config["leaderboard"],
     script:
         "../scripts/leaderboard.py"

@@ -85,6 +85,25 @@ rule plot_leaderboard:
         "../scripts/plot_leaderboard.py"
 
 
+rule plot_ranks:
+    input:
+        per_image="results/tables/leaderboard_per_image.csv",
+    output:
+        figure=report(
+            "results/figures/ranks.png",
+            caption="../report/ranks.rst",
+            category="Ground truth",
+        ),
+    log:
+        "results/logs/figures/ranks.log",
+    conda:
+        "../../environment.yml"
+    params:
+        alpha=config["leaderboard"]["alpha"],
+    script:
+        "../scripts/plot_ranks.py"
+
+
 # The report shows the figures of a selection of images, as small copies (see
 # workflow/scripts/segsweep/report_figures.py); every figure stays full size in results/figures/.
 rule report_selection:

@@ -20,6 +20,7 @@ rule summary:
         },
         method_setups=METHOD_SETUPS,
         ignored=IGNORED,
+        alpha=config["leaderboard"]["alpha"],
     script:
         "../scripts/summary.py"
 

@@ -218,7 +218,8 @@ def picks_figure(picks: pd.DataFrame, title: str = "") -> Figure:
 
 
 def leaderboard_figure(leaderboard: pd.DataFrame) -> Figure:
-    """Covering (ODS and OIS) and ARI (ODS) of every (space, method), best on top."""
+    """Covering (ODS and OIS) and ARI (ODS) of every (space, method), best on top, with the
+    bootstrap interval of each score as an error bar when the table has one."""
     table = leaderboard.iloc[::-1]
     names = [f"{s} / {m}" for s, m in zip(table["space"], table["method"], strict=True)]
     y = np.arange(len(table))
@@ -226,12 +227,49 @@ def leaderboard_figure(leaderboard: pd.DataFrame) -> Figure:
     for offset, column, label in ((-0.25, "covering_ods", "covering ODS (rank)"),
                                   (0.0, "covering_ois", "covering OIS"),
                                   (0.25, "ari_ods", "ARI ODS")):  # fmt: skip
-        ax.barh(y + offset, table[column], height=0.25, label=label)
+        low, high = table[f"{column}_low"], table[f"{column}_high"]
+        errors = None
+        if low.notna().all():
+            errors = np.vstack([table[column] - low, high - table[column]]).clip(min=0)
+        ax.barh(y + offset, table[column], height=0.25, label=label, xerr=errors, capsize=2)
     ax.set_yticks(y, names)
     ax.set_xlim(0, 1)
-    ax.set_xlabel("score (higher is better)")
+    ax.set_xlabel("score (higher is better); bars: bootstrap interval over images")
     ax.set_title("Leaderboard over the images with ground truth")
     ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def ranks_figure(per_image: pd.DataFrame, alpha: float) -> Figure:
+    """Critical-difference plot: mean rank of each entry over the images, entries whose
+    mean ranks differ by less than the Nemenyi critical difference joined by a bar."""
+    from segsweep import uncertainty
+
+    by_entry = {
+        f"{space} / {method}": rows.set_index("image")["covering"]
+        for (space, method), rows in per_image.groupby(["space", "method"], sort=False)
+    }
+    ranks = uncertainty.mean_ranks(by_entry)
+    n_images = len(next(iter(by_entry.values())))
+    difference = uncertainty.critical_difference(len(ranks), n_images, alpha)
+    groups = uncertainty.groups_not_different(ranks, difference)
+    fig, ax = plt.subplots(figsize=(7.5, 0.35 * len(ranks) + 0.3 * len(groups) + 1.6))
+    y = -np.arange(len(ranks), dtype=float)
+    ax.scatter(ranks.to_numpy(), y, color="black", zorder=3)
+    for name, rank, row in zip(ranks.index, ranks.to_numpy(), y, strict=True):
+        ax.annotate(f"{name} ({rank:.2f})", (rank, row), xytext=(6, 0),
+                    textcoords="offset points", va="center", fontsize=8)  # fmt: skip
+    for level, members in enumerate(groups):
+        low, high = ranks[members[0]], ranks[members[-1]]
+        ax.plot([low, high], [0.8 + 0.3 * level] * 2, color="tab:blue", linewidth=3)
+    ax.plot([1, 1 + difference], [y[-1] - 0.8] * 2, color="tab:red", linewidth=2)
+    ax.annotate(f"CD = {difference:.2f}", (1, y[-1] - 0.8), xytext=(0, 4),
+                textcoords="offset points", color="tab:red", fontsize=8)  # fmt: skip
+    ax.set_xlim(0.5, len(ranks) + 0.5)
+    ax.set_yticks([])
+    ax.set_xlabel(f"mean rank over {n_images} images (1 = best covering at the entry's ODS k)")
+    ax.set_title(f"Mean ranks; joined entries are not significantly different ({alpha})")
     fig.tight_layout()
     return fig
 
@@ -268,3 +306,12 @@ def leaderboard_main(snakemake) -> None:
     from segsweep.storage import read_csv
 
     save_figure(leaderboard_figure(read_csv(snakemake.input.leaderboard)), snakemake.output.figure)
+
+
+def ranks_main(snakemake) -> None:
+    """Snakemake entry: the critical-difference rank plot."""
+    from segsweep.figures import save_figure
+    from segsweep.storage import read_csv
+
+    figure = ranks_figure(read_csv(snakemake.input.per_image), snakemake.params.alpha)
+    save_figure(figure, snakemake.output.figure)

@@ -5,7 +5,11 @@ by the primary score: segmentation covering at the optimal dataset scale (``cove
 the Berkeley benchmark's region measure, one k for the whole dataset; ties broken by
 ``ari_ods``). Beside it: covering OIS (best k per image), PRI and VI at ODS and OIS (see
 :mod:`segsweep.benchmark`), and adjusted Rand index at ODS and OIS. Scores are averaged over
-seeds before anything is picked.
+seeds before anything is picked. How far to trust the ranking (:mod:`segsweep.uncertainty`):
+a bootstrap interval over images for every score (``_low``, ``_high``), a paired test of each
+entry against the top one (``p_value``, ``verdict``) and, with several seeds, the spread of
+covering ODS over seeds (``seed_min``, ``seed_median``, ``seed_max``). The per-image covering
+at each entry's ODS k, which the tests and the rank plot use, is a table of its own.
 
 **Choice of k.** For every criterion that picks k (elbow, BIC, ...) and every (image, space,
 method): the score at the picked k next to the best score over all k (the oracle), for ARI
@@ -14,12 +18,38 @@ and covering, and the regret (oracle minus picked).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from segsweep.benchmark import ods_ois
+from segsweep import uncertainty
 
 KEYS = ["image", "space", "method"]
+ENTRY = ["space", "method"]
+
+
+@dataclass(frozen=True)
+class Trust:
+    """How the leaderboard measures its uncertainty: config ``leaderboard``, whose schema
+    holds the defaults.
+
+    Attributes
+    ----------
+    resamples : int
+        Bootstrap resamples of the images.
+    seed : int
+        Seed of the resampling.
+    level : float
+        Confidence level of the intervals.
+    alpha : float
+        Level of the Holm-corrected paired tests.
+    """
+
+    resamples: int
+    seed: int
+    level: float
+    alpha: float
 
 
 def seed_averaged(fits: pd.DataFrame) -> pd.DataFrame:
@@ -29,46 +59,86 @@ def seed_averaged(fits: pd.DataFrame) -> pd.DataFrame:
     return scored.groupby([*KEYS, "k"], as_index=False)[columns].mean()
 
 
-def leaderboard(fits: pd.DataFrame) -> pd.DataFrame:
+def entry_row(group: pd.DataFrame, scored: pd.DataFrame, trust: Trust) -> dict:
+    """One leaderboard row: scores, their intervals and the spread over seeds."""
+    entry = uncertainty.EntryScores.from_table(group)
+    row = {"n_images": len(entry.images), **uncertainty.dataset_scores(entry)}
+    intervals = uncertainty.bootstrap_intervals(entry, trust.resamples, trust.seed, trust.level)
+    for score in uncertainty.INTERVAL_SCORES:
+        row[f"{score}_low"], row[f"{score}_high"] = intervals.get(score, (np.nan, np.nan))
+    if scored["seed"].nunique() > 1:
+        row.update(uncertainty.seed_spread(scored))
+    return row
+
+
+def column_order(columns: list[str]) -> list[str]:
+    """Rank and entry first, each score followed by its interval, tests and seeds last."""
+    order = ["rank", *ENTRY, "n_images"]
+    for score in uncertainty.INTERVAL_SCORES:
+        order += [score, f"{score}_low", f"{score}_high"]
+        order += [f"{score}_k"] if f"{score}_k" in columns else []
+    order += ["p_value", "verdict", "seed_min", "seed_median", "seed_max"]
+    return [column for column in order if column in columns]
+
+
+def leaderboard(fits: pd.DataFrame, trust: Trust) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rank (space, method) pairs by covering ODS over all labelled images.
 
     Parameters
     ----------
     fits : DataFrame
         The fits table with score columns (NaN for images without truth).
+    trust : Trust
+        Bootstrap and test settings.
+
+    Returns
+    -------
+    table : DataFrame
+        One row per entry, best first (empty without scored fits).
+    per_image : DataFrame
+        ``space``, ``method``, ``image``, ``k`` and ``covering``: each image's covering at
+        its entry's ODS k.
     """
     scores = seed_averaged(fits)
-    rows = []
-    for (space, method), group in scores.groupby(["space", "method"], sort=True):
-        bench = ods_ois(
-            group.rename(columns={"k": "threshold", "rand": "pri"})[
-                ["image", "threshold", "pri", "vi", "cover_num", "cover_den"]
-            ]
-        )
-        ari_by_k = group.groupby("k")["ari"].mean()
-        rows.append(
-            {
-                "space": space,
-                "method": method,
-                "n_images": group["image"].nunique(),
-                "covering_ods": bench["cover_ods"],
-                "covering_ods_k": bench["cover_ods_threshold"],
-                "covering_ois": bench["cover_ois"],
-                "pri_ods": bench["pri_ods"],
-                "pri_ois": bench["pri_ois"],
-                "vi_ods": bench["vi_ods"],
-                "vi_ois": bench["vi_ois"],
-                "ari_ods": float(ari_by_k.max()),
-                "ari_ods_k": int(ari_by_k.idxmax()),
-                "ari_ois": float(group.groupby("image")["ari"].max().mean()),
-            }
+    scored_fits = fits.dropna(subset=["ari"])
+    rows, per_image = [], {}
+    for (space, method), group in scores.groupby(ENTRY, sort=True):
+        seeds = scored_fits[(scored_fits["space"] == space) & (scored_fits["method"] == method)]
+        rows.append({"space": space, "method": method, **entry_row(group, seeds, trust)})
+        per_image[(space, method)] = uncertainty.covering_at_ods(
+            uncertainty.EntryScores.from_table(group)
         )
     table = pd.DataFrame(rows)
     if table.empty:
-        return table
+        return table, pd.DataFrame(columns=[*ENTRY, "image", "k", "covering"])
     table = table.sort_values(["covering_ods", "ari_ods"], ascending=False, kind="stable")
     table.insert(0, "rank", np.arange(1, len(table) + 1))
-    return table.reset_index(drop=True)
+    table = table.reset_index(drop=True)
+    entries = list(zip(table["space"], table["method"], strict=True))
+    tests = uncertainty.paired_tests(
+        {entry: per_image[entry] for entry in entries}, entries[0], trust.alpha
+    )
+    table["p_value"], table["verdict"] = tests["p_value"].to_numpy(), tests["verdict"].to_numpy()
+    return table[column_order(list(table.columns))], per_image_table(per_image, table)
+
+
+def per_image_table(per_image: dict, table: pd.DataFrame) -> pd.DataFrame:
+    """Long table of each entry's per-image covering at its ODS k, in leaderboard order."""
+    frames = []
+    for space, method, k in table[["space", "method", "covering_ods_k"]].itertuples(index=False):
+        covering = per_image[(space, method)]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "space": space,
+                    "method": method,
+                    "image": covering.index,
+                    "k": k,
+                    "covering": covering.to_numpy(),
+                }
+            )  # fmt: skip
+        )
+    return pd.concat(frames, ignore_index=True)
 
 
 def choice_of_k(fits: pd.DataFrame, picks: pd.DataFrame) -> pd.DataFrame:
@@ -113,6 +183,8 @@ def main(snakemake) -> None:
 
     fits = read_csv(snakemake.input.fits)
     choice = choice_of_k(fits, read_csv(snakemake.input.picks))
-    write_csv(snakemake.output.leaderboard, leaderboard(fits))
+    table, per_image = leaderboard(fits, Trust(**snakemake.params.trust))
+    write_csv(snakemake.output.leaderboard, table)
+    write_csv(snakemake.output.per_image, per_image)
     write_csv(snakemake.output.choice, choice)
     write_csv(snakemake.output.choice_summary, choice_of_k_summary(choice))

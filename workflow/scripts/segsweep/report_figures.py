@@ -98,8 +98,8 @@ def selection_main(snakemake) -> None:
     from segsweep.storage import read_csv, write_text
 
     fits = read_csv(snakemake.input.fits)
-    tables = snakemake.input.truth_tables
-    scores = top_entry_scores(fits, read_csv(tables[0])) if tables else None
+    leaderboard = snakemake.input.leaderboard  # empty without ground truth
+    scores = top_entry_scores(fits, read_csv(leaderboard[0])) if leaderboard else None
     chosen = select_images(snakemake.params.images, scores, snakemake.params.max_images)
     write_text(snakemake.output.selection, "".join(f"{image}\n" for image in chosen))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pandas as pd
 
 from segsweep.selection import CRITERIA
@@ -66,24 +67,63 @@ def picked_k_table(picks: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+def with_interval(leaderboard: pd.DataFrame, score: str) -> list[str]:
+    """``score`` with three decimals and, when computed, its bootstrap interval."""
+    low, high = leaderboard[f"{score}_low"], leaderboard[f"{score}_high"]
+    return [
+        f"{value:.3f}" if np.isnan(a) else f"{value:.3f} [{a:.3f}, {b:.3f}]"
+        for value, a, b in zip(leaderboard[score], low, high, strict=True)
+    ]
+
+
 def leaderboard_table(leaderboard: pd.DataFrame) -> pd.DataFrame:
-    """The leaderboard's headline columns, three decimals, k beside its ODS score."""
-    return pd.DataFrame(
+    """The leaderboard's headline columns: scores with their intervals, k beside covering
+    ODS, the paired test against the best, and the spread over seeds when there is one."""
+    covering = with_interval(leaderboard, "covering_ods")
+    table = pd.DataFrame(
         {
             "rank": leaderboard["rank"],
             "space / method": leaderboard["space"] + " / " + leaderboard["method"],
             "covering ODS (k)": [
-                f"{score:.3f} ({k})"
-                for score, k in zip(
-                    leaderboard["covering_ods"], leaderboard["covering_ods_k"], strict=True
-                )
+                f"{text} ({k})"
+                for text, k in zip(covering, leaderboard["covering_ods_k"], strict=True)
             ],
-            "covering OIS": leaderboard["covering_ois"].map("{:.3f}".format),
+            "covering OIS": with_interval(leaderboard, "covering_ois"),
             "PRI ODS": leaderboard["pri_ods"].map("{:.3f}".format),
             "VI ODS": leaderboard["vi_ods"].map("{:.3f}".format),
             "ARI ODS": leaderboard["ari_ods"].map("{:.3f}".format),
+            "vs best": [
+                verdict if np.isnan(p) else f"{verdict} (p = {p:.2g})"
+                for verdict, p in zip(leaderboard["verdict"], leaderboard["p_value"], strict=True)
+            ],
         }
     )
+    if "seed_min" in leaderboard:
+        table["covering ODS over seeds"] = [
+            f"{a:.3f} / {m:.3f} / {b:.3f}"
+            for a, m, b in leaderboard[["seed_min", "seed_median", "seed_max"]].to_numpy()
+        ]
+    return table
+
+
+def ties_sentence(leaderboard: pd.DataFrame, alpha: float) -> str:
+    """One sentence saying which entries are statistically tied with the best."""
+    from segsweep.uncertainty import MIN_IMAGES, TIED
+
+    names = leaderboard["space"] + " / " + leaderboard["method"]
+    if int(leaderboard["n_images"].max()) < MIN_IMAGES:
+        return (f"With fewer than {MIN_IMAGES} images with ground truth there are no "
+                "intervals or tests: the ranking may be chance.")  # fmt: skip
+    tied = list(names[leaderboard["verdict"] == TIED])
+    best = names.iloc[0]
+    if len(names) == 1:
+        return f"Only one entry, {best}: nothing to compare."
+    if not tied:
+        return (f"{best} is best, and every other entry is significantly worse (paired "
+                f"Wilcoxon tests, Holm-corrected, at {alpha}).")  # fmt: skip
+    return (f"Statistically tied with the best, {best} (paired Wilcoxon tests, "
+            f"Holm-corrected, at {alpha}): {', '.join(tied)}; the differences between "
+            "them may be chance on these images.")  # fmt: skip
 
 
 def choice_table(choice_summary: pd.DataFrame) -> pd.DataFrame:
@@ -162,6 +202,7 @@ def summary_html(
     choice_summary: pd.DataFrame | None = None,
     rejected: pd.DataFrame | None = None,
     ignored: dict[str, str] | None = None,
+    alpha: float | None = None,
 ) -> str:
     """Render the summary page.
 
@@ -183,6 +224,9 @@ def summary_html(
         Columns ``image, source, reason``: images left out.
     ignored : dict
         Entries of the image folder that are not used -> why.
+    alpha : float, optional
+        Level of the leaderboard's paired tests (config ``leaderboard.alpha``), for the
+        sentence on ties; needed with a leaderboard.
     """
 
     def table(frame: pd.DataFrame, escape: bool = True) -> str:
@@ -204,7 +248,9 @@ def summary_html(
             "segmentation covering at the optimal dataset scale (ODS: one k for all images, as "
             "in the Berkeley benchmark, shown in brackets; higher is better). OIS: best k per "
             "image. PRI and ARI: higher is better; VI (bits): lower is better. Every column is "
-            "in leaderboard.csv.</p>",
+            "in leaderboard.csv. In brackets after a score: its 95% bootstrap interval over "
+            "images; 'vs best': paired test against the top entry.</p>",
+            f"<p><strong>{ties_sentence(leaderboard, alpha)}</strong></p>",
             table(leaderboard_table(leaderboard)),
             "<h2>How good is the automatic choice of k</h2>",
             "<p class='note'>Mean adjusted Rand index at the k each criterion picks, beside the "
@@ -264,5 +310,6 @@ def main(snakemake) -> None:
         choice_summary=truth.get("choice_summary"),
         rejected=rejected,
         ignored=dict(snakemake.params.ignored),
+        alpha=snakemake.params.alpha,
     )
     write_text(snakemake.output.html, page)

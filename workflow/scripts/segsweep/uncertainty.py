@@ -1,0 +1,255 @@
+"""How far to trust a leaderboard: intervals over images, paired tests, ranks and seeds.
+
+Each leaderboard entry (colour space, method) is held as score matrices, images x values of
+its swept parameter (k), averaged over seeds (:class:`EntryScores`). From them:
+
+- :func:`dataset_scores`: the Berkeley benchmark's ODS and OIS of covering, PRI and VI
+  (:func:`segsweep.benchmark.ods_ois_matrices`) and of the adjusted Rand index;
+- :func:`bootstrap_intervals`: percentile intervals from resampling the images
+  (``scipy.stats.bootstrap``, seeded). Every score is recomputed inside each resample, and ODS
+  chooses its k again, so an interval includes the uncertainty of that choice. Every entry
+  draws the same resamples (same seed, same images), so intervals are comparable;
+- :func:`paired_tests`: each entry against the top one on the same images, Wilcoxon
+  signed-rank test of per-image covering at each entry's own ODS k, Holm-corrected across
+  entries (``statsmodels``);
+- :func:`mean_ranks`, :func:`critical_difference`, :func:`groups_not_different`: the
+  critical-difference rank plot of Demsar (2006);
+- :func:`seed_spread`: min, median and max over seeds of the covering ODS.
+
+pandas and scipy are imported inside the functions: the workflow's parse path reads only
+the thresholds below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from segsweep.benchmark import ods_ois_matrices
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Per-image score columns an entry is summarised from (``rand`` is the PRI of a fit).
+SCORES = ("rand", "vi", "cover_num", "cover_den", "ari")
+
+#: Dataset-level scores of the leaderboard, each with an interval.
+INTERVAL_SCORES = (
+    "covering_ods",
+    "covering_ois",
+    "pri_ods",
+    "pri_ois",
+    "vi_ods",
+    "vi_ois",
+    "ari_ods",
+    "ari_ois",
+)
+
+#: Fewest images with ground truth for intervals and paired tests.
+MIN_IMAGES = 3
+#: Fewest images and entries for the rank plot.
+MIN_IMAGES_FOR_RANKS = 5
+MIN_ENTRIES_FOR_RANKS = 3
+
+TIED = "tied with the best"
+WORSE = "worse"
+
+
+@dataclass(frozen=True)
+class EntryScores:
+    """Per-image scores of one leaderboard entry at every swept value.
+
+    Attributes
+    ----------
+    images : list of str
+    values : ndarray
+        The swept values (k), increasing.
+    matrices : dict of str to ndarray, shape (n_images, n_values)
+        One per :data:`SCORES`; NaN where an image was not fitted at a value.
+    """
+
+    images: list[str]
+    values: np.ndarray
+    matrices: dict[str, np.ndarray]
+
+    @classmethod
+    def from_table(cls, table: pd.DataFrame, value: str = "k") -> EntryScores:
+        """From seed-averaged rows: ``image``, ``value`` and the :data:`SCORES` columns."""
+        frames = {
+            score: table.pivot_table(index="image", columns=value, values=score, dropna=False)
+            for score in SCORES
+        }
+        first = frames[SCORES[0]]
+        return cls(
+            [str(image) for image in first.index],
+            first.columns.to_numpy(),
+            {score: frame.to_numpy(dtype=float) for score, frame in frames.items()},
+        )
+
+    def resampled(self, rows: np.ndarray) -> EntryScores:
+        """The entry on the images at ``rows`` (with repeats, as a resample draws them)."""
+        images = [self.images[row] for row in rows]
+        return EntryScores(images, self.values, {s: m[rows] for s, m in self.matrices.items()})
+
+
+def dataset_scores(entry: EntryScores) -> dict[str, float]:
+    """ODS and OIS of covering, PRI, VI and ARI, and the ODS k of covering and ARI.
+
+    The definitions are :func:`segsweep.benchmark.ods_ois_matrices`'; ARI is treated as PRI
+    (ODS: best mean over images, ties to the smallest k; OIS: mean of per-image bests).
+    """
+    m = entry.matrices
+    bench = ods_ois_matrices(m["rand"], m["vi"], m["cover_num"], m["cover_den"], entry.values)
+    with np.errstate(invalid="ignore"):
+        mean_ari = np.nanmean(m["ari"], axis=0)
+    best_ari = int(np.nanargmax(mean_ari))
+    return {
+        "covering_ods": bench["cover_ods"],
+        "covering_ods_k": bench["cover_ods_threshold"],
+        "covering_ois": bench["cover_ois"],
+        "pri_ods": bench["pri_ods"],
+        "pri_ois": bench["pri_ois"],
+        "vi_ods": bench["vi_ods"],
+        "vi_ois": bench["vi_ois"],
+        "ari_ods": float(mean_ari[best_ari]),
+        "ari_ods_k": entry.values[best_ari].item(),
+        "ari_ois": float(np.nanmax(m["ari"], axis=1).mean()),
+    }
+
+
+def bootstrap_intervals(
+    entry: EntryScores, n_resamples: int, seed: int, level: float = 0.95
+) -> dict[str, tuple[float, float]]:
+    """Percentile bootstrap interval of every :data:`INTERVAL_SCORES` score over images.
+
+    Returns
+    -------
+    dict
+        Score -> (low, high); empty with fewer than :data:`MIN_IMAGES` images.
+    """
+    from scipy.stats import bootstrap
+
+    if len(entry.images) < MIN_IMAGES:
+        return {}
+
+    def statistic(rows: np.ndarray) -> np.ndarray:
+        scores = dataset_scores(entry.resampled(rows))
+        return np.array([scores[name] for name in INTERVAL_SCORES])
+
+    interval = bootstrap(
+        (np.arange(len(entry.images)),),
+        statistic,
+        vectorized=False,
+        n_resamples=n_resamples,
+        method="percentile",
+        confidence_level=level,
+        rng=np.random.default_rng(seed),
+    ).confidence_interval
+    return {
+        name: (float(low), float(high))
+        for name, low, high in zip(INTERVAL_SCORES, interval.low, interval.high, strict=True)
+    }
+
+
+def covering_at_ods(entry: EntryScores) -> pd.Series:
+    """Each image's covering at the entry's covering-ODS k (image -> covering)."""
+    import pandas as pd
+
+    column = int(np.flatnonzero(entry.values == dataset_scores(entry)["covering_ods_k"])[0])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        covering = entry.matrices["cover_num"][:, column] / entry.matrices["cover_den"][:, column]
+    return pd.Series(covering, index=entry.images, name="covering")
+
+
+def paired_tests(per_image: dict[str, pd.Series], top: str, alpha: float) -> pd.DataFrame:
+    """Each entry against ``top`` on the images both have.
+
+    Parameters
+    ----------
+    per_image : dict of entry -> Series
+        Image -> covering at the entry's ODS k (:func:`covering_at_ods`).
+    top : str
+        The entry ranked first.
+    alpha : float
+        Level of the Holm-corrected tests.
+
+    Returns
+    -------
+    DataFrame
+        ``entry``, ``p_value`` (Wilcoxon signed-rank, Holm-corrected; NaN for ``top`` and
+        with fewer than :data:`MIN_IMAGES` shared images) and ``verdict`` (``best``,
+        :data:`TIED`, :data:`WORSE`, or empty when untested). Entries equal on every image
+        get p = 1.
+    """
+    import pandas as pd
+    from scipy.stats import wilcoxon
+    from statsmodels.stats.multitest import multipletests
+
+    others = [entry for entry in per_image if entry != top]
+    raw = {}
+    for entry in others:
+        both = pd.concat([per_image[top], per_image[entry]], axis=1, join="inner").dropna()
+        if len(both) < MIN_IMAGES:
+            continue
+        differences = both.iloc[:, 0] - both.iloc[:, 1]
+        raw[entry] = float(wilcoxon(differences).pvalue) if differences.any() else 1.0
+    adjusted = {}
+    if raw:
+        corrected = multipletests(list(raw.values()), method="holm")[1]
+        adjusted = dict(zip(raw, corrected, strict=True))
+    rows = [{"entry": top, "p_value": np.nan, "verdict": "best"}]
+    for entry in others:
+        p_value = adjusted.get(entry, np.nan)
+        verdict = "" if np.isnan(p_value) else WORSE if p_value < alpha else TIED
+        rows.append({"entry": entry, "p_value": float(p_value), "verdict": verdict})
+    return pd.DataFrame(rows)
+
+
+def mean_ranks(per_image: dict[str, pd.Series]) -> pd.Series:
+    """Mean rank of each entry over the images every entry has (1 = best covering; ties
+    share their mean rank), best first."""
+    import pandas as pd
+    from scipy.stats import rankdata
+
+    table = pd.concat(per_image, axis=1, join="inner").dropna()
+    ranks = rankdata(-table.to_numpy(), axis=1)
+    return pd.Series(ranks.mean(axis=0), index=table.columns).sort_values(kind="stable")
+
+
+def critical_difference(n_entries: int, n_images: int, alpha: float) -> float:
+    """Nemenyi critical difference of mean ranks (Demsar 2006): q_alpha sqrt(k(k+1)/6N),
+    q_alpha the studentized range quantile over sqrt 2 (``scipy.stats``)."""
+    from scipy.stats import studentized_range
+
+    q_alpha = studentized_range.ppf(1 - alpha, n_entries, np.inf) / np.sqrt(2)
+    return float(q_alpha * np.sqrt(n_entries * (n_entries + 1) / (6.0 * n_images)))
+
+
+def groups_not_different(ranks: pd.Series, difference: float) -> list[list[str]]:
+    """Maximal runs of entries, in rank order, whose mean ranks differ by less than
+    ``difference`` (the bars of a critical-difference plot)."""
+    names, values = list(ranks.index), ranks.to_numpy()
+    spans: list[tuple[int, int]] = []
+    for start in range(len(names)):
+        end = start
+        while end + 1 < len(names) and values[end + 1] - values[start] < difference:
+            end += 1
+        if end > start and not any(a <= start and end <= b for a, b in spans):
+            spans.append((start, end))
+    return [names[a : b + 1] for a, b in spans]
+
+
+def seed_spread(rows: pd.DataFrame) -> dict[str, float]:
+    """Min, median and max over seeds of the covering ODS of one entry's scored rows
+    (``seed``, ``k``, ``cover_num``, ``cover_den``)."""
+    per_seed = []
+    for _, seed_rows in rows.groupby("seed"):
+        sums = seed_rows.groupby("k")[["cover_num", "cover_den"]].sum()
+        per_seed.append(float((sums["cover_num"] / sums["cover_den"]).max()))
+    return {
+        "seed_min": float(np.min(per_seed)),
+        "seed_median": float(np.median(per_seed)),
+        "seed_max": float(np.max(per_seed)),
+    }
