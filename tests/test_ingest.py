@@ -6,11 +6,10 @@ import pytest
 import tifffile
 from PIL import Image
 
+from segsweep.discovery import discover_images, image_ids
 from segsweep.errors import ConfigError, InputImageError
 from segsweep.ingest import (
-    discover_images,
     downscale,
-    image_ids,
     ingest,
     read_image,
     read_rgb,

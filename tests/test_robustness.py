@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from pipeline import TINY_CONFIG, comparable_files, copy_workflow, snakemake, write_images
 
+from segsweep.discovery import discover_images, image_id
 from segsweep.errors import InputImageError
-from segsweep.ingest import discover_images, image_id, screen, to_rgb8
+from segsweep.ingest import screen, to_rgb8
 from segsweep.storage import read_csv, read_json
 
 pytestmark = pytest.mark.workflow

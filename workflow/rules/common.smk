@@ -8,9 +8,13 @@ sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 
 from segsweep import config_errors, configuration  # noqa: E402
 from segsweep.errors import SegsweepError  # noqa: E402
-from segsweep.ingest import discover_images, input_report  # noqa: E402
+from segsweep.discovery import (  # noqa: E402
+    discover_bsds,
+    discover_images,
+    discover_truth,
+    input_report,
+)
 from segsweep.storage import read_json  # noqa: E402
-from segsweep.truth import discover_bsds, discover_truth  # noqa: E402
 from segsweep.uncertainty import MIN_ENTRIES_FOR_RANKS, MIN_IMAGES_FOR_RANKS  # noqa: E402
 
 # One line per problem, key first, then exit 1: no schema dump, no traceback. A file given

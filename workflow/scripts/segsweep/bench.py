@@ -144,13 +144,14 @@ def _defaults(variant: str, method: str) -> dict:
     with the shipped setup ("shipped") or the earlier defaults ("earlier")."""
     from threadpoolctl import threadpool_limits
 
+    from segsweep.discovery import discover_images
     from segsweep.features import to_features
-    from segsweep.ingest import discover_images, screen
+    from segsweep.ingest import screen
     from segsweep.sweep import sweep
 
     setup = shipped_setups()[method] if variant == "shipped" else EARLIER_SETUPS[method]
     column = "inertia" if method == "kmeans" else "log_likelihood"
-    images = discover_images(ROOT / "data" / "images")
+    images, _ = discover_images(ROOT / "data" / "images")
     quality, wall = [], 0.0
     with threadpool_limits(1):  # as in a workflow job
         for name, path in images.items():

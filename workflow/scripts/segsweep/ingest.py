@@ -16,19 +16,17 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from segsweep.errors import ConfigError, InputImageError
+from segsweep import truth
+from segsweep.errors import InputImageError
 from segsweep.storage import atomic_path, load_arrays, save_arrays, write_json
 
 #: File endings treated as images when scanning an input folder.
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -425,8 +423,6 @@ def screen(
     annotations : list of ndarray
         Its ground-truth annotations aligned to ``rgb`` (empty without truth).
     """
-    from segsweep import truth
-
     try:
         rgb, metadata = ingest(path, max_pixels, oversize)
         annotations = []
@@ -486,144 +482,3 @@ def screen_main(snakemake) -> None:
         logging.warning("rejected: %s", record["reason"])
     save_standard_form(snakemake.output.standard, rgb, annotations)
     write_json(snakemake.output.meta, record)
-
-
-def image_id(path: Path) -> str:
-    """Wildcard-safe name of an image file: its stem with characters outside letters, digits,
-    ``.``, ``_`` and ``-`` replaced by ``_``."""
-    return re.sub(r"[^\w.-]", "_", path.stem)
-
-
-def image_ids(paths: list[Path]) -> dict[str, Path]:
-    """A distinct name for every image file: :func:`image_id`, made unique.
-
-    Files whose names collide get their ending appended (``a.png`` and ``a.jpg`` become
-    ``a_png`` and ``a_jpg``); files the ending does not tell apart (``a b.png`` and
-    ``a_b.png``) are numbered in file-name order (``a_b_1``, ``a_b_2``).
-
-    Returns
-    -------
-    dict
-        Name -> path, sorted by name.
-    """
-    stems = {path: image_id(path) for path in paths}
-    stem_counts = Counter(stems.values())
-    names = {
-        path: f"{stem}_{path.suffix.lstrip('.').lower()}" if stem_counts[stem] > 1 else stem
-        for path, stem in stems.items()
-    }
-    name_counts = Counter(names.values())
-    taken = {name for name, count in name_counts.items() if count == 1}
-    numbered: Counter = Counter()
-    for path in sorted(paths, key=lambda p: p.name):
-        if name_counts[names[path]] > 1:
-            stem = stems[path]
-            while True:
-                numbered[stem] += 1
-                candidate = f"{stem}_{numbered[stem]}"
-                if candidate not in taken and candidate not in name_counts:
-                    break
-            taken.add(candidate)
-            names[path] = candidate
-    return dict(sorted((name, path) for path, name in names.items()))
-
-
-def snakemake_safe(path: str | Path) -> bool:
-    """Whether Snakemake can take ``path`` as an input file: no ``{`` or ``}``, which it
-    reads as wildcards even in the file names an input function returns. Every other
-    character a file system allows works (brackets, %, quotes, a leading dash, newlines)."""
-    return not {"{", "}"} & set(str(path))
-
-
-def scan_folder(folder: str | Path) -> tuple[list[Path], dict[str, str]]:
-    """The image files directly in ``folder``, and every other entry with why it is not used.
-
-    Hidden entries (names starting with ``.``, such as ``.DS_Store``) are passed over; a
-    broken symbolic link, a folder, and a file without a PNG, JPEG or TIFF ending are listed
-    as ignored, so nothing in the folder goes unmentioned.
-
-    Returns
-    -------
-    images : list of Path
-    ignored : dict
-        Entry name -> reason, sorted by name.
-    """
-    images, ignored = [], {}
-    for entry in sorted(Path(folder).iterdir()):
-        if entry.name.startswith("."):
-            continue
-        if entry.is_symlink() and not entry.exists():
-            ignored[entry.name] = "broken symbolic link: its target does not exist"
-        elif not snakemake_safe(entry.name):
-            ignored[entry.name] = (
-                "its name holds { or }, which Snakemake reads as a wildcard in any file name; "
-                f"rename the file (for example to {image_id(entry)}{entry.suffix})"
-            )
-        elif entry.is_dir():
-            ignored[entry.name] = "a folder: only files directly in images.folder are used"
-        elif not entry.is_file():
-            ignored[entry.name] = "not a regular file"
-        elif entry.suffix.lower() not in IMAGE_SUFFIXES:
-            ignored[entry.name] = (
-                f"not PNG, JPEG or TIFF by its ending ({', '.join(IMAGE_SUFFIXES)})"
-            )
-        else:
-            images.append(entry)
-    return images, ignored
-
-
-def discover_images(
-    folder: str | Path, key: str = "images.folder"
-) -> tuple[dict[str, str], dict[str, str]]:
-    """Find every PNG, JPEG and TIFF file directly inside ``folder``.
-
-    Parameters
-    ----------
-    folder : str or Path
-    key : str
-        Configuration key named in error messages.
-
-    Returns
-    -------
-    images : dict
-        Image name -> file path, sorted by name (names from :func:`image_ids`).
-    ignored : dict
-        Every other entry of the folder -> why it is not used (:func:`scan_folder`).
-
-    Raises
-    ------
-    ConfigError
-        If the folder does not exist or holds no image.
-    """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise ConfigError(
-            f"{key}: folder {str(folder)!r} does not exist; create it or fix the path"
-        )
-    if not snakemake_safe(folder):
-        raise ConfigError(
-            f"{key}: {str(folder)!r} holds {{ or }}, which Snakemake reads as a wildcard in "
-            "every file name; rename the folder"
-        )
-    files, ignored = scan_folder(folder)
-    if not files:
-        raise ConfigError(
-            f"{key}: no image in {str(folder)!r}; add PNG, JPEG or TIFF files "
-            f"(endings {', '.join(IMAGE_SUFFIXES)})"
-        )
-    return {name: path.as_posix() for name, path in image_ids(files).items()}, ignored
-
-
-def input_report(records: list[dict], ignored: dict[str, str]) -> list[str]:
-    """Lines for the console at the end of a run: how many images were rejected and files
-    ignored, then one line each (the file, then the reason). Empty when there are none."""
-    rejected = [record for record in records if record.get("status") == "rejected"]
-    if not rejected and not ignored:
-        return []
-    lines = [
-        f"segsweep: {len(rejected)} image(s) rejected, {len(ignored)} file(s) ignored "
-        "(listed in the report too):"
-    ]
-    lines += [f"  rejected: {record['reason']}" for record in rejected]
-    lines += [f"  ignored: {name}: {reason}" for name, reason in ignored.items()]
-    return lines

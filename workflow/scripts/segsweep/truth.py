@@ -1,4 +1,5 @@
-"""Ground truth: find, read and align the label images that go with the photos.
+"""Ground truth: read and align the label images that go with the photos (found by
+:func:`segsweep.discovery.discover_truth`).
 
 Naming rule (no code or configuration change to add one): the truth of the image file
 ``IMAGES/NAME.ext`` is, in the configured truth folder,
@@ -20,103 +21,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from segsweep.errors import ConfigError, InputImageError
-from segsweep.ingest import IMAGE_SUFFIXES, snakemake_safe
-
-TRUTH_SUFFIXES = (".png", ".tif", ".tiff")
-BSDS_SPLITS = ("train", "val", "test")
-
-
-def discover_truth(
-    images: dict[str, str], truth_folder: str | Path | None
-) -> tuple[dict[str, list], dict[str, str]]:
-    """Truth files of each image that has any, following the naming rule above.
-
-    Parameters
-    ----------
-    images : dict
-        Image name -> image file path (from :func:`segsweep.ingest.discover_images`).
-    truth_folder : path or None
-        None means no image has ground truth.
-
-    Returns
-    -------
-    truth : dict
-        Image name -> sorted list of truth file paths (only images with truth).
-    ignored : dict
-        Truth files that cannot be used (a name with ``{`` or ``}``) -> why.
-    """
-    if truth_folder is None:
-        return {}, {}
-    folder = Path(truth_folder)
-    if not folder.is_dir():
-        return {}, {}
-    if not snakemake_safe(folder):
-        raise ConfigError(
-            f"images.truth_folder: {folder.as_posix()!r} holds {{ or }}, which Snakemake reads "
-            "as a wildcard in every file name; rename the folder"
-        )
-    found, ignored = {}, {}
-    for name, image_path in images.items():
-        stem = Path(image_path).stem
-        files = [folder / f"{stem}{suffix}" for suffix in (*TRUTH_SUFFIXES, ".mat")]
-        files = [path for path in files if path.is_file()]
-        subfolder = folder / stem
-        if subfolder.is_dir():
-            files += sorted(p for p in subfolder.iterdir() if p.suffix.lower() in TRUTH_SUFFIXES)
-        for path in [path for path in files if not snakemake_safe(path.name)]:
-            files.remove(path)
-            ignored[path.as_posix()] = (
-                "ground truth whose name holds { or }, which Snakemake reads as a wildcard; "
-                "rename the file"
-            )
-        if files:
-            found[name] = [path.as_posix() for path in files]
-    return found, ignored
-
-
-def discover_bsds(root: str | Path, split: str, limit: int | None) -> tuple[dict, dict]:
-    """Images and ground truth of one split of a local BSDS500 copy.
-
-    Parameters
-    ----------
-    root : path
-        Folder holding ``images/{train,val,test}/*.jpg`` and ``groundTruth/{split}/*.mat``.
-    split : {"train", "val", "test"}
-    limit : int or None
-        Use at most this many images (the first by file name).
-
-    Returns
-    -------
-    images : dict
-        Image id -> JPEG path.
-    truth : dict
-        Image id -> [``.mat`` path].
-    """
-    root = Path(root)
-    image_folder, truth_folder = root / "images" / split, root / "groundTruth" / split
-    for folder in (image_folder, truth_folder):
-        if not folder.is_dir():
-            raise ConfigError(
-                f"bsds.root: {folder.as_posix()!r} does not exist; bsds.root must hold "
-                "images/{train,val,test}/ and groundTruth/{train,val,test}/"
-            )
-    files = sorted(
-        p for p in image_folder.iterdir()
-        if p.suffix.lower() in IMAGE_SUFFIXES and snakemake_safe(p.name)
-    )  # fmt: skip
-    if limit is not None:
-        files = files[:limit]
-    if not files:
-        raise ConfigError(f"bsds.root: no image in {image_folder.as_posix()!r}")
-    images, truth = {}, {}
-    for path in files:
-        mat = truth_folder / f"{path.stem}.mat"
-        if not mat.is_file():
-            raise ConfigError(f"bsds.root: {path.name} has no ground truth {mat.as_posix()!r}")
-        images[path.stem] = path.as_posix()
-        truth[path.stem] = [mat.as_posix()]
-    return images, truth
+from segsweep.errors import InputImageError
 
 
 def read_annotations(paths: list[str | Path]) -> list[np.ndarray]:
