@@ -99,3 +99,11 @@ def test_a_method_sample_smaller_than_k_names_its_key():
     config["methods"]["gmm"]["sample_size"] = 5
     with pytest.raises(ConfigError, match=r"^methods\.gmm\.sample_size: 5 is smaller"):
         configuration.check(config)
+
+
+def test_option_defaults_agree_with_the_schema():
+    schema = yaml.safe_load(Path(SCHEMA).read_text())
+    setup = schema["properties"]["methods"]["additionalProperties"]["properties"]
+    assert {key: setup[key]["default"] for key in configuration.OPTION_DEFAULTS} == (
+        configuration.OPTION_DEFAULTS
+    )

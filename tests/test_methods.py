@@ -14,7 +14,7 @@ def test_registry_finds_the_method_modules():
         assert set(cls.defaults()) == set(cls.param_specs)
 
 
-def test_defaults_come_from_init():
+def test_defaults_come_from_the_declarations():
     assert methods.resolve_params("kmeans", {}) == {
         "init": "k-means++",
         "n_init": 5,
@@ -86,15 +86,53 @@ def test_bayesian_gmm_uses_only_the_components_it_needs():
 
 
 @pytest.mark.parametrize("name", ["gmm", "bayesian_gmm"])
-def test_mixture_one_pass_labels_and_scores_equal_the_separate_calls(name):
+def test_mixture_labels_and_scores_are_scikit_learns(name):
     rng = np.random.default_rng(4)
     X = np.concatenate([rng.normal(c, 0.3, (300, 3)) for c in (0.0, 2.0, 4.0)])
     X = X.astype(np.float32)
     model = methods.create(name, n_clusters=3, random_state=0, params={}).fit(X[::3])
     labels, scores = model.predict_and_score(X)
-    np.testing.assert_array_equal(labels, model.predict(X))
-    np.testing.assert_allclose(scores, model.score_samples(X), rtol=1e-12)
+    np.testing.assert_array_equal(labels, model.model_.predict_proba(X).argmax(axis=1))
+    np.testing.assert_allclose(scores, model.model_.score_samples(X), rtol=1e-12)
     assert len(np.unique(labels)) == 3
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag", "spherical"])
+def test_free_parameters_agree_with_scikit_learns_bic(covariance_type):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(400, 3))
+    model = methods.create("gmm", 4, 0, {"covariance_type": covariance_type}).fit(X)
+    bic = model.model_.bic(X)  # -2 log L + p log n, with scikit-learn's own p
+    log_likelihood = model.model_.score(X) * len(X)
+    assert model.n_free_parameters() == round((bic + 2 * log_likelihood) / np.log(len(X)))
+
+
+def test_listing_and_validating_methods_imports_no_fitting_library():
+    """The workflow's parse step validates methods; it must not pay for scikit-learn,
+    scikit-image or OpenCV (each plug-in imports them inside fit)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys; from segsweep import methods; "
+        "[methods.resolve_params(n, {}) for n in methods.registry()]; "
+        "print(sorted(m for m in ('sklearn', 'skimage', 'cv2', 'scipy') if m in sys.modules))"
+    )
+    scripts = str(Path(methods.__file__).parents[2])
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, env={**os.environ, "PYTHONPATH": scripts})  # fmt: skip
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", sorted(methods.registry()))
+def test_each_parameter_is_a_field_of_the_method(name):
+    cls = methods.get_method(name)
+    instance = cls(n_clusters=3, random_state=7)
+    assert instance.get_params() == {"n_clusters": 3, "random_state": 7, **cls.defaults()}
+    for key, spec in cls.param_specs.items():
+        assert isinstance(cls.defaults()[key], spec.kind)
 
 
 def test_meanshift_finds_the_number_of_clusters():

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from segsweep import methods
 from segsweep.errors import ConfigError
-from segsweep.sweep import OPTION_DEFAULTS
+
+#: Options every method setup has, with their defaults (see :mod:`segsweep.postprocess`);
+#: the schema describes them, this is where a setup gets them.
+OPTION_DEFAULTS = {"xy_weight": 0.0, "smoothing": 0.0, "split_regions": False}
 
 
 def method_setups(config: dict) -> dict[str, dict]:

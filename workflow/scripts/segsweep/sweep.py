@@ -23,6 +23,7 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
 from segsweep import methods
+from segsweep.configuration import OPTION_DEFAULTS
 from segsweep.labelmaps import CHUNK_ROWS, canonical_labels, compactness
 from segsweep.postprocess import potts_smooth, split_connected, with_xy
 
@@ -48,9 +49,6 @@ FIT_COLUMNS = [
     "bic",
     "aic",
 ]
-
-#: Options every method setup has, with their defaults (see :mod:`segsweep.postprocess`).
-OPTION_DEFAULTS = {"xy_weight": 0.0, "smoothing": 0.0, "split_regions": False}
 
 
 def sample_indices(n_pixels: int, sample_size: int | None, seed: int) -> np.ndarray | None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.mixture import BayesianGaussianMixture
 
-from segsweep.methods import ClusteringMethod, FittedMixture, Param
+from segsweep.methods import ClusteringMethod, FittedMixture, param
+from segsweep.methods.gmm import COVARIANCE_TYPES
 
 
 class BayesianGaussianMixtureMethod(FittedMixture, ClusteringMethod):
@@ -17,44 +17,25 @@ class BayesianGaussianMixtureMethod(FittedMixture, ClusteringMethod):
 
     name = "bayesian_gmm"
     summary = "scikit-learn BayesianGaussianMixture (k is an upper bound)"
-    param_specs = {
-        "covariance_type": Param(
-            str, choices=("full", "tied", "diag", "spherical"), help="covariance form"
-        ),
-        "weight_concentration_prior_type": Param(
-            str,
-            choices=("dirichlet_process", "dirichlet_distribution"),
-            help="prior on the mixture weights",
-        ),
-        "weight_concentration_prior": Param(
-            float, minimum=0.0, help="lower values favour fewer components (0: 1/k)"
-        ),
-        "max_iter": Param(int, minimum=1, help="largest number of variational iterations"),
-        "weight_threshold": Param(
-            float, minimum=0.0, help="weight above which a component counts as used"
-        ),
-    }
 
-    def __init__(
-        self,
-        n_clusters=2,
-        random_state=0,
-        covariance_type="full",
-        weight_concentration_prior_type="dirichlet_process",
-        weight_concentration_prior=0.0,
-        max_iter=200,
-        weight_threshold=0.01,
-    ):
-        self.n_clusters = n_clusters
-        self.random_state = random_state
-        self.covariance_type = covariance_type
-        self.weight_concentration_prior_type = weight_concentration_prior_type
-        self.weight_concentration_prior = weight_concentration_prior
-        self.max_iter = max_iter
-        self.weight_threshold = weight_threshold
+    covariance_type: str = param("full", "covariance form", choices=COVARIANCE_TYPES)
+    weight_concentration_prior_type: str = param(
+        "dirichlet_process",
+        "prior on the mixture weights",
+        choices=("dirichlet_process", "dirichlet_distribution"),
+    )
+    weight_concentration_prior: float = param(
+        0.0, "lower values favour fewer components (0: 1/k)", minimum=0.0
+    )
+    max_iter: int = param(200, "largest number of variational iterations", minimum=1)
+    weight_threshold: float = param(
+        0.01, "weight above which a component counts as used", minimum=0.0
+    )
 
     def fit(self, X, y=None):
         """Fit the mixture on ``X`` (n_samples, n_features) by variational inference."""
+        from sklearn.mixture import BayesianGaussianMixture
+
         self.model_ = BayesianGaussianMixture(
             n_components=self.n_clusters,
             covariance_type=self.covariance_type,

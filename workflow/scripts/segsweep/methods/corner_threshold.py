@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from segsweep.methods import ClusteringMethod, Param
+from segsweep.methods import ClusteringMethod, param
 
 
 class CornerThresholdMethod(ClusteringMethod):
@@ -20,14 +20,8 @@ class CornerThresholdMethod(ClusteringMethod):
     takes_k = False
     input_kind = "image"
     uses_seed = False
-    param_specs = {
-        "threshold": Param(float, minimum=0.0, help="largest channel difference, 0-255 scale"),
-    }
 
-    def __init__(self, n_clusters=2, random_state=0, threshold=20.0):
-        self.n_clusters = n_clusters
-        self.random_state = random_state
-        self.threshold = threshold
+    threshold: float = param(20.0, "largest channel difference, 0-255 scale", minimum=0.0)
 
     def fit(self, image, y=None):
         """Remember the top-left pixel of ``image`` (H, W, C)."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sklearn.mixture import GaussianMixture
+from segsweep.methods import ClusteringMethod, FittedMixture, mixture_free_parameters, param
 
-from segsweep.methods import ClusteringMethod, FittedMixture, Param
+COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 
 
 class GaussianMixtureMethod(FittedMixture, ClusteringMethod):
@@ -12,41 +12,20 @@ class GaussianMixtureMethod(FittedMixture, ClusteringMethod):
 
     name = "gmm"
     summary = "scikit-learn GaussianMixture (EM), k components"
-    param_specs = {
-        "covariance_type": Param(
-            str, choices=("full", "tied", "diag", "spherical"), help="covariance form"
-        ),
-        "n_init": Param(int, minimum=1, help="initialisations tried; the best is kept"),
-        "max_iter": Param(int, minimum=1, help="largest number of EM iterations"),
-        "tol": Param(float, minimum=0.0, help="tolerance on the lower-bound gain"),
-        "reg_covar": Param(float, minimum=0.0, help="added to covariance diagonals"),
-        "init_params": Param(
-            str, choices=("kmeans", "k-means++", "random", "random_from_data"), help="EM start"
-        ),
-    }
 
-    def __init__(
-        self,
-        n_clusters=2,
-        random_state=0,
-        covariance_type="full",
-        n_init=1,
-        max_iter=100,
-        tol=1e-3,
-        reg_covar=1e-6,
-        init_params="kmeans",
-    ):
-        self.n_clusters = n_clusters
-        self.random_state = random_state
-        self.covariance_type = covariance_type
-        self.n_init = n_init
-        self.max_iter = max_iter
-        self.tol = tol
-        self.reg_covar = reg_covar
-        self.init_params = init_params
+    covariance_type: str = param("full", "covariance form", choices=COVARIANCE_TYPES)
+    n_init: int = param(1, "initialisations tried; the best is kept", minimum=1)
+    max_iter: int = param(100, "largest number of EM iterations", minimum=1)
+    tol: float = param(1e-3, "tolerance on the lower-bound gain", minimum=0.0)
+    reg_covar: float = param(1e-6, "added to covariance diagonals", minimum=0.0)
+    init_params: str = param(
+        "kmeans", "EM start", choices=("kmeans", "k-means++", "random", "random_from_data")
+    )
 
     def fit(self, X, y=None):
         """Fit the mixture on ``X`` (n_samples, n_features) by EM."""
+        from sklearn.mixture import GaussianMixture
+
         self.model_ = GaussianMixture(
             n_components=self.n_clusters,
             covariance_type=self.covariance_type,
@@ -63,4 +42,5 @@ class GaussianMixtureMethod(FittedMixture, ClusteringMethod):
 
     def n_free_parameters(self) -> int:
         """Number of free parameters, as used by BIC and AIC."""
-        return int(self.model_._n_parameters())
+        n_components, n_features = self.model_.means_.shape
+        return mixture_free_parameters(self.covariance_type, n_components, n_features)

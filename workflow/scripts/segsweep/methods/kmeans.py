@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from sklearn.cluster import KMeans
-
-from segsweep.methods import ClusteringMethod, Param
+from segsweep.methods import ClusteringMethod, param
 
 
 class KMeansMethod(ClusteringMethod):
@@ -18,36 +16,19 @@ class KMeansMethod(ClusteringMethod):
 
     name = "kmeans"
     summary = "scikit-learn KMeans (Lloyd), k-means++ or random initialisation"
-    param_specs = {
-        "init": Param(str, choices=("k-means++", "random"), help="initialisation"),
-        "n_init": Param(int, minimum=1, help="initialisations tried; the best is kept"),
-        "max_iter": Param(int, minimum=1, help="largest number of Lloyd iterations"),
-        "tol": Param(float, minimum=0.0, help="relative tolerance on centre movement"),
-        "refine_iter": Param(
-            int, minimum=0, help="Lloyd iterations on all pixels after a sampled fit (0: none)"
-        ),
-    }
 
-    def __init__(
-        self,
-        n_clusters=2,
-        random_state=0,
-        init="k-means++",
-        n_init=5,
-        max_iter=300,
-        tol=1e-4,
-        refine_iter=0,
-    ):
-        self.n_clusters = n_clusters
-        self.random_state = random_state
-        self.init = init
-        self.n_init = n_init
-        self.max_iter = max_iter
-        self.tol = tol
-        self.refine_iter = refine_iter
+    init: str = param("k-means++", "initialisation", choices=("k-means++", "random"))
+    n_init: int = param(5, "initialisations tried; the best is kept", minimum=1)
+    max_iter: int = param(300, "largest number of Lloyd iterations", minimum=1)
+    tol: float = param(1e-4, "relative tolerance on centre movement", minimum=0.0)
+    refine_iter: int = param(
+        0, "Lloyd iterations on all pixels after a sampled fit (0: none)", minimum=0
+    )
 
     def fit(self, X, y=None):
         """Fit k-means on ``X`` (n_samples, n_features)."""
+        from sklearn.cluster import KMeans
+
         self.model_ = KMeans(
             n_clusters=self.n_clusters,
             init=self.init,
@@ -65,6 +46,8 @@ class KMeansMethod(ClusteringMethod):
     def refine(self, X):
         """After a fit on a sample: ``refine_iter`` Lloyd iterations on all of ``X`` from the
         sample's centres (none if ``refine_iter`` is 0). Sets ``refined_``."""
+        from sklearn.cluster import KMeans
+
         self.refined_ = self.refine_iter > 0
         if self.refined_:
             self.model_ = KMeans(

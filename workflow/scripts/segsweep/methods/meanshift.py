@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.cluster import MeanShift, estimate_bandwidth
-from sklearn.metrics import pairwise_distances_argmin
 
-from segsweep.methods import ClusteringMethod, Param
+from segsweep.methods import ClusteringMethod, param
 
 
 class MeanShiftMethod(ClusteringMethod):
@@ -20,28 +18,15 @@ class MeanShiftMethod(ClusteringMethod):
     name = "meanshift"
     summary = "scikit-learn MeanShift, bandwidth estimated on a seeded sample (no k)"
     takes_k = False
-    param_specs = {
-        "quantile": Param(float, minimum=0.0, help="bandwidth quantile of pairwise distances"),
-        "bandwidth_pixels": Param(int, minimum=10, help="pixels used to estimate the bandwidth"),
-        "max_fit_pixels": Param(int, minimum=10, help="pixels mean shift is run on"),
-    }
 
-    def __init__(
-        self,
-        n_clusters=2,
-        random_state=0,
-        quantile=0.2,
-        bandwidth_pixels=2000,
-        max_fit_pixels=20000,
-    ):
-        self.n_clusters = n_clusters
-        self.random_state = random_state
-        self.quantile = quantile
-        self.bandwidth_pixels = bandwidth_pixels
-        self.max_fit_pixels = max_fit_pixels
+    quantile: float = param(0.2, "bandwidth quantile of pairwise distances", minimum=0.0)
+    bandwidth_pixels: int = param(2000, "pixels used to estimate the bandwidth", minimum=10)
+    max_fit_pixels: int = param(20000, "pixels mean shift is run on", minimum=10)
 
     def fit(self, X, y=None):
         """Estimate the bandwidth and find the modes of ``X`` (n_samples, n_features)."""
+        from sklearn.cluster import MeanShift, estimate_bandwidth
+
         rng = np.random.default_rng(self.random_state)
         if len(X) > self.max_fit_pixels:
             X = X[np.sort(rng.choice(len(X), self.max_fit_pixels, replace=False))]
@@ -62,6 +47,8 @@ class MeanShiftMethod(ClusteringMethod):
 
     def predict(self, X):
         """Label each row of ``X`` with its nearest mode."""
+        from sklearn.metrics import pairwise_distances_argmin
+
         return pairwise_distances_argmin(X, self.cluster_centers_)
 
     def fit_summary(self):

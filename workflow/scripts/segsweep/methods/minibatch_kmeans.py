@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from sklearn.cluster import MiniBatchKMeans
-
-from segsweep.methods import ClusteringMethod, Param
+from segsweep.methods import ClusteringMethod, param
 
 
 class MiniBatchKMeansMethod(ClusteringMethod):
@@ -12,21 +10,15 @@ class MiniBatchKMeansMethod(ClusteringMethod):
 
     name = "minibatch_kmeans"
     summary = "scikit-learn MiniBatchKMeans"
-    param_specs = {
-        "batch_size": Param(int, minimum=1, help="pixels per mini-batch"),
-        "n_init": Param(int, minimum=1, help="initialisations tried; the best is kept"),
-        "max_iter": Param(int, minimum=1, help="largest number of passes over the data"),
-    }
 
-    def __init__(self, n_clusters=2, random_state=0, batch_size=4096, n_init=3, max_iter=100):
-        self.n_clusters = n_clusters
-        self.random_state = random_state
-        self.batch_size = batch_size
-        self.n_init = n_init
-        self.max_iter = max_iter
+    batch_size: int = param(4096, "pixels per mini-batch", minimum=1)
+    n_init: int = param(3, "initialisations tried; the best is kept", minimum=1)
+    max_iter: int = param(100, "largest number of passes over the data", minimum=1)
 
     def fit(self, X, y=None):
         """Fit on ``X`` (n_samples, n_features)."""
+        from sklearn.cluster import MiniBatchKMeans
+
         self.model_ = MiniBatchKMeans(
             n_clusters=self.n_clusters,
             batch_size=self.batch_size,

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
-from sklearn.metrics import pairwise_distances_argmin
 
-from segsweep.methods import ClusteringMethod, Param
+from segsweep.methods import ClusteringMethod, param
 
 
 class OpenCVKMeansMethod(ClusteringMethod):
@@ -18,25 +16,16 @@ class OpenCVKMeansMethod(ClusteringMethod):
 
     name = "opencv_kmeans"
     summary = "OpenCV cv2.kmeans with termination criteria, attempts and centre flags"
-    param_specs = {
-        "max_iter": Param(int, minimum=1, help="TERM_CRITERIA_MAX_ITER"),
-        "epsilon": Param(float, minimum=0.0, help="TERM_CRITERIA_EPS (centre movement)"),
-        "attempts": Param(int, minimum=1, help="runs from different centres; best kept"),
-        "centers": Param(str, choices=("pp", "random"), help="KMEANS_PP / RANDOM_CENTERS"),
-    }
 
-    def __init__(
-        self, n_clusters=2, random_state=0, max_iter=100, epsilon=1e-4, attempts=1, centers="pp"
-    ):
-        self.n_clusters = n_clusters
-        self.random_state = random_state
-        self.max_iter = max_iter
-        self.epsilon = epsilon
-        self.attempts = attempts
-        self.centers = centers
+    max_iter: int = param(100, "TERM_CRITERIA_MAX_ITER", minimum=1)
+    epsilon: float = param(1e-4, "TERM_CRITERIA_EPS (centre movement)", minimum=0.0)
+    attempts: int = param(1, "runs from different centres; best kept", minimum=1)
+    centers: str = param("pp", "KMEANS_PP / RANDOM_CENTERS", choices=("pp", "random"))
 
     def fit(self, X, y=None):
         """Run ``cv2.kmeans`` on ``X`` (n_samples, n_features)."""
+        import cv2
+
         criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, self.max_iter, self.epsilon)
         flags = cv2.KMEANS_PP_CENTERS if self.centers == "pp" else cv2.KMEANS_RANDOM_CENTERS
         cv2.setRNGSeed(int(self.random_state))
@@ -54,4 +43,6 @@ class OpenCVKMeansMethod(ClusteringMethod):
 
     def predict(self, X):
         """Label each row of ``X`` with its nearest centre."""
+        from sklearn.metrics import pairwise_distances_argmin
+
         return pairwise_distances_argmin(X, self.cluster_centers_)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from skimage.filters import threshold_multiotsu
 
-from segsweep.methods import ClusteringMethod, Param
+from segsweep.methods import ClusteringMethod, param
 
 
 class OtsuMethod(ClusteringMethod):
@@ -21,15 +20,13 @@ class OtsuMethod(ClusteringMethod):
     uses_seed = False
     supported_spaces = ("grey",)
     max_k = 6
-    param_specs = {"nbins": Param(int, minimum=2, help="histogram bins searched")}
 
-    def __init__(self, n_clusters=2, random_state=0, nbins=64):
-        self.n_clusters = n_clusters
-        self.random_state = random_state
-        self.nbins = nbins
+    nbins: int = param(64, "histogram bins searched", minimum=2)
 
     def fit(self, X, y=None):
         """Find the thresholds from the single feature column of ``X``."""
+        from skimage.filters import threshold_multiotsu
+
         values = np.asarray(X)[:, 0]
         self.thresholds_ = threshold_multiotsu(values, classes=self.n_clusters, nbins=self.nbins)
         return self

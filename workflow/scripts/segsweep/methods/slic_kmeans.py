@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from skimage.segmentation import slic
-from sklearn.cluster import KMeans
 
-from segsweep.methods import ClusteringMethod, Param
+from segsweep.methods import ClusteringMethod, param
 
 
 class SlicKMeansMethod(ClusteringMethod):
@@ -21,21 +19,16 @@ class SlicKMeansMethod(ClusteringMethod):
     name = "slic_kmeans"
     summary = "scikit-image SLIC superpixels, then KMeans of their mean features"
     input_kind = "image"
-    param_specs = {
-        "n_segments": Param(int, minimum=2, help="approximate number of superpixels"),
-        "compactness": Param(float, minimum=0.0, help="weight of space against colour"),
-        "n_init": Param(int, minimum=1, help="KMeans initialisations"),
-    }
 
-    def __init__(self, n_clusters=2, random_state=0, n_segments=400, compactness=0.1, n_init=1):
-        self.n_clusters = n_clusters
-        self.random_state = random_state
-        self.n_segments = n_segments
-        self.compactness = compactness
-        self.n_init = n_init
+    n_segments: int = param(400, "approximate number of superpixels", minimum=2)
+    compactness: float = param(0.1, "weight of space against colour", minimum=0.0)
+    n_init: int = param(1, "KMeans initialisations", minimum=1)
 
     def fit(self, image, y=None):
         """Superpixels of ``image`` (H, W, C), then KMeans of their means."""
+        from skimage.segmentation import slic
+        from sklearn.cluster import KMeans
+
         image = np.asarray(image, dtype=np.float64)
         self.superpixels_ = slic(
             image,
