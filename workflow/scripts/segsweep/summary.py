@@ -192,6 +192,43 @@ def input_problems(rejected, ignored: dict[str, str], table) -> list[str]:
     return parts
 
 
+def table(frame: pd.DataFrame, escape: bool = True) -> str:
+    """One table of the page: no index, empty cells for missing values."""
+    return frame.to_html(
+        index=False, na_rep="", escape=escape, border=0, float_format=lambda x: f"{x:.4g}"
+    )
+
+
+def truth_section(
+    leaderboard: pd.DataFrame | None, choice_summary: pd.DataFrame | None, alpha: float | None
+) -> list[str]:
+    """The leaderboard and choice-of-k part of the page, or why there is none."""
+    if leaderboard is None or leaderboard.empty:
+        return [
+            "<h2>Scores against ground truth</h2>",
+            "<p class='note'>No image has ground truth, so nothing is scored. Put label images "
+            "in the truth folder (see README) to get a leaderboard.</p>",
+        ]
+    n_scored = int(leaderboard["n_images"].max())
+    return [
+        "<h2>Leaderboard</h2>",
+        f"<p class='note'>Over the {n_scored} images with ground truth, ranked by "
+        "segmentation covering at the optimal dataset scale (ODS: one k for all images, as "
+        "in the Berkeley benchmark, shown in brackets; higher is better). OIS: best k per "
+        "image. PRI and ARI: higher is better; VI (bits): lower is better. Every column is "
+        "in leaderboard.csv. In brackets after a score: its bootstrap interval over images "
+        "(leaderboard.level, 95% by default); 'vs best': paired test against the top entry.</p>",
+        f"<p><strong>{ties_sentence(leaderboard, alpha)}</strong></p>",
+        table(leaderboard_table(leaderboard)),
+        "<h2>How good is the automatic choice of k</h2>",
+        "<p class='note'>Mean adjusted Rand index at the k each criterion picks, beside the "
+        "best over all k (oracle); regret = oracle - picked; hit rate: share of cases where "
+        "the criterion picked the oracle's k. Covering columns are in "
+        "choice_of_k_summary.csv.</p>",
+        table(choice_table(choice_summary)),
+    ]
+
+
 def summary_html(
     run: dict,
     images: pd.DataFrame,
@@ -228,38 +265,7 @@ def summary_html(
         Level of the leaderboard's paired tests (config ``leaderboard.alpha``), for the
         sentence on ties; needed with a leaderboard.
     """
-
-    def table(frame: pd.DataFrame, escape: bool = True) -> str:
-        return frame.to_html(
-            index=False, na_rep="", escape=escape, border=0, float_format=lambda x: f"{x:.4g}"
-        )
-
-    if leaderboard is None or leaderboard.empty:
-        truth_parts = [
-            "<h2>Scores against ground truth</h2>",
-            "<p class='note'>No image has ground truth, so nothing is scored. Put label images "
-            "in the truth folder (see README) to get a leaderboard.</p>",
-        ]
-    else:
-        n_scored = int(leaderboard["n_images"].max())
-        truth_parts = [
-            "<h2>Leaderboard</h2>",
-            f"<p class='note'>Over the {n_scored} images with ground truth, ranked by "
-            "segmentation covering at the optimal dataset scale (ODS: one k for all images, as "
-            "in the Berkeley benchmark, shown in brackets; higher is better). OIS: best k per "
-            "image. PRI and ARI: higher is better; VI (bits): lower is better. Every column is "
-            "in leaderboard.csv. In brackets after a score: its 95% bootstrap interval over "
-            "images; 'vs best': paired test against the top entry.</p>",
-            f"<p><strong>{ties_sentence(leaderboard, alpha)}</strong></p>",
-            table(leaderboard_table(leaderboard)),
-            "<h2>How good is the automatic choice of k</h2>",
-            "<p class='note'>Mean adjusted Rand index at the k each criterion picks, beside the "
-            "best over all k (oracle); regret = oracle - picked; hit rate: share of cases where "
-            "the criterion picked the oracle's k. Covering columns are in "
-            "choice_of_k_summary.csv.</p>",
-            table(choice_table(choice_summary)),
-        ]
-
+    truth_parts = truth_section(leaderboard, choice_summary, alpha)
     versions_frame = pd.DataFrame(sorted(versions.items()), columns=["package", "version"])
     parts = [
         "<meta charset='utf-8'><title>segsweep summary</title>",

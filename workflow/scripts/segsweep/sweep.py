@@ -159,14 +159,46 @@ def fit_one(
     timing : dict
         ``fit_seconds`` (fit, assignment and options) kept apart so tables stay reproducible.
     """
+    start = time.perf_counter()
+    labels, n_fit, model, mean_ll = _labels_of(features, setup, k, seed, sample_size)
+    elapsed = time.perf_counter() - start
+    X = features.reshape(-1, features.shape[-1])
+    n_found = int(labels.max()) + 1
+    inertia, eta = compactness(X, labels.ravel())
+    row = {
+        "k": k if k is not None else n_found,
+        "seed": seed,
+        "algorithm": setup["method"],
+        "xy_weight": setup["xy_weight"],
+        "smoothing": setup["smoothing"],
+        "split_regions": setup["split_regions"],
+        "n_pixels": len(X),
+        "n_fit": n_fit,
+        "refined": bool(getattr(model, "refined_", False)),
+        "n_clusters_found": n_found,
+        "degenerate": k is not None and n_found < k,
+        "inertia": inertia,
+        "eta": eta,
+        "n_iter": getattr(model, "n_iter_", np.nan),
+        "converged": getattr(model, "converged_", np.nan),
+        **_likelihood_columns(model, setup, X, mean_ll),
+        **(model.fit_summary() if model is not None else {}),
+    }
+    return row, labels, {"fit_seconds": elapsed}
+
+
+def _labels_of(features, setup, k, seed, sample_size):
+    """Fit the model and label every pixel, then apply the setup's options.
+
+    Returns canonical labels (H, W), the pixels fitted on, the model (None when no model
+    could be fitted) and the mean log-likelihood when the labelling pass gave it.
+    """
     height, width, channels = features.shape
     n_pixels = height * width
     method = methods.get_method(setup["method"])
     model_features = with_xy(features, setup["xy_weight"]) if setup["xy_weight"] else features
     model = methods.create(setup["method"], n_clusters=k or 2, random_state=seed,
                            params=setup["params"])  # fmt: skip
-
-    start = time.perf_counter()
     if k is not None and n_pixels < k:
         # Fewer pixels than clusters (a 1 x 1 image, say): no model can be fitted; each
         # distinct colour is its own cluster and the row is marked degenerate.
@@ -184,44 +216,28 @@ def fit_one(
         labels = canonical_labels(potts_smooth(features, labels, setup["smoothing"]))
     if setup["split_regions"]:
         labels = canonical_labels(split_connected(labels))
-    elapsed = time.perf_counter() - start
+    return labels, n_fit, model, mean_ll
 
-    X = features.reshape(-1, channels)
-    n_found = int(labels.max()) + 1
-    inertia, eta = compactness(X, labels.ravel())
-    row = {
-        "k": k if k is not None else n_found,
-        "seed": seed,
-        "algorithm": setup["method"],
-        "xy_weight": setup["xy_weight"],
-        "smoothing": setup["smoothing"],
-        "split_regions": setup["split_regions"],
-        "n_pixels": n_pixels,
-        "n_fit": n_fit,
-        "refined": bool(getattr(model, "refined_", False)),
-        "n_clusters_found": n_found,
-        "degenerate": k is not None and n_found < k,
-        "inertia": inertia,
-        "eta": eta,
-        "n_iter": getattr(model, "n_iter_", np.nan),
-        "converged": getattr(model, "converged_", np.nan),
-        "log_likelihood": np.nan,
-        "bic": np.nan,
-        "aic": np.nan,
-        **(model.fit_summary() if model is not None else {}),
-    }
+
+def _likelihood_columns(model, setup: dict, X: np.ndarray, mean_ll: float | None) -> dict:
+    """``log_likelihood`` (mean per pixel), ``bic`` and ``aic`` of a mixture; NaN otherwise.
+
+    The likelihood belongs to the model's own partition, so only without options (then the
+    model's features are the colour features ``X``).
+    """
+    columns = {"log_likelihood": np.nan, "bic": np.nan, "aic": np.nan}
     unchanged = not (setup["xy_weight"] or setup["smoothing"] or setup["split_regions"])
-    if model is not None and hasattr(model, "score_samples") and unchanged:
-        # The likelihood belongs to the model's own partition, so only without options
-        # (then the model's features are the colour features X).
-        if mean_ll is None:
-            mean_ll = mean_log_likelihood(model, X)
-        row["log_likelihood"] = mean_ll
-        if hasattr(model, "n_free_parameters"):
-            total_ll, n_params = mean_ll * n_pixels, model.n_free_parameters()
-            row["bic"] = -2.0 * total_ll + n_params * np.log(n_pixels)
-            row["aic"] = -2.0 * total_ll + 2.0 * n_params
-    return row, labels, {"fit_seconds": elapsed}
+    if model is None or not hasattr(model, "score_samples") or not unchanged:
+        return columns
+    if mean_ll is None:
+        mean_ll = mean_log_likelihood(model, X)
+    columns["log_likelihood"] = mean_ll
+    if hasattr(model, "n_free_parameters"):
+        n_pixels = len(X)
+        total_ll, n_params = mean_ll * n_pixels, model.n_free_parameters()
+        columns["bic"] = -2.0 * total_ll + n_params * np.log(n_pixels)
+        columns["aic"] = -2.0 * total_ll + 2.0 * n_params
+    return columns
 
 
 def sweep(
