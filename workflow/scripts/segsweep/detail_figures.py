@@ -151,11 +151,20 @@ def corner_cluster(labels: np.ndarray) -> np.ndarray:
     return labels == labels[0, 0]
 
 
-def chebyshev_background(rgb: np.ndarray, threshold: float = 20.0) -> np.ndarray:
-    """The tutorial baseline: Chebyshev distance to the top-left pixel <= ``threshold``."""
+def baseline_threshold() -> float:
+    """The baseline's Chebyshev threshold (0-255): the ``corner_threshold`` method's default."""
+    from segsweep.methods.corner_threshold import CornerThresholdMethod
+
+    return CornerThresholdMethod.defaults()["threshold"]
+
+
+def chebyshev_background(rgb: np.ndarray, threshold: float | None = None) -> np.ndarray:
+    """The tutorial baseline: Chebyshev distance to the top-left pixel <= ``threshold``
+    (None: :func:`baseline_threshold`)."""
     from segsweep.methods.corner_threshold import CornerThresholdMethod
 
     features = rgb.astype(np.float32) / np.float32(255.0)
+    threshold = baseline_threshold() if threshold is None else threshold
     model = CornerThresholdMethod(threshold=threshold).fit(features)
     return model.predict(features) == 0
 
@@ -187,7 +196,7 @@ def background_figure(rows: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarr
         panels = (
             ("photo", rgb / 255.0),
             ("cut-out: corner pixel's cluster", composite(clustered)),
-            ("baseline: Chebyshev <= 20", composite(baseline)),
+            (f"baseline: Chebyshev <= {baseline_threshold():g}", composite(baseline)),
         )
         for col, (what, image) in enumerate(panels):
             ax = axes[row, col]
