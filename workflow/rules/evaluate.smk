@@ -18,7 +18,7 @@ rule tables:
     conda:
         "../../environment.yml"
     script:
-        "../scripts/tables.py"
+        "../scripts/selection.py"
 
 
 rule leaderboard:

@@ -26,7 +26,7 @@ rule plot_image:
         detail_method=DETAIL_METHOD,
         cutout_k=config["figures"]["cutout_k"],
     script:
-        "../scripts/plot_image.py"
+        "../scripts/image_figures.py"
 
 
 rule plot_truth:
@@ -44,7 +44,7 @@ rule plot_truth:
         seed=FIGURE_SEED,
         methods=METHODS,
     script:
-        "../scripts/plot_truth.py"
+        "../scripts/figures.py"
 
 
 rule plot_background:
@@ -65,7 +65,7 @@ rule plot_background:
         images=lambda wildcards: accepted_images(),
         width=config["report"]["thumbnail_width"],
     script:
-        "../scripts/plot_background.py"
+        "../scripts/detail_figures.py"
 
 
 rule plot_leaderboard:
@@ -82,7 +82,7 @@ rule plot_leaderboard:
     conda:
         "../../environment.yml"
     script:
-        "../scripts/plot_leaderboard.py"
+        "../scripts/detail_figures.py"
 
 
 rule plot_ranks:
@@ -101,7 +101,7 @@ rule plot_ranks:
     params:
         alpha=config["leaderboard"]["alpha"],
     script:
-        "../scripts/plot_ranks.py"
+        "../scripts/detail_figures.py"
 
 
 # The report shows the figures of a selection of images, as small copies (see
@@ -119,7 +119,7 @@ rule report_selection:
         images=lambda wildcards: accepted_images(),
         max_images=config["report"]["max_images"],
     script:
-        "../scripts/report_selection.py"
+        "../scripts/report_figures.py"
 
 
 rule report_figures:

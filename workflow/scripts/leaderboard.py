@@ -1,4 +1,4 @@
-from segsweep.entry import run
-from segsweep.leaderboard import main
+from segsweep import leaderboard
+from segsweep.entry import run_rule
 
-run(snakemake, main)
+run_rule(snakemake, leaderboard)

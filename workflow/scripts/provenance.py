@@ -1,4 +1,4 @@
-from segsweep.entry import run
-from segsweep.provenance import main
+from segsweep import provenance
+from segsweep.entry import run_rule
 
-run(snakemake, main)
+run_rule(snakemake, provenance)

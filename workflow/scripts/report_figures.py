@@ -1,4 +1,4 @@
-from segsweep.entry import run
-from segsweep.report_figures import thumbnails_main
+from segsweep import report_figures
+from segsweep.entry import run_rule
 
-run(snakemake, thumbnails_main)
+run_rule(snakemake, report_figures)

@@ -1,4 +1,4 @@
-from segsweep.entry import run
-from segsweep.segment import main
+from segsweep import segment
+from segsweep.entry import run_rule
 
-run(snakemake, main)
+run_rule(snakemake, segment)

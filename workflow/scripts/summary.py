@@ -1,4 +1,4 @@
-from segsweep.entry import run
-from segsweep.summary import main
+from segsweep import summary
+from segsweep.entry import run_rule
 
-run(snakemake, main)
+run_rule(snakemake, summary)

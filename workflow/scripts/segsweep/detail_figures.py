@@ -324,3 +324,11 @@ def ranks_main(snakemake) -> None:
 
     figure = ranks_figure(read_csv(snakemake.input.per_image), snakemake.params.alpha)
     save_figure(figure, snakemake.output.figure)
+
+
+#: Snakemake entry of each rule this module serves (see :func:`segsweep.entry.run_rule`).
+RULES = {
+    "plot_background": background_main,
+    "plot_leaderboard": leaderboard_main,
+    "plot_ranks": ranks_main,
+}

@@ -1,5 +1,9 @@
 """The thin layer between Snakemake's ``script:`` directive and segsweep's step modules.
 
+Each script under ``workflow/scripts/`` is named after the module it runs and holds three
+lines: ``run_rule(snakemake, module)`` calls the module's entry for the running rule, its
+``RULES[rule]`` (modules serving several rules) or else its ``main``.
+
 :func:`run` sends the step's warnings and messages to the rule's log file, limits native
 thread pools (BLAS, OpenMP) to the rule's ``threads`` so jobs can share cores, and turns a
 :class:`~segsweep.errors.SegsweepError` into one clear line on the console instead of a
@@ -11,6 +15,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from types import ModuleType
 
 from threadpoolctl import threadpool_limits
 
@@ -32,3 +37,12 @@ def run(snakemake, main: Callable[[object], None]) -> None:
         logging.error("%s", error)
         print(f"segsweep error: {error}", file=sys.stderr)
         sys.exit(1)
+
+
+def run_rule(snakemake, module: ModuleType) -> None:
+    """:func:`run` the entry of ``module`` for the rule being run (``snakemake.rule``)."""
+    entries = getattr(module, "RULES", {})
+    main = entries.get(snakemake.rule) or getattr(module, "main", None)
+    if main is None:  # a wiring mistake in the workflow, not a user error
+        raise RuntimeError(f"{module.__name__} has no entry for rule {snakemake.rule!r}")
+    run(snakemake, main)

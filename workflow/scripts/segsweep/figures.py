@@ -415,3 +415,7 @@ def truth_main(snakemake) -> None:
         f"k = {int(best['k'])} (ARI {best['ari']:.3f})",
     )
     save_figure(fig, snakemake.output.figure)
+
+
+#: Snakemake entry of each rule this module serves (see :func:`segsweep.entry.run_rule`).
+RULES = {"plot_truth": truth_main}

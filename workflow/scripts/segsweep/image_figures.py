@@ -118,3 +118,7 @@ def image_figures_main(snakemake) -> None:
     cutout_k = params.cutout_k if params.cutout_k in by_k else min(by_k)
     write_png(output.cutout, cutout(rgb, corner_cluster(by_k[cutout_k])))
     write_png(output.baseline, cutout(rgb, chebyshev_background(rgb)))
+
+
+#: Snakemake entry of each rule this module serves (see :func:`segsweep.entry.run_rule`).
+RULES = {"plot_image": image_figures_main}

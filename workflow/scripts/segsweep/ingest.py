@@ -482,3 +482,7 @@ def screen_main(snakemake) -> None:
         logging.warning("rejected: %s", record["reason"])
     save_standard_form(snakemake.output.standard, rgb, annotations)
     write_json(snakemake.output.meta, record)
+
+
+#: Snakemake entry of each rule this module serves (see :func:`segsweep.entry.run_rule`).
+RULES = {"screen": screen_main}

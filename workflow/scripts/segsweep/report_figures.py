@@ -124,3 +124,7 @@ def thumbnails_main(snakemake) -> None:
             if source.is_file():  # the truth figure exists for images with ground truth only
                 write_thumbnail(source, output / category / image / f"{name}.jpg",
                                 snakemake.params.width)  # fmt: skip
+
+
+#: Snakemake entry of each rule this module serves (see :func:`segsweep.entry.run_rule`).
+RULES = {"report_selection": selection_main, "report_figures": thumbnails_main}

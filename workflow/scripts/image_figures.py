@@ -1,0 +1,4 @@
+from segsweep import image_figures
+from segsweep.entry import run_rule
+
+run_rule(snakemake, image_figures)

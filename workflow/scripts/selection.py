@@ -1,0 +1,4 @@
+from segsweep import selection
+from segsweep.entry import run_rule
+
+run_rule(snakemake, selection)
