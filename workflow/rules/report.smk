@@ -36,5 +36,6 @@ rule provenance:
         "../../environment.yml"
     params:
         images=list(IMAGES),
+        config=config,  # as a param, so a changed configuration writes it again
     script:
         "../scripts/provenance.py"

@@ -55,4 +55,4 @@ def main(snakemake) -> None:
     from segsweep.storage import write_json
 
     inputs = dict(zip(snakemake.params.images, snakemake.input.images, strict=True))
-    write_json(snakemake.output.provenance, provenance(snakemake.config, inputs))
+    write_json(snakemake.output.provenance, provenance(dict(snakemake.params.config), inputs))
