@@ -1,4 +1,5 @@
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -208,3 +209,12 @@ def test_discover_images_errors_name_the_key(tmp_path):
         discover_images(tmp_path)
     with pytest.raises(ConfigError, match="images.folder: folder .* does not exist"):
         discover_images(tmp_path / "missing")
+
+
+def test_floats_spanning_the_whole_float64_range_are_stretched_not_wrapped():
+    extreme = np.finfo(np.float64).max
+    array = np.array([[-extreme, 0.0, extreme]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow on the way
+        rgb, _ = to_rgb8(array)
+    assert rgb[0, :, 0].tolist() == [0, 128, 255]

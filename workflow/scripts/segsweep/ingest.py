@@ -292,8 +292,11 @@ def _to_uint8(array: np.ndarray, source: str, notes: list[str]) -> np.ndarray:
             scaled = array.astype(np.float64) * 255.0
         else:
             notes.append(f"float values stretched from [{low:g}, {high:g}] to [0, 255]")
+            values = array.astype(np.float64)
+            if not np.isfinite(high - low):  # a range wider than float64: halve first
+                values, low, high = values / 2, low / 2, high / 2
             span = high - low if high > low else 1.0
-            scaled = (array.astype(np.float64) - low) * (255.0 / span)
+            scaled = (values - low) * (255.0 / span)
         return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
     raise InputImageError(f"{source}: unsupported pixel type {array.dtype}")
 
