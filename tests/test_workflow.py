@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from bench.cases import figure_rules
 from PIL import Image
 from pipeline import ROOT, TINY_CONFIG, copy_workflow, snakemake, write_images
 
-from segsweep.bench import figure_rules
 from segsweep.ingest import load_standard_form
 from segsweep.labelmaps import load_label_maps
 

@@ -1,9 +1,10 @@
 """Labelled test images, generated deterministically from a seed.
 
 Each generator returns ``(rgb, truth)``: an 8-bit RGB image and an integer label image of
-the same height and width. ``python -m segsweep.synthetic DATA_DIR`` writes them as
-``DATA_DIR/images/NAME.png`` and ``DATA_DIR/truth/NAME.png``; the bundled copies in ``data/``
-were made this way (a test checks that they still match this code).
+the same height and width. ``python -m tools.synthetic DATA_DIR`` (with ``tests`` and
+``workflow/scripts`` on the path; ``make data``) writes them as ``DATA_DIR/images/NAME.png``
+and ``DATA_DIR/truth/NAME.png``; the bundled copies in ``data/`` were made this way (a test
+checks that they still match this code).
 
 The images cover the cases the classic colour-clustering tutorials discuss:
 

@@ -1,6 +1,7 @@
 """Benchmark: segsweep's way against plain baselines, measured in one run.
 
-``make bench`` (``python -m segsweep.bench``) prints a table and writes it to
+``make bench`` (``python -m bench.cases``, with ``tests`` and ``workflow/scripts`` on the
+path) prints a table and writes it to
 ``results/bench/benchmark.md``. Every figure is the median of ``--repeats`` runs (default 3),
 each in a fresh Python process so peak memory (resident set size) is that run's own:
 
@@ -39,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 #: The method setups of segsweep's defaults before the dataset-scale work (issue 12): every
 #: model fitted on 100 000 pixels. The defaults case compares the shipped setups with them.
@@ -187,11 +188,11 @@ def worker(argv: list[str]) -> None:
 
 
 def _worker(*args: str) -> dict:
-    """Run ``segsweep.bench worker ARGS`` in a fresh process and return what it printed."""
+    """Run ``bench.cases worker ARGS`` in a fresh process and return what it printed."""
     output = subprocess.run(
-        [sys.executable, "-m", "segsweep.bench", "worker", *args],
+        [sys.executable, "-m", "bench.cases", "worker", *args],
         capture_output=True, text=True, check=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "workflow" / "scripts")},
+        env={**os.environ, "PYTHONPATH": f"{ROOT / 'workflow' / 'scripts'}:{ROOT / 'tests'}"},
     ).stdout  # fmt: skip
     return json.loads(output.strip().splitlines()[-1])
 
@@ -384,7 +385,7 @@ def run(repeats: int, quick: bool, only: list[str] | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: ``python -m segsweep.bench [--repeats N] [--quick] [--out FILE]``."""
+    """Command line: ``python -m bench.cases [--repeats N] [--quick] [--out FILE]``."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["worker"]:
         worker(argv[1:])
