@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segsweep.selection import knee, merge_tables, pick_k
+from segsweep.selection import chosen_k, chosen_map, knee, merge_tables, nearest_fitted_k, pick_k
 
 
 def test_knee_of_a_clear_elbow():
@@ -73,3 +73,19 @@ def test_merge_tables_concatenates_jobs_and_sorts():
     merged = merge_tables(jobs)
     assert merged[["method", "k"]].values.tolist() == [["gmm", 2], ["kmeans", 2], ["kmeans", 3]]
     assert merged["silhouette"].isna().tolist() == [True, False, False]
+
+
+def test_the_k_drawn_is_the_configured_one_else_the_elbows_else_the_nearest_fitted():
+    picks = pd.DataFrame(
+        [dict(space="lab", method="km", criterion=c, k=k) for c, k in (("elbow", 4), ("bic", 7))]
+    )
+    maps = {k: np.full((2, 2), k) for k in (2, 3, 4, 5)}
+    assert chosen_k(picks, "lab", "km", configured=3) == 3
+    assert chosen_k(picks, "lab", "km", configured=None) == 4
+    assert chosen_k(picks, "rgb", "km", configured=None) is None  # no elbow pick
+    k, labels = chosen_map(maps, picks, "lab", "km", configured=None)
+    assert k == 4 and labels[0, 0] == 4
+    assert nearest_fitted_k(maps, 9) == 5  # above the largest fitted k
+    assert nearest_fitted_k({7: None}, 2) == 7  # a method without k: its one map
+    assert nearest_fitted_k({2: None, 4: None}, 3) == 2  # a tie goes to the smaller
+    assert nearest_fitted_k(maps, None) == 2

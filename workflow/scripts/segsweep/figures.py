@@ -355,30 +355,6 @@ def edges_figure(
     return fig
 
 
-def chosen_k(picks: pd.DataFrame, space: str, method: str, configured: int | None) -> int | None:
-    """k to draw for one (space, method) of an image: ``configured``, else the elbow's pick."""
-    if configured is not None:
-        return configured
-    rows = picks[(picks["space"] == space) & (picks["method"] == method)]
-    elbow = rows[rows["criterion"] == "elbow"]["k"]
-    return int(elbow.iloc[0]) if len(elbow) else None
-
-
-def chosen_map(
-    by_k: dict[int, np.ndarray],
-    picks: pd.DataFrame,
-    space: str,
-    method: str,
-    configured: int | None,
-) -> tuple[int, np.ndarray]:
-    """(k, label map) to draw: :func:`chosen_k`, or the nearest fitted k where that k was not
-    fitted (a method without k, or one with a largest k)."""
-    k = chosen_k(picks, space, method, configured)
-    if k not in by_k:
-        k = min(by_k, key=lambda fitted: (abs(fitted - (k or 0)), fitted))
-    return k, by_k[k]
-
-
 def save_figure(fig: Figure, path, dpi: int = FIGURE_DPI) -> None:
     """Write ``fig`` as PNG atomically and close it.
 

@@ -25,13 +25,13 @@ from segsweep.detail_figures import (
 )
 from segsweep.figures import (
     canny_edges,
-    chosen_map,
     displayable,
     edges_figure,
     elbow_figure,
     save_figure,
     segmentation_grid,
 )
+from segsweep.selection import chosen_map, nearest_fitted_k
 
 #: Label maps of one image: (space, method) -> {k: label map}.
 LabelMaps = Mapping[tuple[str, str], dict[int, np.ndarray]]
@@ -115,7 +115,7 @@ def image_figures_main(snakemake) -> None:
     draw_details(rgb, to_features(rgb, space), labels, CHANNELS[space], params.seed, what, output)
 
     by_k = label_maps[(space, method)]
-    cutout_k = params.cutout_k if params.cutout_k in by_k else min(by_k)
+    cutout_k = nearest_fitted_k(by_k, params.cutout_k)
     write_png(output.cutout, cutout(rgb, corner_cluster(by_k[cutout_k])))
     write_png(output.baseline, cutout(rgb, chebyshev_background(rgb)))
 

@@ -107,6 +107,36 @@ def merge_tables(fits: list[pd.DataFrame]) -> pd.DataFrame:
     return table.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
+def chosen_k(picks: pd.DataFrame, space: str, method: str, configured: int | None) -> int | None:
+    """k to draw for one (space, method) of an image: ``configured``, else the elbow's pick."""
+    if configured is not None:
+        return configured
+    rows = picks[(picks["space"] == space) & (picks["method"] == method)]
+    elbow = rows[rows["criterion"] == "elbow"]["k"]
+    return int(elbow.iloc[0]) if len(elbow) else None
+
+
+def chosen_map(
+    by_k: dict[int, np.ndarray],
+    picks: pd.DataFrame,
+    space: str,
+    method: str,
+    configured: int | None,
+) -> tuple[int, np.ndarray]:
+    """(k, label map) to draw: :func:`chosen_k`, or the nearest fitted k where that k was not
+    fitted (a method without k, or one with a largest k)."""
+    k = nearest_fitted_k(by_k, chosen_k(picks, space, method, configured))
+    return k, by_k[k]
+
+
+def nearest_fitted_k(by_k: dict, k: int | None) -> int:
+    """``k`` if it was fitted, else the nearest fitted k (the smaller on a tie): a method
+    without k has one map, and a method with a largest k has none above it."""
+    if k in by_k:
+        return k
+    return min(by_k, key=lambda fitted: (abs(fitted - (k or 0)), fitted))
+
+
 def main(snakemake) -> None:
     """Snakemake entry: write the tidy fits table, the picked-k table and the timings."""
     from segsweep.storage import read_csv, write_csv
