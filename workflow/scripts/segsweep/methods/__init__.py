@@ -282,6 +282,9 @@ def resolve_params(name: str, params: dict | None, where: str = "methods") -> di
 
 
 def create(name: str, n_clusters: int, random_state: int, params: dict) -> ClusteringMethod:
-    """Build an unfitted instance of method ``name`` with validated ``params``."""
-    method = get_method(name)
-    return method(n_clusters=n_clusters, random_state=random_state, **resolve_params(name, params))
+    """Build an unfitted instance of method ``name``.
+
+    ``params`` are resolved parameters (:func:`resolve_params`, which the configuration
+    step calls once per method setup); parameters left out take their declared defaults.
+    """
+    return get_method(name)(n_clusters=n_clusters, random_state=random_state, **params)
