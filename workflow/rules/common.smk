@@ -146,10 +146,11 @@ def truth_tables(wildcards=None):
 
 def leaderboard_figures():
     """The leaderboard figure, and the rank plot when there are enough images and entries."""
-    if not labelled_images():
+    labelled = len(labelled_images())
+    if not labelled:
         return []
     entries = sum(len(spaces_of(method)) for method in METHODS)
-    enough = len(labelled_images()) >= MIN_IMAGES_FOR_RANKS and entries >= MIN_ENTRIES_FOR_RANKS
+    enough = labelled >= MIN_IMAGES_FOR_RANKS and entries >= MIN_ENTRIES_FOR_RANKS
     ranks = ["results/figures/ranks.png"] if enough else []
     return ["results/figures/leaderboard.png", *ranks]
 

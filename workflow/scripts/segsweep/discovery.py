@@ -72,6 +72,16 @@ def snakemake_safe(path: str | Path) -> bool:
     return not {"{", "}"} & set(str(path))
 
 
+def check_folder_name(folder: Path, key: str) -> None:
+    """Raise a :class:`ConfigError` naming ``key`` if Snakemake cannot take files in ``folder``
+    (:func:`snakemake_safe`)."""
+    if not snakemake_safe(folder):
+        raise ConfigError(
+            f"{key}: {folder.as_posix()!r} holds {{ or }}, which Snakemake reads as a wildcard "
+            "in every file name; rename the folder"
+        )
+
+
 def scan_folder(folder: str | Path) -> tuple[list[Path], dict[str, str]]:
     """The image files directly in ``folder``, and every other entry with why it is not used.
 
@@ -137,11 +147,7 @@ def discover_images(
         raise ConfigError(
             f"{key}: folder {str(folder)!r} does not exist; create it or fix the path"
         )
-    if not snakemake_safe(folder):
-        raise ConfigError(
-            f"{key}: {str(folder)!r} holds {{ or }}, which Snakemake reads as a wildcard in "
-            "every file name; rename the folder"
-        )
+    check_folder_name(folder, key)
     files, ignored = scan_folder(folder)
     if not files:
         raise ConfigError(
@@ -190,11 +196,7 @@ def discover_truth(
     folder = Path(truth_folder)
     if not folder.is_dir():
         return {}, {}
-    if not snakemake_safe(folder):
-        raise ConfigError(
-            f"images.truth_folder: {folder.as_posix()!r} holds {{ or }}, which Snakemake reads "
-            "as a wildcard in every file name; rename the folder"
-        )
+    check_folder_name(folder, "images.truth_folder")
     found, ignored = {}, {}
     for name, image_path in images.items():
         stem = Path(image_path).stem

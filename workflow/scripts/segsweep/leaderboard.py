@@ -59,9 +59,8 @@ def seed_averaged(fits: pd.DataFrame) -> pd.DataFrame:
     return scored.groupby([*KEYS, "k"], as_index=False)[columns].mean()
 
 
-def entry_row(group: pd.DataFrame, scored: pd.DataFrame, trust: Trust) -> dict:
+def entry_row(entry: uncertainty.EntryScores, scored: pd.DataFrame, trust: Trust) -> dict:
     """One leaderboard row: scores, their intervals and the spread over seeds."""
-    entry = uncertainty.EntryScores.from_table(group)
     row = {"n_images": len(entry.images), **uncertainty.dataset_scores(entry)}
     intervals = uncertainty.bootstrap_intervals(entry, trust.resamples, trust.seed, trust.level)
     for score in uncertainty.INTERVAL_SCORES:
@@ -104,10 +103,10 @@ def leaderboard(fits: pd.DataFrame, trust: Trust) -> tuple[pd.DataFrame, pd.Data
     rows, per_image = [], {}
     for (space, method), group in scores.groupby(ENTRY, sort=True):
         seeds = scored_fits[(scored_fits["space"] == space) & (scored_fits["method"] == method)]
-        rows.append({"space": space, "method": method, **entry_row(group, seeds, trust)})
-        per_image[(space, method)] = uncertainty.covering_at_ods(
-            uncertainty.EntryScores.from_table(group)
-        )
+        entry = uncertainty.EntryScores.from_table(group)
+        row = {"space": space, "method": method, **entry_row(entry, seeds, trust)}
+        rows.append(row)
+        per_image[(space, method)] = uncertainty.covering_at_ods(entry, row["covering_ods_k"])
     table = pd.DataFrame(rows)
     if table.empty:
         return table, pd.DataFrame(columns=[*ENTRY, "image", "k", "covering"])
@@ -136,7 +135,7 @@ def per_image_table(per_image: dict, table: pd.DataFrame) -> pd.DataFrame:
                     "k": k,
                     "covering": covering.to_numpy(),
                 }
-            )  # fmt: skip
+            )
         )
     return pd.concat(frames, ignore_index=True)
 

@@ -176,7 +176,14 @@ def run_table(run: dict, images: pd.DataFrame, method_setups: dict[str, dict]) -
     return pd.DataFrame(rows, columns=["setting", "value"])
 
 
-def input_problems(rejected, ignored: dict[str, str], table) -> list[str]:
+def table(frame: pd.DataFrame, escape: bool = True) -> str:
+    """One table of the page: no index, empty cells for missing values."""
+    return frame.to_html(
+        index=False, na_rep="", escape=escape, border=0, float_format=lambda x: f"{x:.4g}"
+    )
+
+
+def input_problems(rejected, ignored: dict[str, str]) -> list[str]:
     """HTML parts listing rejected images and ignored files (nothing if there are none)."""
     parts = []
     if rejected is not None and not rejected.empty:
@@ -190,13 +197,6 @@ def input_problems(rejected, ignored: dict[str, str], table) -> list[str]:
         frame = pd.DataFrame(sorted(ignored.items()), columns=["file", "why it is not used"])
         parts += ["<h2>Ignored files</h2>", table(frame)]
     return parts
-
-
-def table(frame: pd.DataFrame, escape: bool = True) -> str:
-    """One table of the page: no index, empty cells for missing values."""
-    return frame.to_html(
-        index=False, na_rep="", escape=escape, border=0, float_format=lambda x: f"{x:.4g}"
-    )
 
 
 def truth_section(
@@ -274,7 +274,7 @@ def summary_html(
         "<h1>segsweep: segmentation by clustering, summary</h1>",
         "<h2>What was run</h2>",
         table(run_table(run, images, method_setups), escape=False),
-        *input_problems(rejected, ignored or {}, table),
+        *input_problems(rejected, ignored or {}),
         *truth_parts,
         "<h2>Which k each criterion picks</h2>",
         "<p class='note'>Median (and range) over images of the k each criterion picks. elbow: "

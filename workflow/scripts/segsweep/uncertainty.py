@@ -153,11 +153,15 @@ def bootstrap_intervals(
     }
 
 
-def covering_at_ods(entry: EntryScores) -> pd.Series:
-    """Each image's covering at the entry's covering-ODS k (image -> covering)."""
+def covering_at_ods(entry: EntryScores, ods_k: float | None = None) -> pd.Series:
+    """Each image's covering at the entry's covering-ODS k (image -> covering).
+
+    ``ods_k`` is that k when the caller has it from :func:`dataset_scores`; None computes it.
+    """
     import pandas as pd
 
-    column = int(np.flatnonzero(entry.values == dataset_scores(entry)["covering_ods_k"])[0])
+    ods_k = dataset_scores(entry)["covering_ods_k"] if ods_k is None else ods_k
+    column = int(np.flatnonzero(entry.values == ods_k)[0])
     with np.errstate(invalid="ignore", divide="ignore"):
         covering = entry.matrices["cover_num"][:, column] / entry.matrices["cover_den"][:, column]
     return pd.Series(covering, index=entry.images, name="covering")
