@@ -64,9 +64,9 @@ def test_evaluate_follows_fits_rows_and_scores_only_with_truth():
     X, truth = blobs(1.0)
     features = X.reshape(20, 50, 3)
     maps = {(2, 0): truth.reshape(20, 50), (3, 0): (np.arange(1000) % 3).reshape(20, 50)}
-    fits = pd.DataFrame({"k": [2, 3], "seed": [0, 0]})
+    fits = pd.DataFrame({"value": [2.0, 3.0], "seed": [0, 0]})
     table, seconds = evaluate(features, maps, fits, silhouette_sample=200)
-    assert table["k"].tolist() == [2, 3] and len(seconds) == 2
+    assert table["value"].tolist() == [2, 3] and len(seconds) == 2
     assert "ari" not in table
     assert table.loc[0, "silhouette"] > table.loc[1, "silhouette"]
     assert table["silhouette"].iloc[0] == pytest.approx(

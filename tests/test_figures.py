@@ -42,9 +42,13 @@ def read_png(path):
 
 def test_segmentation_grid_writes_a_png(tmp_path, stripes):
     rgb, truth = stripes
-    maps = {("kmeans", 2): (truth > 0).astype(np.uint8), ("kmeans", 3): truth}
+    maps = {("kmeans", 2): (truth > 0).astype(np.uint8), ("kmeans", 3): truth, ("fh", 50.0): truth}
+    columns, parameters = {"kmeans": [2, 3], "fh": [50.0]}, {"kmeans": "k", "fh": "scale"}
     for kind in ("recolour", "labels"):
-        fig = segmentation_grid(rgb, maps, ["kmeans", "gmm"], [2, 3], kind=kind, title="t")
+        fig = segmentation_grid(rgb, maps, columns, parameters, kind=kind, title="t")
+        titles = [ax.get_title() for ax in fig.axes]
+        assert titles[1:3] == ["k = 2", "k = 3"] and titles[4] == "scale = 50"
+        assert not fig.axes[5].axison  # the shorter row's empty panel
         save_figure(fig, tmp_path / f"{kind}.png", dpi=50)
         fmt, (width, height) = read_png(tmp_path / f"{kind}.png")
         assert fmt == "PNG"
@@ -56,12 +60,13 @@ def test_segmentation_grid_writes_a_png(tmp_path, stripes):
 def test_elbow_figure_writes_a_png(tmp_path):
     fits = pd.DataFrame(
         [
-            dict(space=s, method=m, k=k, seed=0, inertia=10 / k, eta=1 / k)
+            dict(space=s, method=m, parameter="k", value=float(k), k=k, seed=0,
+                 inertia=10 / k, eta=1 / k)
             for s in ("rgb", "lab")
             for m in ("kmeans", "gmm")
             for k in (2, 3, 4)
         ]
-    )
+    )  # fmt: skip
     picks = pd.DataFrame(
         [
             dict(space=s, method=m, criterion="elbow", k=3)
@@ -76,19 +81,30 @@ def test_elbow_figure_writes_a_png(tmp_path):
     assert read_png(tmp_path / "elbow.png") == ("PNG", (360, 300))
 
 
-def test_grid_maps_put_a_method_without_k_in_the_first_column():
+def test_grid_maps_give_each_method_its_own_values_in_order():
     from segsweep.image_figures import grid_maps
 
     maps = {
-        ("rgb", "kmeans"): {2: "k2", 3: "k3", 4: "k4"},
-        ("rgb", "meanshift"): {7: "found 7"},  # found its own number of clusters
-        ("rgb", "otsu"): {2: "o2"},  # largest k below the swept ones
+        ("rgb", "kmeans"): {3: "k3", 2: "k2", 4: "k4"},
+        ("rgb", "fh"): {300.0: "s300", 100.0: "s100"},  # swept over its own scale
+        ("rgb", "otsu"): {2: "o2"},
     }
-    cells = grid_maps(maps, "rgb", ["kmeans", "meanshift", "otsu"], [2, 3, 4])
-    assert cells == {
-        ("kmeans", 2): "k2",
-        ("kmeans", 3): "k3",
-        ("kmeans", 4): "k4",
-        ("meanshift", 2): "found 7",
-        ("otsu", 2): "o2",
-    }
+    cells, columns = grid_maps(maps, "rgb", ["kmeans", "fh", "otsu"])
+    assert columns == {"kmeans": [2, 3, 4], "fh": [100.0, 300.0], "otsu": [2]}
+    assert cells[("fh", 100.0)] == "s100" and cells[("kmeans", 4)] == "k4" and len(cells) == 6
+
+
+def test_elbow_figure_gives_each_swept_parameter_its_own_column():
+    rows = [
+        dict(space="rgb", method="km", parameter="k", value=float(k), k=k, seed=0,
+             inertia=10 / k, eta=1 / k)
+        for k in (2, 3, 4)
+    ] + [
+        dict(space="rgb", method="fh", parameter="scale", value=s, k=int(1000 / s), seed=0,
+             inertia=s, eta=s / 10)
+        for s in (100.0, 300.0)
+    ]  # fmt: skip
+    picks = pd.DataFrame([dict(space="rgb", method="km", criterion="elbow", k=3)])
+    fig = elbow_figure(pd.DataFrame(rows), picks)
+    assert [ax.get_title() for ax in fig.axes[:2]] == ["rgb", "rgb, swept over scale"]
+    assert fig.axes[-1].get_xlabel() == "scale"

@@ -20,11 +20,12 @@ def scored_fits():
                 for seed in (0, 1):
                     score = base + (0.1 if k == 3 else 0.0) + 0.02 * seed
                     rows.append(
-                        dict(image=image, space="rgb", method=method, k=k, seed=seed, ari=score,
+                        dict(image=image, space="rgb", method=method, parameter="k", value=float(k), k=k,
+                             seed=seed, ari=score,
                              ami=score, rand=score, vi=1 - score, covering=score, mean_iou=score,
                              cover_num=score * 100, cover_den=100.0)
                     )  # fmt: skip
-    rows.append(dict(image="c", space="rgb", method="good", k=2, seed=0))  # no truth: ignored
+    rows.append(dict(image="c", space="rgb", method="good", parameter="k", value=2.0, k=2, seed=0))  # no truth: ignored
     return pd.DataFrame(rows)
 
 
@@ -35,9 +36,9 @@ def test_leaderboard_ranks_by_covering_ods():
     good = table.iloc[0]
     assert good["n_images"] == 2
     assert good["covering_ods"] == pytest.approx(0.91)  # seed average of 0.9 and 0.92
-    assert good["covering_ods_k"] == 3
+    assert good["parameter"] == "k" and good["covering_ods_value"] == 3
     assert good["vi_ods"] == pytest.approx(0.09)
-    assert good["ari_ods_k"] == 3
+    assert good["ari_ods_value"] == 3
     assert np.isnan(good["covering_ods_low"])  # two images: no interval
     assert good["seed_min"] == pytest.approx(0.9) and good["seed_max"] == pytest.approx(0.92)
     assert per_image.query("method == 'good'")["covering"].tolist() == pytest.approx([0.91] * 2)
@@ -85,7 +86,7 @@ def segmentation_fits(n_images=10, ks=(2, 3, 4)):
             for method, labels in (("good", good), ("same", good), ("shuffled", shuffled)):
                 scores = score_annotations(annotations, labels)
                 rows.append({"image": f"{image:04d}", "space": "rgb", "method": method,
-                             "k": k, "seed": 0, **scores})  # fmt: skip
+                             "parameter": "k", "value": float(k), "k": k, "seed": 0, **scores})  # fmt: skip
     return pd.DataFrame(rows)
 
 

@@ -51,13 +51,13 @@ def test_methods_separate_blobs_and_follow_estimator_api(name):
     centres = np.array([[0.1, 0.1, 0.1], [0.9, 0.2, 0.5], [0.3, 0.8, 0.9]])
     truth = np.repeat(np.arange(3), 200)
     X = (centres[truth] + rng.normal(0, 0.02, (600, 3))).astype(np.float32)
-    model = methods.create(name, n_clusters=3, random_state=0, params={})
+    model = methods.create(name, value=3, random_state=0, params={})
     assert model.get_params()["n_clusters"] == 3
     labels = model.fit(X).predict(X)
     assert adjusted_rand_score(truth, labels) == 1.0
     assert model.converged_ is True
     assert model.n_iter_ >= 1
-    again = methods.create(name, n_clusters=3, random_state=0, params={}).fit(X).predict(X)
+    again = methods.create(name, value=3, random_state=0, params={}).fit(X).predict(X)
     np.testing.assert_array_equal(labels, again)
 
 
@@ -74,13 +74,13 @@ def three_blobs(n_per=300, noise=0.02, seed=0):
 @pytest.mark.parametrize("name", PIXEL_METHODS_WITH_K)
 def test_pixel_methods_find_separated_blobs(name):
     X, truth = three_blobs()
-    labels = methods.create(name, n_clusters=3, random_state=1, params={}).fit(X).predict(X)
+    labels = methods.create(name, value=3, random_state=1, params={}).fit(X).predict(X)
     assert adjusted_rand_score(truth, labels) == 1.0
 
 
 def test_bayesian_gmm_uses_only_the_components_it_needs():
     X, truth = three_blobs()
-    model = methods.create("bayesian_gmm", n_clusters=8, random_state=0, params={}).fit(X)
+    model = methods.create("bayesian_gmm", value=8, random_state=0, params={}).fit(X)
     assert model.fit_summary()["effective_components"] == 3
     assert adjusted_rand_score(truth, model.predict(X)) == 1.0
 
@@ -90,7 +90,7 @@ def test_mixture_labels_and_scores_are_scikit_learns(name):
     rng = np.random.default_rng(4)
     X = np.concatenate([rng.normal(c, 0.3, (300, 3)) for c in (0.0, 2.0, 4.0)])
     X = X.astype(np.float32)
-    model = methods.create(name, n_clusters=3, random_state=0, params={}).fit(X[::3])
+    model = methods.create(name, value=3, random_state=0, params={}).fit(X[::3])
     labels, scores = model.predict_and_score(X)
     np.testing.assert_array_equal(labels, model.model_.predict_proba(X).argmax(axis=1))
     np.testing.assert_allclose(scores, model.model_.score_samples(X.astype(float)), rtol=1e-12)
@@ -138,7 +138,7 @@ def test_each_parameter_is_a_field_of_the_method(name):
 
 def test_meanshift_finds_the_number_of_clusters():
     X, truth = three_blobs()
-    model = methods.create("meanshift", n_clusters=99, random_state=0, params={}).fit(X)
+    model = methods.create("meanshift", value=0.2, random_state=0, params={}).fit(X)
     assert adjusted_rand_score(truth, model.predict(X)) == 1.0
     assert model.fit_summary()["bandwidth"] > 0
 
@@ -146,7 +146,7 @@ def test_meanshift_finds_the_number_of_clusters():
 def test_opencv_kmeans_random_centres_and_attempts():
     X, truth = three_blobs()
     params = {"centers": "random", "attempts": 3}
-    model = methods.create("opencv_kmeans", n_clusters=3, random_state=4, params=params)
+    model = methods.create("opencv_kmeans", value=3, random_state=4, params=params)
     assert adjusted_rand_score(truth, model.fit(X).predict(X)) == 1.0
 
 
@@ -154,13 +154,13 @@ def test_otsu_separates_grey_levels():
     rng = np.random.default_rng(0)
     truth = np.repeat(np.arange(3), 200)
     X = (np.array([0.1, 0.5, 0.9])[truth] + rng.normal(0, 0.03, 600))[:, None]
-    model = methods.create("otsu", n_clusters=3, random_state=0, params={}).fit(X)
+    model = methods.create("otsu", value=3, random_state=0, params={}).fit(X)
     assert 0.1 < model.thresholds_[0] < 0.5 < model.thresholds_[1] < 0.9
     # thresholds sit on histogram bin centres, so a pixel at a class edge may fall over
     assert adjusted_rand_score(truth, model.predict(X)) > 0.99
     cls = methods.get_method("otsu")
     assert cls.works_in("grey") and not cls.works_in("rgb")
-    assert cls.ks_to_fit([2, 4, 6, 7, 10]) == [2, 4, 6]
+    assert cls.default_grid([2, 4, 6, 7, 10]) == [2, 4, 6]
 
 
 def object_on_plain_ground():
@@ -176,7 +176,8 @@ def test_corner_threshold_is_the_tutorial_baseline():
     image, truth = object_on_plain_ground()
     cls = methods.get_method("corner_threshold")
     assert not cls.takes_k and cls.input_kind == "image" and not cls.uses_seed
-    model = methods.create("corner_threshold", n_clusters=2, random_state=0, params={})
+    assert cls.sweeps == "threshold" and cls.default_grid([2, 3]) == [20.0]
+    model = methods.create("corner_threshold", value=20.0, random_state=0, params={})
     labels = model.fit(image).predict(image)
     assert labels.shape == truth.shape
     assert adjusted_rand_score(truth.ravel(), labels.ravel()) == 1.0
@@ -189,7 +190,7 @@ def test_corner_threshold_is_the_tutorial_baseline():
 
 def test_slic_kmeans_segments_regions():
     image, truth = object_on_plain_ground()
-    model = methods.create("slic_kmeans", n_clusters=2, random_state=0, params={"n_segments": 50})
+    model = methods.create("slic_kmeans", value=2, random_state=0, params={"n_segments": 50})
     labels = model.fit(image).predict(image)
     assert adjusted_rand_score(truth.ravel(), labels.ravel()) > 0.95
     assert model.fit_summary()["superpixels"] > 10
@@ -202,8 +203,9 @@ def test_every_method_is_deterministic_for_a_seed(name):
     data = image if cls.input_kind == "image" else image.reshape(-1, 3)
     if cls.supported_spaces == ("grey",):
         data = data[..., :1]
+    value = cls.default_grid([2])[0]
     runs = [
-        methods.create(name, n_clusters=2, random_state=7, params={}).fit(data).predict(data)
+        methods.create(name, value=value, random_state=7, params={}).fit(data).predict(data)
         for _ in range(2)
     ]
     np.testing.assert_array_equal(runs[0], runs[1])

@@ -53,9 +53,9 @@ def test_split_connected():
 )
 def test_options_are_recorded_in_the_fits_table(option, noisy_photo):
     from segsweep.features import to_features
-    from segsweep.sweep import sweep
+    from tools.setups import sweep_as_configured
 
-    fits, labels, _ = sweep(
+    fits, labels, _ = sweep_as_configured(
         to_features(noisy_photo, "rgb"), {"method": "kmeans", **option}, [3], [0], None
     )
     row = fits.iloc[0]

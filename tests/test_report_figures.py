@@ -21,9 +21,9 @@ def fits_for(scores):
     rows = []
     for image, covering in scores.items():
         for seed, shift in ((0, -0.01), (1, 0.01)):
-            rows.append(dict(image=image, space="rgb", method="kmeans", k=3, seed=seed,
+            rows.append(dict(image=image, space="rgb", method="kmeans", value=3.0, seed=seed,
                              covering=covering + shift))  # fmt: skip
-            rows.append(dict(image=image, space="rgb", method="kmeans", k=2, seed=seed,
+            rows.append(dict(image=image, space="rgb", method="kmeans", value=2.0, seed=seed,
                              covering=0.0))  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -31,7 +31,7 @@ def fits_for(scores):
 def test_selection_spreads_from_best_to_worst_covering():
     scores = {f"img{n}": n / 10 for n in range(9)}
     fits = fits_for(scores)
-    board = pd.DataFrame([dict(space="rgb", method="kmeans", covering_ods_k=3)])
+    board = pd.DataFrame([dict(space="rgb", method="kmeans", covering_ods_value=3.0)])
     ranked = top_entry_scores(fits, board)
     assert list(ranked.index[:2]) == ["img8", "img7"]
     assert ranked["img8"] == 0.8  # averaged over seeds, at the ODS k

@@ -6,9 +6,12 @@ from segsweep.summary import describe_images, picked_k_table, summary_html
 RUN = {"spaces": ["rgb", "lab"], "k": [2, 3, 4], "seeds": [0], "silhouette_sample": 500}
 SETUPS = {
     "kmeans": {"method": "kmeans", "params": {"n_init": 5}, "xy_weight": 0.0, "smoothing": 0.0,
-               "split_regions": False, "sample_size": 50000},
+               "split_regions": False, "sample_size": 50000, "parameter": "k", "grid": [2, 3]},
     "gmm_all": {"method": "gmm", "params": {}, "xy_weight": 0.5, "smoothing": 0.0,
-                "split_regions": True, "sample_size": None},
+                "split_regions": True, "sample_size": None, "parameter": "k", "grid": [2, 3]},
+    "fh": {"method": "meanshift", "params": {}, "xy_weight": 0.0, "smoothing": 0.0,
+           "split_regions": False, "sample_size": None, "parameter": "quantile",
+           "grid": [0.1, 0.25]},
 }  # fmt: skip
 
 
@@ -36,16 +39,19 @@ def test_many_images_are_counted_by_size():
 def test_summary_names_each_setup_with_its_sample_size_and_options():
     images = pd.DataFrame({"image": ["a"], "width": [10], "height": [8]})
     page = summary_html(RUN, images, SETUPS, picks(), {"numpy": "2"})
-    assert "kmeans = kmeans(n_init=5); fitted on 50000 pixels" in page
-    assert "gmm_all = gmm(); xy_weight 0.5; split_regions; fitted on all pixels" in page
+    assert "kmeans = kmeans(n_init=5); swept over k = 2, 3; fitted on 50000 pixels" in page
+    assert "gmm_all = gmm(); swept over k = 2, 3; xy_weight 0.5; split_regions; fitted on all" in page
+    assert "fh = meanshift(); swept over quantile = 0.1, 0.25; fitted on all pixels" in page
     assert "No image has ground truth" in page and "Rejected images" not in page
     leaderboard = pd.DataFrame(
         [dict(rank=1, space="rgb", method="kmeans", n_images=3, covering_ods=0.61234,
-              covering_ods_low=0.5, covering_ods_high=0.7, covering_ods_k=3, covering_ois=0.7,
+              covering_ods_low=0.5, covering_ods_high=0.7, parameter="k", covering_ods_value=3.0,
+              covering_ois=0.7,
               covering_ois_low=np.nan, covering_ois_high=np.nan, pri_ods=0.8, vi_ods=1.5,
               ari_ods=0.4, p_value=np.nan, verdict="best"),
          dict(rank=2, space="lab", method="kmeans", n_images=3, covering_ods=0.6,
-              covering_ods_low=0.5, covering_ods_high=0.7, covering_ods_k=4, covering_ois=0.7,
+              covering_ods_low=0.5, covering_ods_high=0.7, parameter="k", covering_ods_value=4.0,
+              covering_ois=0.7,
               covering_ois_low=np.nan, covering_ois_high=np.nan, pri_ods=0.8, vi_ods=1.5,
               ari_ods=0.4, p_value=0.5, verdict="tied with the best")]
     )  # fmt: skip
@@ -53,7 +59,7 @@ def test_summary_names_each_setup_with_its_sample_size_and_options():
                                 ari_regret=0.1, hit_rate=1 / 3)])  # fmt: skip
     page = summary_html(RUN, images, SETUPS, picks(), {}, leaderboard, choice, alpha=0.05)
     assert "Over the 3 images with ground truth" in page
-    assert "0.612 [0.500, 0.700] (3)" in page and "33%" in page
+    assert "0.612 [0.500, 0.700] (k = 3)" in page and "33%" in page
     assert "tied with the best (p = 0.5)" in page
     assert "Statistically tied with the best, rgb / kmeans (paired Wilcoxon tests" in page
     assert ": lab / kmeans;" in page

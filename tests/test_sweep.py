@@ -9,10 +9,11 @@ from segsweep.labelmaps import (
     canonical_labels,
     compactness,
     load_label_maps,
-    maps_by_k,
+    maps_by_value,
     save_label_maps,
 )
-from segsweep.sweep import FIT_COLUMNS, sample_indices, sweep
+from segsweep.sweep import FIT_COLUMNS, sample_indices
+from tools.setups import sweep_as_configured as sweep
 
 
 @pytest.mark.parametrize("method", ["kmeans", "gmm"])
@@ -21,6 +22,7 @@ def test_three_flat_colours_give_three_exact_clusters(stripes, method):
     fits, labels, timings = sweep(to_features(rgb, "rgb"), {"method": method}, [2, 3, 4], [0], None)
     assert list(fits.columns)[: len(FIT_COLUMNS)] == FIT_COLUMNS
     assert fits["k"].tolist() == [2, 3, 4]
+    assert (fits["parameter"] == "k").all() and fits["value"].tolist() == [2.0, 3.0, 4.0]
     k3 = labels[(3, 0)]
     assert k3.shape == truth.shape
     # canonical labels number the stripes left to right
@@ -31,7 +33,7 @@ def test_three_flat_colours_give_three_exact_clusters(stripes, method):
     assert row["n_clusters_found"] == 3 and not row["degenerate"]
     # four clusters cannot be found in three colours: recorded, not a crash
     assert fits.set_index("k").loc[4, "degenerate"]
-    assert set(timings.columns) == {"k", "seed", "fit_seconds"}
+    assert set(timings.columns) == {"value", "seed", "fit_seconds"}
 
 
 def test_inertia_falls_as_k_grows(noisy_photo):
@@ -62,7 +64,7 @@ def test_mixture_rows_have_likelihood_and_information_criteria(noisy_photo):
     assert row["bic"] - row["aic"] == pytest.approx(n_params * (np.log(n) - 2), rel=1e-6)
     # Sampled fit: the likelihood is still that of every pixel under the fitted model.
     sampled, _, _ = sweep(to_features(noisy_photo, "rgb"), {"method": "gmm"}, [3], [0], 500)
-    model = methods.create("gmm", n_clusters=3, random_state=0, params={})
+    model = methods.create("gmm", value=3, random_state=0, params={})
     X = to_features(noisy_photo, "rgb").reshape(-1, 3)
     model.fit(X[sample_indices(len(X), 500, 0)])
     assert sampled["log_likelihood"].iloc[0] == pytest.approx(model.score_samples(X).mean())
@@ -140,16 +142,17 @@ def test_canonical_labels_same_partition_whatever_the_label_values(n_values):
     assert pairs.shape[1] == len(np.unique(small)) == len(np.unique(out))  # a bijection
 
 
-def test_maps_by_k_takes_the_seed_where_fitted_else_another():
+def test_maps_by_value_takes_the_seed_where_fitted_else_another():
     maps = {("rgb", 2, 0): "a0", ("rgb", 2, 1): "a1", ("rgb", 5, 0): "b0", ("lab", 2, 1): "x"}
-    assert maps_by_k(maps, "rgb", 1) == {2: "a1", 5: "b0"}
-    assert maps_by_k(maps, "lab", 0) == {2: "x"}
+    assert maps_by_value(maps, "rgb", 1) == {2: "a1", 5: "b0"}
+    assert maps_by_value(maps, "lab", 0) == {2: "x"}
 
 
 def test_label_maps_round_trip_with_a_typed_index(tmp_path):
     maps = {
         ("rgb", 3, 0): np.array([[0, 1], [2, 2]], np.uint8),
         ("lab", 10, 2): np.array([[0, 300], [1, 2]], np.uint16),
+        ("lab", 0.25, 0): np.array([[1, 0], [1, 0]], np.uint8),
     }
     save_label_maps(tmp_path / "a.npz", maps)
     save_label_maps(tmp_path / "b.npz", dict(reversed(maps.items())))
@@ -159,7 +162,8 @@ def test_label_maps_round_trip_with_a_typed_index(tmp_path):
     for key, labels in maps.items():
         np.testing.assert_array_equal(loaded[key], labels)
     with np.load(tmp_path / "a.npz") as archive:  # readable without segsweep
-        assert archive["k"].dtype == np.int64 and archive["space"].tolist() == ["lab", "rgb"]
+        assert archive["value"].dtype == np.float64 and archive["seed"].dtype == np.int64
+        assert archive["space"].tolist() == ["lab", "lab", "rgb"]
 
 
 def test_compactness_known_answer():
@@ -169,11 +173,14 @@ def test_compactness_known_answer():
     assert eta == pytest.approx(2.0 / 3.0)
 
 
-def test_methods_without_k_or_seed_are_not_repeated(noisy_photo):
+def test_methods_swept_over_their_own_parameter_or_without_seed(noisy_photo):
     features = to_features(noisy_photo, "rgb")
-    fits, labels, _ = sweep(features, {"method": "meanshift"}, [2, 3, 4], [0, 1], None)
-    assert fits["seed"].tolist() == [0, 1]  # once per seed, not per k
-    assert (fits["k"] == fits["n_clusters_found"]).all()
+    setup = {"method": "meanshift", "grid": [0.3, 0.1]}
+    fits, labels, _ = sweep(features, setup, [2, 3, 4], [0, 1], None)
+    assert fits["seed"].tolist() == [0, 0, 1, 1]  # its own grid, sorted; not the k
+    assert (fits["parameter"] == "quantile").all() and fits["value"].tolist() == [0.1, 0.3] * 2
+    assert (fits["k"] == fits["n_clusters_found"]).all() and not fits["degenerate"].any()
+    assert set(labels) == {(0.1, 0), (0.3, 0), (0.1, 1), (0.3, 1)}
     fits, labels, _ = sweep(features, {"method": "corner_threshold"}, [2, 3, 4], [0, 1], 500)
     assert len(fits) == 1 and fits["n_fit"].iloc[0] == 2400  # image methods use every pixel
     grey = to_features(noisy_photo, "grey")

@@ -26,7 +26,7 @@ def entry_table(n_images, quality=0.6, noise=0.1, seed=0, ks=(2, 3, 4)):
         base = quality + rng.normal(0, noise)
         for k in ks:
             score = float(np.clip(base - 0.05 * abs(k - 3) + rng.normal(0, 0.02), 0, 1))
-            rows.append(dict(image=f"i{image:03d}", k=k, rand=score, vi=2 - score, ari=score,
+            rows.append(dict(image=f"i{image:03d}", value=k, rand=score, vi=2 - score, ari=score,
                              cover_num=score * 1000, cover_den=1000.0))  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -35,15 +35,15 @@ def test_dataset_scores_equal_the_benchmark_definitions():
     table = entry_table(7, seed=3)
     table.loc[table.index % 5 == 0, "cover_den"] = 1500.0  # images of different sizes
     ours = dataset_scores(EntryScores.from_table(table))
-    reference = ods_ois(table.rename(columns={"k": "threshold", "rand": "pri"}))
+    reference = ods_ois(table.rename(columns={"value": "threshold", "rand": "pri"}))
     assert ours["covering_ods"] == pytest.approx(reference["cover_ods"], abs=1e-15)
     assert ours["covering_ois"] == pytest.approx(reference["cover_ois"], abs=1e-15)
-    assert ours["covering_ods_k"] == reference["cover_ods_threshold"]
+    assert ours["covering_ods_value"] == reference["cover_ods_threshold"]
     for score in ("pri", "vi"):
         assert ours[f"{score}_ods"] == pytest.approx(reference[f"{score}_ods"], abs=1e-15)
         assert ours[f"{score}_ois"] == pytest.approx(reference[f"{score}_ois"], abs=1e-15)
-    by_k = table.groupby("k")["ari"].mean()
-    assert ours["ari_ods"] == pytest.approx(by_k.max()) and ours["ari_ods_k"] == by_k.idxmax()
+    by_k = table.groupby("value")["ari"].mean()
+    assert ours["ari_ods"] == pytest.approx(by_k.max()) and ours["ari_ods_value"] == by_k.idxmax()
 
 
 def test_intervals_hold_the_estimate_and_shrink_as_images_are_added():
@@ -67,7 +67,7 @@ def test_ods_recomputed_in_each_resample_includes_the_choice_of_k():
         best = 2 if image % 2 else 4
         for k in (2, 4):
             score = 0.8 if k == best else 0.4
-            rows.append(dict(image=str(image), k=k, rand=score, vi=1.0, ari=score,
+            rows.append(dict(image=str(image), value=k, rand=score, vi=1.0, ari=score,
                              cover_num=score, cover_den=1.0))  # fmt: skip
     entry = EntryScores.from_table(pd.DataFrame(rows))
     assert dataset_scores(entry)["covering_ods"] == pytest.approx(0.6)
@@ -121,7 +121,7 @@ def test_seed_spread():
     rows = []
     for seed, score in ((0, 0.5), (1, 0.6), (2, 0.7)):
         for k in (2, 3):
-            rows.append(dict(seed=seed, image="a", k=k, cover_num=score * (k - 1) * 100,
+            rows.append(dict(seed=seed, image="a", value=k, cover_num=score * (k - 1) * 100,
                              cover_den=200.0))  # fmt: skip
     spread = seed_spread(pd.DataFrame(rows))
     assert spread == {"seed_min": 0.5, "seed_median": 0.6, "seed_max": 0.7}

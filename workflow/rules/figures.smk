@@ -18,7 +18,7 @@ rule plot_image:
         methods=METHODS,
         spaces=FIGURE_SPACES,
         methods_in_space={space: methods_in(space) for space in FIGURE_SPACES},
-        ks=KS,
+        parameters={m: METHOD_SETUPS[m]["parameter"] for m in METHODS},
         seed=FIGURE_SEED,
         k=config["figures"]["k"],
         sigma=config["figures"]["canny_sigma"],

@@ -1,4 +1,4 @@
-# One job per (image, method label) fits every colour space, k and seed and measures every fit
+# One job per (image, method label) fits every colour space, swept value and seed and measures every fit
 # (criteria, and scores against the ground truth): starting a job costs more than fitting a
 # small image at one k. On a cluster, --group-components segment=N bundles N of these jobs
 # into one submission (see workflow/profiles/slurm).
@@ -23,7 +23,6 @@ rule segment:
     params:
         setup=lambda wildcards: METHOD_SETUPS[wildcards.method],
         spaces=lambda wildcards: spaces_of(wildcards.method),
-        ks=KS,
         seeds=SEEDS,
         silhouette_sample=config["criteria"]["silhouette_sample"],
     script:

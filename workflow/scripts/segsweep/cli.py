@@ -17,10 +17,18 @@ def describe_methods() -> str:
 
     lines = []
     for name, method in sorted(methods.registry().items()):
-        takes_k = "sweeps k" if method.takes_k else "finds its own number of clusters"
-        lines.append(f"{name}: {method.summary} ({takes_k})")
+        if method.takes_k:
+            limit = f" up to {method.max_k}" if method.max_k else ""
+            swept = f"swept over k{limit}: the config's k, or methods.LABEL.grid"
+        else:
+            grid = ", ".join(f"{v:g}" for v in method.param_specs[method.sweeps].grid)
+            swept = f"swept over {method.sweeps}: default grid {grid}, or methods.LABEL.grid"
+        lines.append(f"{name}: {method.summary} ({swept})")
         defaults = method.defaults()
         for key, spec in method.param_specs.items():
+            if key == method.sweeps:
+                lines.append(f"    {key} ({spec.kind.__name__}, swept): {spec.help}")
+                continue
             choices = f", one of {list(spec.choices)}" if spec.choices else ""
             lines.append(
                 f"    {key} ({spec.kind.__name__}, default {defaults[key]!r}{choices}): {spec.help}"

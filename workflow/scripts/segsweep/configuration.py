@@ -16,25 +16,48 @@ OPTION_DEFAULTS = {"xy_weight": 0.0, "smoothing": 0.0, "split_regions": False}
 
 
 def method_setups(config: dict) -> dict[str, dict]:
-    """Validated method setups: label -> ``{"method", "params", "xy_weight", "smoothing",
-    "split_regions", "sample_size"}``, parameters and options completed with their defaults.
+    """Validated, completed method setups by label (see :func:`method_setup`)."""
+    return {
+        label: method_setup(
+            setup or {}, ks=config["k"], sample_size=config["sample_size"],
+            where=f"methods.{label}", default_name=label,
+        )  # fmt: skip
+        for label, setup in config["methods"].items()
+    }
 
-    ``sample_size`` is the setup's own, else the top-level ``sample_size``; None means all
-    pixels.
+
+def method_setup(
+    setup: dict, ks: list[int], sample_size: int | str, where: str = "methods", default_name=""
+) -> dict:
+    """One configured method setup, validated and completed: ``method``, ``params``, the
+    options, ``parameter`` (what it is swept over), ``grid`` (the values) and
+    ``sample_size``.
+
+    Parameters
+    ----------
+    setup : dict
+        The setup as configured (``method``, optional ``params``, ``grid``, options and
+        ``sample_size``).
+    ks : list of int
+        The configured k, the grid of methods swept over k that set none.
+    sample_size : int or "all"
+        The top-level sample size, used where the setup sets none; None in the result
+        means all pixels.
+    where : str
+        Config key of the setup, for error messages.
+    default_name : str
+        Method name when the setup names none (the label).
     """
-    setups = {}
-    for label, setup in config["methods"].items():
-        setup = setup or {}
-        name = setup.get("method", label)
-        where = f"methods.{label}"
-        setups[label] = {
-            **OPTION_DEFAULTS,
-            **{key: setup[key] for key in OPTION_DEFAULTS if key in setup},
-            "method": name,
-            "params": methods.resolve_params(name, setup.get("params"), where),
-            "sample_size": pixels_to_fit(setup.get("sample_size", config["sample_size"])),
-        }
-    return setups
+    name = setup.get("method", default_name)
+    return {
+        **OPTION_DEFAULTS,
+        **{key: setup[key] for key in OPTION_DEFAULTS if key in setup},
+        "method": name,
+        "params": methods.resolve_params(name, setup.get("params"), where),
+        "parameter": methods.get_method(name, where).sweeps,
+        "grid": methods.resolve_grid(name, setup.get("grid"), ks, where),
+        "sample_size": pixels_to_fit(setup.get("sample_size", sample_size)),
+    }
 
 
 def pixels_to_fit(size: int | str) -> int | None:
@@ -95,12 +118,12 @@ def check(config: dict) -> dict[str, dict]:
                 f"of which is in spaces {config['spaces']}; add one or remove the method"
             )
     for label, setup in setups.items():
-        size = setup["sample_size"]
-        if size is not None and size < max(config["k"]):
+        size, largest = setup["sample_size"], max(setup["grid"])
+        if setup["parameter"] == "k" and size is not None and size < largest:
             key = f"methods.{label}.sample_size" if "sample_size" in (
                 config["methods"][label] or {}) else "sample_size"  # fmt: skip
             raise ConfigError(
-                f"{key}: {size} is smaller than the largest k ({max(config['k'])}); "
+                f"{key}: {size} is smaller than the largest k ({largest}); "
                 "raise the sample size or lower k"
             )
     figure_seed(config)

@@ -19,7 +19,7 @@ from segsweep.scores import SCORE_COLUMNS, Partition, score_annotations
 
 def evaluate(
     features: np.ndarray,
-    label_maps: Mapping[tuple[int, int], np.ndarray],
+    label_maps: Mapping[tuple[float, int], np.ndarray],
     fits: pd.DataFrame,
     silhouette_sample: int,
     annotations: Sequence | None = None,
@@ -29,9 +29,9 @@ def evaluate(
     Parameters
     ----------
     features : ndarray, shape (H, W, C)
-    label_maps : mapping of (k, seed) to ndarray, shape (H, W)
+    label_maps : mapping of (value, seed) to ndarray, shape (H, W)
     fits : DataFrame
-        Columns ``k`` and ``seed``, one row per fit.
+        Columns ``value`` (of the swept parameter) and ``seed``, one row per fit.
     silhouette_sample : int
     annotations : sequence of label images or Partitions, optional
         Each is prepared once for all fits.
@@ -39,7 +39,7 @@ def evaluate(
     Returns
     -------
     table : DataFrame
-        ``k, seed``, the criteria columns and, with annotations, the score columns.
+        ``value, seed``, the criteria columns and, with annotations, the score columns.
     seconds : list of float
         Time spent on each fit's criteria and scores (kept out of the table, which must be
         reproducible).
@@ -48,14 +48,14 @@ def evaluate(
     distances = SilhouetteDistances(X, silhouette_sample)
     prepared = [Partition.of(annotation) for annotation in annotations or ()]
     rows, seconds = [], []
-    for k, seed in zip(fits["k"].tolist(), fits["seed"].tolist(), strict=True):
+    for value, seed in zip(fits["value"].tolist(), fits["seed"].tolist(), strict=True):
         start = time.perf_counter()
-        labels = label_maps[(k, seed)]
-        row = {"k": k, "seed": seed}
+        labels = label_maps[(value, seed)]
+        row = {"value": value, "seed": seed}
         row.update(internal_criteria(X, labels.ravel(), silhouette_sample, seed, distances(seed)))
         if prepared:
             row.update(score_annotations(prepared, labels))
         rows.append(row)
         seconds.append(time.perf_counter() - start)
-    columns = ["k", "seed", *CRITERIA_COLUMNS, *(SCORE_COLUMNS if prepared else [])]
+    columns = ["value", "seed", *CRITERIA_COLUMNS, *(SCORE_COLUMNS if prepared else [])]
     return pd.DataFrame(rows, columns=columns), seconds

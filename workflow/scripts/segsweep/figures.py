@@ -25,6 +25,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ft2font import FT2Font  # noqa: E402
 
 from segsweep.labelmaps import cluster_means  # noqa: E402
+from segsweep.selection import value_label  # noqa: E402
 from segsweep.storage import atomic_path  # noqa: E402
 
 #: Longest side, in pixels, of an image drawn in a figure panel.
@@ -181,21 +182,23 @@ def show_labels(ax, labels: np.ndarray) -> None:
 
 def segmentation_grid(
     rgb: np.ndarray,
-    label_maps: Mapping[tuple[str, int], np.ndarray],
-    methods: Sequence[str],
-    ks: Sequence[int],
+    label_maps: Mapping[tuple[str, float], np.ndarray],
+    columns: Mapping[str, Sequence[float]],
+    parameters: Mapping[str, str],
     kind: str = "recolour",
     title: str = "",
 ) -> Figure:
-    """Grid of segmentations: one row per method, one column per k, the photo first.
+    """Grid of segmentations: one row per method, one column per swept value, photo first.
 
     Parameters
     ----------
     rgb : ndarray of uint8, shape (H, W, 3)
-    label_maps : mapping of (method, k) to ndarray of int, shape (H, W)
-        Missing (method, k) pairs leave an empty panel.
-    methods, ks : sequences
-        Row and column order.
+    label_maps : mapping of (method, value) to ndarray of int, shape (H, W)
+    columns : mapping of method to sequence of values
+        Row order, and each row's values in column order; a row shorter than the longest
+        leaves its last panels empty.
+    parameters : mapping of method to str
+        Name of each method's swept parameter (``k``, ``scale``, ...), for panel titles.
     kind : {"recolour", "labels"}
         Cluster mean colours, or label values in the fixed palette.
     title : str
@@ -207,75 +210,86 @@ def segmentation_grid(
     panel = 2.0
     step = downsample_step(rgb.shape, max_side=int(panel * FIGURE_DPI))  # the panel's pixels
     photo = rgb[::step, ::step]
-    fig, axes = image_panels(len(methods), len(ks) + 1, rgb.shape[0] / rgb.shape[1], panel, title)
-    for row, method in enumerate(methods):
+    n_cols = max(len(values) for values in columns.values()) + 1
+    fig, axes = image_panels(len(columns), n_cols, rgb.shape[0] / rgb.shape[1], panel, title)
+    for row, (method, values) in enumerate(columns.items()):
         axes[row, 0].imshow(photo)
         axes[row, 0].set_title("photo")
         axes[row, 0].set_ylabel(method)
-        for col, k in enumerate(ks, start=1):
+        for col, value in enumerate(values, start=1):
             ax = axes[row, col]
-            labels = label_maps.get((method, k))
-            if labels is not None:
-                if kind == "recolour":
-                    ax.imshow(recolour(rgb, labels, step))
-                else:
-                    show_labels(ax, labels[::step, ::step])
-            ax.set_title(f"k = {k}")
+            labels = label_maps[(method, value)]
+            if kind == "recolour":
+                ax.imshow(recolour(rgb, labels, step))
+            else:
+                show_labels(ax, labels[::step, ::step])
+            ax.set_title(value_label(parameters[method], value))
+        for col in range(len(values) + 1, n_cols):
+            axes[row, col].set_axis_off()
     return fig
 
 
 def elbow_figure(fits: pd.DataFrame, picks: pd.DataFrame, title: str = "") -> Figure:
-    """Inertia and eta against k, one column per colour space, one line per method.
+    """Inertia and eta against the swept value: one column per colour space and swept
+    parameter (k, scale, ...), one line per method.
 
-    The k picked by the elbow rule is marked on each curve.
+    The k picked by the elbow rule is marked on each curve of a method swept over k.
 
     Parameters
     ----------
     fits : DataFrame
-        One image's rows of the fits table (``space, method, k, seed, inertia, eta``).
+        One image's rows of the fits table (``space, method, parameter, value, seed,
+        inertia, eta``).
     picks : DataFrame
         The picked-k table (``space, method, criterion, k``); ``elbow`` rows are used.
     title : str
     """
-    spaces = sorted(fits["space"].unique())
+    panels = sorted(fits.groupby(["space", "parameter"]).groups)
     has_bic = "bic" in fits and fits["bic"].notna().any()
     measures = ["inertia", "eta"] + (["bic"] if has_bic else [])
     fig, axes = plt.subplots(
-        len(measures), len(spaces), figsize=(3.6 * len(spaces), 3.0 * len(measures)),
-        squeeze=False, sharex=True,
+        len(measures), len(panels), figsize=(3.6 * len(panels), 3.0 * len(measures)),
+        squeeze=False, sharex="col",
     )  # fmt: skip
     elbows = picks[picks["criterion"] == "elbow"].set_index(["space", "method"])["k"]
-    for col, space in enumerate(spaces):
-        in_space = fits[fits["space"] == space]
-        for colour, (method, rows) in zip(PALETTE, in_space.groupby("method"), strict=False):
-            curve = rows.groupby("k")[measures + (["aic"] if has_bic else [])].mean().sort_index()
-            chosen = elbows.get((space, method))
-            for row, column in enumerate(measures):
-                ax = axes[row, col]
-                if curve[column].isna().all():
-                    continue
-                ax.plot(curve.index, curve[column], marker="o", ms=3, color=colour, label=method)
-                if column == "bic":
-                    ax.plot(curve.index, curve["aic"], linestyle="--", color=colour)
-                    continue
-                if chosen is not None and chosen in curve.index:
-                    ax.plot(
-                        [chosen], [curve.loc[chosen, column]], marker="*", ms=14,
-                        color=colour, markeredgecolor="black", linestyle="none",
-                    )  # fmt: skip
-        axes[0, col].set_title(space)
+    for col, (space, parameter) in enumerate(panels):
+        in_panel = fits[(fits["space"] == space) & (fits["parameter"] == parameter)]
+        for colour, (method, rows) in zip(PALETTE, in_panel.groupby("method"), strict=False):
+            curve = rows.groupby("value")[measures + (["aic"] if has_bic else [])].mean()
+            draw_curves(axes[:, col], curve.sort_index(), measures, colour, method,
+                        elbows.get((space, method)))  # fmt: skip
+        axes[0, col].set_title(space if parameter == "k" else f"{space}, swept over {parameter}")
         axes[0, col].set_ylabel("inertia (within-cluster SS)")
         axes[1, col].set_ylabel("eta (mean distance to centre)")
         if has_bic:
             axes[2, col].set_ylabel("BIC (solid), AIC (dashed)")
             if axes[2, col].lines:
                 axes[2, col].legend(fontsize=7)
-        axes[-1, col].set_xlabel("k (number of clusters)")
-        axes[0, col].legend(title="method (star: elbow k)")
+        x_label = "k (number of clusters)" if parameter == "k" else parameter
+        axes[-1, col].set_xlabel(x_label)
+        legend = "method (star: elbow k)" if parameter == "k" else "method"
+        axes[0, col].legend(title=legend)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def draw_curves(axes, curve: pd.DataFrame, measures, colour, method, chosen) -> None:
+    """One method's curves of ``measures`` (one per axis) against the swept value, the
+    elbow's ``chosen`` k starred; AIC dashed beside BIC."""
+    for ax, column in zip(axes, measures, strict=True):
+        if curve[column].isna().all():
+            continue
+        ax.plot(curve.index, curve[column], marker="o", ms=3, color=colour, label=method)
+        if column == "bic":
+            ax.plot(curve.index, curve["aic"], linestyle="--", color=colour)
+            continue
+        if chosen is not None and chosen in curve.index:
+            ax.plot(
+                [chosen], [curve.loc[chosen, column]], marker="*", ms=14,
+                color=colour, markeredgecolor="black", linestyle="none",
+            )  # fmt: skip
 
 
 def truth_figure(
@@ -369,7 +383,7 @@ def save_figure(fig: Figure, path, dpi: int = FIGURE_DPI) -> None:
 def truth_main(snakemake) -> None:
     """Snakemake entry: ground truth beside the best segmentation of one image."""
     from segsweep.ingest import load_standard_form
-    from segsweep.labelmaps import load_label_maps, maps_by_k
+    from segsweep.labelmaps import load_label_maps, maps_by_value
     from segsweep.selection import merge_tables
     from segsweep.storage import read_csv
 
@@ -377,18 +391,18 @@ def truth_main(snakemake) -> None:
     fits = merge_tables([read_csv(path) for path in snakemake.input.fits])
     rows = fits.dropna(subset=["ari"])
     # the figure seed's fits, and those of methods fitted with one seed only
-    rows = rows[(rows["seed"] == seed) | ~rows.duplicated(["space", "method", "k"], keep=False)]
+    rows = rows[(rows["seed"] == seed) | ~rows.duplicated(["space", "method", "value"], keep=False)]
     best = rows.loc[rows["ari"].idxmax()]
     labels_path = dict(zip(snakemake.params.methods, snakemake.input.labels, strict=True))
     stored = load_label_maps(labels_path[best["method"]])
-    segmentation = maps_by_k(stored, best["space"], seed)[int(best["k"])]
+    segmentation = maps_by_value(stored, best["space"], seed)[best["value"]]
     rgb, annotations = load_standard_form(snakemake.input.standard)
     fig = truth_figure(
         rgb,
         annotations[0],
         segmentation,
         title=f"{image}: best fit by ARI: {best['method']} in {best['space']}, "
-        f"k = {int(best['k'])} (ARI {best['ari']:.3f})",
+        f"{value_label(best['parameter'], best['value'])} (ARI {best['ari']:.3f})",
     )
     save_figure(fig, snakemake.output.figure)
 

@@ -31,39 +31,39 @@ from segsweep.figures import (
     save_figure,
     segmentation_grid,
 )
-from segsweep.selection import chosen_map, nearest_fitted_k
+from segsweep.selection import chosen_map, nearest_fitted, value_label
 
-#: Label maps of one image: (space, method) -> {k: label map}.
-LabelMaps = Mapping[tuple[str, str], dict[int, np.ndarray]]
+#: Label maps of one image: (space, method) -> {swept value: label map}.
+LabelMaps = Mapping[tuple[str, str], dict[float, np.ndarray]]
 
 
 def grid_maps(
-    label_maps: LabelMaps, space: str, methods: Sequence[str], ks: Sequence[int]
-) -> dict[tuple[str, int], np.ndarray]:
-    """(method, k) -> label map for the segmentation grids of one space.
-
-    A method without k has one segmentation; it goes in the first column.
-    """
-    cells = {}
+    label_maps: LabelMaps, space: str, methods: Sequence[str]
+) -> tuple[dict[tuple[str, float], np.ndarray], dict[str, list[float]]]:
+    """The cells of one space's segmentation grids: (method, value) -> label map, and each
+    method's swept values in column order."""
+    cells, columns = {}, {}
     for method in methods:
-        by_k = label_maps[(space, method)]
-        if len(by_k) == 1 and next(iter(by_k)) not in ks:
-            by_k = {ks[0]: next(iter(by_k.values()))}
-        cells.update({(method, k): by_k[k] for k in ks if k in by_k})
-    return cells
+        by_value = label_maps[(space, method)]
+        columns[method] = sorted(by_value)
+        cells.update({(method, value): labels for value, labels in by_value.items()})
+    return cells, columns
 
 
-def draw_space(rgb, edges, label_maps: LabelMaps, picks, image, space, methods, ks, params, output):
+def draw_space(rgb, edges, label_maps: LabelMaps, picks, image, space, methods, params, output):
     """Recolour grid, label-map grid and edges figure (over Canny ``edges``) of one space."""
-    cells = grid_maps(label_maps, space, methods, ks)
+    cells, columns = grid_maps(label_maps, space, methods)
     for kind, what in (("recolour", "cluster mean colours"), ("labels", "label maps")):
         title = f"{image}, {space} space: {what} (seed {params.seed})"
-        fig = segmentation_grid(rgb, cells, methods, ks, kind, title=title)
+        fig = segmentation_grid(rgb, cells, columns, params.parameters, kind, title=title)
         save_figure(fig, output[f"{space}_{kind}"])
     segmentations = []
     for method in methods:
-        k, labels = chosen_map(label_maps[(space, method)], picks, space, method, params.k)
-        segmentations.append((f"{method}, k = {k}", labels))
+        parameter = params.parameters[method]
+        value, labels = chosen_map(
+            label_maps[(space, method)], picks, space, method, params.k, parameter
+        )
+        segmentations.append((f"{method}, {value_label(parameter, value)}", labels))
     title = f"{image}, {space} space: edges and segment boundaries"
     save_figure(edges_figure(rgb, edges, segmentations, title=title), output[f"{space}_edges"])
 
@@ -86,7 +86,7 @@ def image_figures_main(snakemake) -> None:
     """Snakemake entry: every per-image figure and the two cut-outs of one image."""
     from segsweep.features import CHANNELS, to_features
     from segsweep.ingest import load_standard_form, write_png
-    from segsweep.labelmaps import load_label_maps, maps_by_k
+    from segsweep.labelmaps import load_label_maps, maps_by_value
     from segsweep.selection import merge_tables, pick_k
     from segsweep.storage import read_csv
 
@@ -99,24 +99,24 @@ def image_figures_main(snakemake) -> None:
     for method, path in zip(params.methods, snakemake.input.labels, strict=True):
         stored = load_label_maps(path)
         for space in {key[0] for key in stored}:
-            label_maps[(space, method)] = maps_by_k(stored, space, params.seed)
-    ks = list(params.ks)
+            label_maps[(space, method)] = maps_by_value(stored, space, params.seed)
     edges = canny_edges(rgb, params.sigma)  # of the photo, the same in every space
     for space in params.spaces:
         methods = params.methods_in_space[space]
-        draw_space(rgb, edges, label_maps, picks, image, space, methods, ks, params, output)
+        draw_space(rgb, edges, label_maps, picks, image, space, methods, params, output)
 
     save_figure(elbow_figure(fits, picks, title=f"{image}: elbow curves"), output.elbow)
     save_figure(picks_figure(picks, f"{image}: k picked by each criterion"), output.picks)
 
     space, method = params.detail_space, params.detail_method
-    k, labels = chosen_map(label_maps[(space, method)], picks, space, method, params.k)
-    what = f"{image}: {method} in {space}, k = {k}"
+    parameter, by_value = params.parameters[method], label_maps[(space, method)]
+    value, labels = chosen_map(by_value, picks, space, method, params.k, parameter)
+    what = f"{image}: {method} in {space}, {value_label(parameter, value)}"
     draw_details(rgb, to_features(rgb, space), labels, CHANNELS[space], params.seed, what, output)
 
-    by_k = label_maps[(space, method)]
-    cutout_k = nearest_fitted_k(by_k, params.cutout_k)
-    write_png(output.cutout, cutout(rgb, corner_cluster(by_k[cutout_k])))
+    # The cut-out's k applies to a method swept over k; another keeps the drawn segmentation.
+    cutout_value = nearest_fitted(by_value, params.cutout_k) if parameter == "k" else value
+    write_png(output.cutout, cutout(rgb, corner_cluster(by_value[cutout_value])))
     write_png(output.baseline, cutout(rgb, chebyshev_background(rgb)))
 
 

@@ -100,16 +100,17 @@ def compactness(X: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     return squared_total, distance_total / len(X)
 
 
-#: Key of one label map of a job: (colour space, k, seed).
-MapKey = tuple[str, int, int]
+#: Key of one label map of a job: (colour space, swept value, seed).
+MapKey = tuple[str, float, int]
 
 
 def save_label_maps(path, label_maps: Mapping[MapKey, np.ndarray]) -> None:
     """Store one job's label maps as a reproducible ``.npz`` file.
 
     The file holds ``labels`` (n, H, W), every map in key order in the smallest unsigned type
-    that holds all of them, and the typed index ``space`` (str), ``k`` and ``seed`` (int64),
-    so ``numpy.load(path)["labels"][i]`` is the map of ``space[i], k[i], seed[i]``.
+    that holds all of them, and the typed index ``space`` (str), ``value`` (float64, of the
+    swept parameter) and ``seed`` (int64), so ``numpy.load(path)["labels"][i]`` is the map
+    of ``space[i], value[i], seed[i]``.
     """
     keys = sorted(label_maps)
     stacked = np.stack([label_maps[key] for key in keys]) if keys else np.zeros((0, 0, 0))
@@ -118,26 +119,27 @@ def save_label_maps(path, label_maps: Mapping[MapKey, np.ndarray]) -> None:
         {
             "labels": stacked.astype(_label_dtype(int(stacked.max(initial=0)) + 1), copy=False),
             "space": np.array([key[0] for key in keys], dtype=str),
-            "k": np.array([key[1] for key in keys], dtype=np.int64),
+            "value": np.array([key[1] for key in keys], dtype=np.float64),
             "seed": np.array([key[2] for key in keys], dtype=np.int64),
         },
     )
 
 
 def load_label_maps(path) -> dict[MapKey, np.ndarray]:
-    """Label maps stored by :func:`save_label_maps`, keyed by (space, k, seed)."""
+    """Label maps stored by :func:`save_label_maps`, keyed by (space, value, seed)."""
     arrays = load_arrays(path)
-    keys = zip(arrays["space"].tolist(), arrays["k"].tolist(), arrays["seed"].tolist(), strict=True)
+    columns = (arrays["space"].tolist(), arrays["value"].tolist(), arrays["seed"].tolist())
+    keys = zip(*columns, strict=True)
     return {key: labels for key, labels in zip(keys, arrays["labels"], strict=True)}
 
 
-def maps_by_k(
+def maps_by_value(
     label_maps: Mapping[MapKey, np.ndarray], space: str, seed: int
-) -> dict[int, np.ndarray]:
-    """One label map per k in ``space``: the given seed's, or another's where a method fitted
-    one seed only (deterministic methods)."""
-    by_k: dict[int, np.ndarray] = {}
-    for map_space, k, fitted_seed in sorted(label_maps):
-        if map_space == space and (fitted_seed == seed or k not in by_k):
-            by_k[k] = label_maps[(map_space, k, fitted_seed)]
-    return by_k
+) -> dict[float, np.ndarray]:
+    """One label map per swept value in ``space``: the given seed's, or another's where a
+    method fitted one seed only (deterministic methods)."""
+    by_value: dict[float, np.ndarray] = {}
+    for map_space, value, fitted_seed in sorted(label_maps):
+        if map_space == space and (fitted_seed == seed or value not in by_value):
+            by_value[value] = label_maps[(map_space, value, fitted_seed)]
+    return by_value

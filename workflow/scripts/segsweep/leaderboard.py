@@ -2,14 +2,15 @@
 
 **Leaderboard.** One row per (colour space, method) over all images with ground truth, ranked
 by the primary score: segmentation covering at the optimal dataset scale (``covering_ods``,
-the Berkeley benchmark's region measure, one k for the whole dataset; ties broken by
-``ari_ods``). Beside it: covering OIS (best k per image), PRI and VI at ODS and OIS (see
+the Berkeley benchmark's region measure: one value of the entry's swept parameter, named in
+``parameter``, for the whole dataset, given in ``covering_ods_value``; ties broken by
+``ari_ods``). Beside it: covering OIS (best value per image), PRI and VI at ODS and OIS (see
 :mod:`segsweep.benchmark`), and adjusted Rand index at ODS and OIS. Scores are averaged over
 seeds before anything is picked. How far to trust the ranking (:mod:`segsweep.uncertainty`):
 a bootstrap interval over images for every score (``_low``, ``_high``), a paired test of each
 entry against the top one (``p_value``, ``verdict``) and, with several seeds, the spread of
 covering ODS over seeds (``seed_min``, ``seed_median``, ``seed_max``). The per-image covering
-at each entry's ODS k, which the tests and the rank plot use, is a table of its own.
+at each entry's ODS value, which the tests and the rank plot use, is a table of its own.
 
 **Choice of k.** For every criterion that picks k (elbow, BIC, ...) and every (image, space,
 method): the score at the picked k next to the best score over all k (the oracle), for ARI
@@ -53,10 +54,11 @@ class Trust:
 
 
 def seed_averaged(fits: pd.DataFrame) -> pd.DataFrame:
-    """Rows with scores, averaged over seeds: one row per (image, space, method, k)."""
+    """Rows with scores, averaged over seeds: one row per (image, space, method, value),
+    with its ``parameter`` and ``k``."""
     scored = fits.dropna(subset=["ari"])
-    columns = ["ari", "ami", "rand", "vi", "covering", "mean_iou", "cover_num", "cover_den"]
-    return scored.groupby([*KEYS, "k"], as_index=False)[columns].mean()
+    columns = ["k", "ari", "ami", "rand", "vi", "covering", "mean_iou", "cover_num", "cover_den"]
+    return scored.groupby([*KEYS, "parameter", "value"], as_index=False)[columns].mean()
 
 
 def entry_row(entry: uncertainty.EntryScores, scored: pd.DataFrame, trust: Trust) -> dict:
@@ -72,10 +74,10 @@ def entry_row(entry: uncertainty.EntryScores, scored: pd.DataFrame, trust: Trust
 
 def column_order(columns: list[str]) -> list[str]:
     """Rank and entry first, each score followed by its interval, tests and seeds last."""
-    order = ["rank", *ENTRY, "n_images"]
+    order = ["rank", *ENTRY, "parameter", "n_images"]
     for score in uncertainty.INTERVAL_SCORES:
         order += [score, f"{score}_low", f"{score}_high"]
-        order += [f"{score}_k"] if f"{score}_k" in columns else []
+        order += [f"{score}_value"] if f"{score}_value" in columns else []
     order += ["p_value", "verdict", "seed_min", "seed_median", "seed_max"]
     return [column for column in order if column in columns]
 
@@ -95,8 +97,8 @@ def leaderboard(fits: pd.DataFrame, trust: Trust) -> tuple[pd.DataFrame, pd.Data
     table : DataFrame
         One row per entry, best first (empty without scored fits).
     per_image : DataFrame
-        ``space``, ``method``, ``image``, ``k`` and ``covering``: each image's covering at
-        its entry's ODS k.
+        ``space``, ``method``, ``image``, ``value`` and ``covering``: each image's covering
+        at its entry's ODS value.
     """
     scores = seed_averaged(fits)
     scored_fits = fits.dropna(subset=["ari"])
@@ -104,12 +106,14 @@ def leaderboard(fits: pd.DataFrame, trust: Trust) -> tuple[pd.DataFrame, pd.Data
     for (space, method), group in scores.groupby(ENTRY, sort=True):
         seeds = scored_fits[(scored_fits["space"] == space) & (scored_fits["method"] == method)]
         entry = uncertainty.EntryScores.from_table(group)
-        row = {"space": space, "method": method, **entry_row(entry, seeds, trust)}
+        parameter = group["parameter"].iloc[0]
+        row = {"space": space, "method": method, "parameter": parameter,
+               **entry_row(entry, seeds, trust)}  # fmt: skip
         rows.append(row)
-        per_image[(space, method)] = uncertainty.covering_at_ods(entry, row["covering_ods_k"])
+        per_image[(space, method)] = uncertainty.covering_at_ods(entry, row["covering_ods_value"])
     table = pd.DataFrame(rows)
     if table.empty:
-        return table, pd.DataFrame(columns=[*ENTRY, "image", "k", "covering"])
+        return table, pd.DataFrame(columns=[*ENTRY, "image", "value", "covering"])
     table = table.sort_values(["covering_ods", "ari_ods"], ascending=False, kind="stable")
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     table = table.reset_index(drop=True)
@@ -122,9 +126,10 @@ def leaderboard(fits: pd.DataFrame, trust: Trust) -> tuple[pd.DataFrame, pd.Data
 
 
 def per_image_table(per_image: dict, table: pd.DataFrame) -> pd.DataFrame:
-    """Long table of each entry's per-image covering at its ODS k, in leaderboard order."""
+    """Long table of each entry's per-image covering at its ODS value, in leaderboard order."""
     frames = []
-    for space, method, k in table[["space", "method", "covering_ods_k"]].itertuples(index=False):
+    entries = table[["space", "method", "covering_ods_value"]].itertuples(index=False)
+    for space, method, value in entries:
         covering = per_image[(space, method)]
         frames.append(
             pd.DataFrame(
@@ -132,7 +137,7 @@ def per_image_table(per_image: dict, table: pd.DataFrame) -> pd.DataFrame:
                     "space": space,
                     "method": method,
                     "image": covering.index,
-                    "k": k,
+                    "value": value,
                     "covering": covering.to_numpy(),
                 }
             )
@@ -141,8 +146,10 @@ def per_image_table(per_image: dict, table: pd.DataFrame) -> pd.DataFrame:
 
 
 def choice_of_k(fits: pd.DataFrame, picks: pd.DataFrame) -> pd.DataFrame:
-    """Score at each criterion's picked k beside the oracle (best k), per image."""
+    """Score at each criterion's picked k beside the oracle (best k), per image, for the
+    methods swept over k."""
     scores = seed_averaged(fits)
+    scores = scores[scores["parameter"] == "k"].astype({"k": int})
     if scores.empty:
         return pd.DataFrame()
     indexed = scores.set_index([*KEYS, "k"])

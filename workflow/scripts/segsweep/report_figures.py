@@ -39,7 +39,7 @@ def evenly_spaced(items: Sequence[str], count: int) -> list[str]:
 
 
 def top_entry_scores(fits: pd.DataFrame, leaderboard: pd.DataFrame) -> pd.Series:
-    """Per-image covering of the leaderboard's top (space, method) at its ODS k.
+    """Per-image covering of the leaderboard's top (space, method) at its ODS value.
 
     Averaged over seeds, sorted from best to worst (ties by image name).
     """
@@ -47,7 +47,7 @@ def top_entry_scores(fits: pd.DataFrame, leaderboard: pd.DataFrame) -> pd.Series
     rows = fits[
         (fits["space"] == top["space"])
         & (fits["method"] == top["method"])
-        & (fits["k"] == top["covering_ods_k"])
+        & (fits["value"] == top["covering_ods_value"])
     ].dropna(subset=["covering"])
     scores = rows.groupby("image")["covering"].mean()
     order = sorted(scores.index, key=lambda image: (-scores[image], image))

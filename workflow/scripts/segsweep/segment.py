@@ -1,9 +1,10 @@
-"""Segment one image with one method setup: every colour space, k and seed, measured at once.
+"""Segment one image with one method setup: every colour space, swept value and seed,
+measured at once.
 
 This is the workflow's unit of work, one Snakemake job per (image, method label). Starting a
 job costs about 1.2 s (Python, scikit-learn's imports, Snakemake's script preamble), as much as
 fitting a 0.15 Mpx image at several k; so one job converts the image to every colour space the
-method works in, fits every k and seed (:func:`segsweep.sweep.sweep`) and measures every fit
+method works in, fits every value of its grid (k, or the method's own parameter) and seed (:func:`segsweep.sweep.sweep`) and measures every fit
 (:func:`segsweep.evaluate.evaluate`: internal criteria, and scores against the ground truth)
 while the features and label maps are in memory. Adding an image or a method label adds jobs
 and reruns none; adding a colour space reruns the method's jobs, which then fit every space.
@@ -29,7 +30,6 @@ def segment(
     annotations: Sequence[np.ndarray],
     setup: dict,
     spaces: Sequence[str],
-    ks: Sequence[int],
     seeds: Sequence[int],
     silhouette_sample: int,
 ) -> tuple[pd.DataFrame, dict[MapKey, np.ndarray], pd.DataFrame]:
@@ -41,29 +41,29 @@ def segment(
     annotations : sequence of ndarray
         Ground-truth annotations of the image (empty: no scores).
     setup : dict
-        A completed method setup (``method``, ``params``, options and ``sample_size``).
-    spaces, ks, seeds : sequences
+        A completed method setup (:func:`segsweep.configuration.method_setup`).
+    spaces, seeds : sequences
     silhouette_sample : int
 
     Returns
     -------
     fits : DataFrame
-        One row per (space, k, seed): the fit's figures, its criteria and, with annotations,
-        its scores.
-    label_maps : dict of (space, k, seed) to ndarray, shape (H, W)
+        One row per (space, value, seed): the fit's figures, its criteria and, with
+        annotations, its scores.
+    label_maps : dict of (space, value, seed) to ndarray, shape (H, W)
     timings : DataFrame
-        ``space, k, seed, fit_seconds, evaluate_seconds``.
+        ``space, value, seed, fit_seconds, evaluate_seconds``.
     """
     prepared = [Partition.of(annotation) for annotation in annotations]
     tables, timings, label_maps = [], [], {}
     for space in spaces:
         features = to_features(rgb, space)  # finite by construction: skip sklearn's checks
         with sklearn.config_context(assume_finite=True):
-            fits, maps, fit_times = sweep(features, setup, ks, seeds, setup["sample_size"])
+            fits, maps, fit_times = sweep(features, setup, seeds, setup["sample_size"])
             measures, seconds = evaluate(features, maps, fits, silhouette_sample, prepared)
-        tables.append(fits.merge(measures, on=["k", "seed"], validate="one_to_one"))
+        tables.append(fits.merge(measures, on=["value", "seed"], validate="one_to_one"))
         timings.append(fit_times.assign(evaluate_seconds=seconds))
-        label_maps.update({(space, k, seed): labels for (k, seed), labels in maps.items()})
+        label_maps.update({(space, v, seed): labels for (v, seed), labels in maps.items()})
     fits = pd.concat(tables, keys=spaces, names=["space", None]).reset_index(level=0)
     timings = pd.concat(timings, keys=spaces, names=["space", None]).reset_index(level=0)
     return fits.reset_index(drop=True), label_maps, timings.reset_index(drop=True)
@@ -78,7 +78,7 @@ def main(snakemake) -> None:
     rgb, annotations = load_standard_form(snakemake.input.standard)
     params = snakemake.params
     fits, label_maps, timings = segment(
-        rgb, annotations, params.setup, params.spaces, params.ks, params.seeds,
+        rgb, annotations, params.setup, params.spaces, params.seeds,
         params.silhouette_sample,
     )  # fmt: skip
     keys = {"image": snakemake.wildcards.image, "method": snakemake.wildcards.method}

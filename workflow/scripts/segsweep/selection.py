@@ -1,12 +1,14 @@
-"""Choosing k: the elbow (knee) rule and the k each criterion picks; the summary tables.
+"""Choosing k: the elbow (knee) rule and the k each criterion picks; the summary tables;
+the swept value each figure draws.
 
 **Knee rule.** For a decreasing curve such as inertia against k, both axes are scaled to
 [0, 1] and the knee is the k whose point lies farthest below the straight line joining the
 first and last points (the "kneedle" idea of Satopaa et al. 2011, without smoothing). With
 fewer than three values of k there is no knee and the smallest k is returned.
 
-**Seeds.** Each criterion is averaged over seeds for every k before picking. Methods fitted
-at a single k (those that find their own number of clusters) get no pick.
+**Seeds.** Each criterion is averaged over seeds for every k before picking. Only methods
+swept over k get picks (``parameter`` is ``k``), and only when fitted at two k or more; the
+criteria choose a number of clusters, not a method's own scale.
 
 Criteria and their direction: ``elbow`` (knee of inertia), ``bic`` and ``aic`` (lowest;
 mixtures only), ``silhouette`` and ``calinski_harabasz`` (highest), ``davies_bouldin``
@@ -62,8 +64,8 @@ def pick_k(fits: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     fits : DataFrame
-        Columns ``image, space, method, k, seed`` and the criteria columns of
-        :data:`CRITERIA` (missing columns or all-NaN criteria are skipped).
+        Columns ``image, space, method, parameter, value, seed`` and the criteria columns
+        of :data:`CRITERIA` (missing columns or all-NaN criteria are skipped).
 
     Returns
     -------
@@ -72,10 +74,10 @@ def pick_k(fits: pd.DataFrame) -> pd.DataFrame:
         criterion at the picked k), sorted.
     """
     rows = []
-    for keys, group in fits.groupby(GROUP, sort=True):
-        per_k = group.groupby("k").mean(numeric_only=True).sort_index()
+    for keys, group in fits[fits["parameter"] == "k"].groupby(GROUP, sort=True):
+        per_k = group.groupby("value").mean(numeric_only=True).sort_index()
         if len(per_k) < 2:
-            continue  # a method without k: nothing to choose
+            continue  # one k: nothing to choose
         for criterion, (column, rule) in CRITERIA.items():
             if column not in per_k or per_k[column].isna().all():
                 continue
@@ -102,13 +104,18 @@ def merge_tables(fits: list[pd.DataFrame]) -> pd.DataFrame:
 
     Score columns are empty for images without ground truth.
     """
-    keys = [*GROUP, "k", "seed"]
+    keys = [*GROUP, "value", "seed"]
     table = pd.concat(fits, ignore_index=True)
     return table.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
-def chosen_k(picks: pd.DataFrame, space: str, method: str, configured: int | None) -> int | None:
-    """k to draw for one (space, method) of an image: ``configured``, else the elbow's pick."""
+def chosen_value(
+    picks: pd.DataFrame, space: str, method: str, configured: int | None, parameter: str = "k"
+) -> int | None:
+    """k to draw for one (space, method) of an image: ``configured``, else the elbow's pick;
+    None for a method swept over a parameter of its own (see :func:`chosen_map`)."""
+    if parameter != "k":
+        return None
     if configured is not None:
         return configured
     rows = picks[(picks["space"] == space) & (picks["method"] == method)]
@@ -117,24 +124,34 @@ def chosen_k(picks: pd.DataFrame, space: str, method: str, configured: int | Non
 
 
 def chosen_map(
-    by_k: dict[int, np.ndarray],
+    by_value: dict[float, np.ndarray],
     picks: pd.DataFrame,
     space: str,
     method: str,
     configured: int | None,
-) -> tuple[int, np.ndarray]:
-    """(k, label map) to draw: :func:`chosen_k`, or the nearest fitted k where that k was not
-    fitted (a method without k, or one with a largest k)."""
-    k = nearest_fitted_k(by_k, chosen_k(picks, space, method, configured))
-    return k, by_k[k]
+    parameter: str = "k",
+) -> tuple[float, np.ndarray]:
+    """(value, label map) to draw: the k of :func:`chosen_value` or the nearest fitted k
+    where that k was not fitted (a method with a largest k); for a method swept over a
+    parameter of its own, the middle value of its grid (the lower of two)."""
+    wanted = chosen_value(picks, space, method, configured, parameter)
+    if wanted is None:
+        values = sorted(by_value)
+        wanted = values[(len(values) - 1) // 2]
+    value = nearest_fitted(by_value, wanted)
+    return value, by_value[value]
 
 
-def nearest_fitted_k(by_k: dict, k: int | None) -> int:
-    """``k`` if it was fitted, else the nearest fitted k (the smaller on a tie): a method
-    without k has one map, and a method with a largest k has none above it."""
-    if k in by_k:
-        return k
-    return min(by_k, key=lambda fitted: (abs(fitted - (k or 0)), fitted))
+def nearest_fitted(by_value: dict, value: float) -> float:
+    """``value`` if it was fitted, else the nearest fitted value (the smaller on a tie)."""
+    if value in by_value:
+        return value
+    return min(by_value, key=lambda fitted: (abs(fitted - value), fitted))
+
+
+def value_label(parameter: str, value: float) -> str:
+    """``k = 4`` or ``scale = 300``: a swept value as figures and tables show it."""
+    return f"{parameter} = {value:g}"
 
 
 def main(snakemake) -> None:
@@ -145,4 +162,4 @@ def main(snakemake) -> None:
     timings = pd.concat([read_csv(path) for path in snakemake.input.timings], ignore_index=True)
     write_csv(snakemake.output.fits, fits)
     write_csv(snakemake.output.picks, pick_k(fits))
-    write_csv(snakemake.output.timings, timings.sort_values([*GROUP, "k", "seed"]))
+    write_csv(snakemake.output.timings, timings.sort_values([*GROUP, "value", "seed"]))

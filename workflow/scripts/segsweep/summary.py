@@ -12,7 +12,7 @@ import html
 import numpy as np
 import pandas as pd
 
-from segsweep.selection import CRITERIA
+from segsweep.selection import CRITERIA, value_label
 
 # Styles are scoped to the summary's own <div>, so the page can also be embedded in the
 # Snakemake report's start page without restyling the report. That page gives the summary a
@@ -77,16 +77,19 @@ def with_interval(leaderboard: pd.DataFrame, score: str) -> list[str]:
 
 
 def leaderboard_table(leaderboard: pd.DataFrame) -> pd.DataFrame:
-    """The leaderboard's headline columns: scores with their intervals, k beside covering
-    ODS, the paired test against the best, and the spread over seeds when there is one."""
+    """The leaderboard's headline columns: scores with their intervals, the ODS value of the
+    swept parameter beside covering ODS, the paired test against the best, and the spread over seeds when there is one."""
     covering = with_interval(leaderboard, "covering_ods")
     table = pd.DataFrame(
         {
             "rank": leaderboard["rank"],
             "space / method": leaderboard["space"] + " / " + leaderboard["method"],
-            "covering ODS (k)": [
-                f"{text} ({k})"
-                for text, k in zip(covering, leaderboard["covering_ods_k"], strict=True)
+            "covering ODS (at)": [
+                f"{text} ({value_label(parameter, value)})"
+                for text, parameter, value in zip(
+                    covering, leaderboard["parameter"], leaderboard["covering_ods_value"],
+                    strict=True,
+                )  # fmt: skip
             ],
             "covering OIS": with_interval(leaderboard, "covering_ois"),
             "PRI ODS": leaderboard["pri_ods"].map("{:.3f}".format),
@@ -141,9 +144,11 @@ def choice_table(choice_summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def describe_setup(label: str, setup: dict) -> str:
-    """One line per method label: its method, parameters and options."""
+    """One line per method label: its method, parameters, swept values and options."""
     params = ", ".join(f"{key}={value}" for key, value in setup["params"].items())
-    options = [f"{key} {setup[key]}" for key in ("xy_weight", "smoothing") if setup.get(key)]
+    grid = ", ".join(f"{value:g}" for value in setup["grid"])
+    options = [f"swept over {setup['parameter']} = {grid}"]
+    options += [f"{key} {setup[key]}" for key in ("xy_weight", "smoothing") if setup.get(key)]
     if setup.get("split_regions"):
         options.append("split_regions")
     size = setup.get("sample_size")
@@ -169,7 +174,7 @@ def run_table(run: dict, images: pd.DataFrame, method_setups: dict[str, dict]) -
         ("images", describe_images(images)),
         ("colour spaces", ", ".join(run["spaces"])),
         ("methods", "<br>".join(html.escape(describe_setup(*s)) for s in method_setups.items())),
-        ("k", ", ".join(str(k) for k in run["k"])),
+        ("k (methods swept over k without a grid)", ", ".join(str(k) for k in run["k"])),
         ("seeds", ", ".join(str(s) for s in run["seeds"])),
         ("silhouette sample", f"{run['silhouette_sample']} pixels"),
     ]

@@ -1,4 +1,7 @@
-"""Sweep: fit one method setup for every k and seed on one image's features.
+"""Sweep: fit one method setup at every value of its grid and every seed on one image.
+
+A setup's grid holds the values of the parameter it is swept over: k for clustering
+methods, a scale of its own for the others (``parameter``, see :mod:`segsweep.methods`).
 
 Fitting may use a seeded random sample of pixels (``sample_size``); every pixel is then
 assigned with the fitted model, in chunks so memory stays a small multiple of the image.
@@ -23,13 +26,14 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
 from segsweep import methods
-from segsweep.configuration import OPTION_DEFAULTS
 from segsweep.labelmaps import CHUNK_ROWS, canonical_labels, compactness
 from segsweep.postprocess import potts_smooth, split_connected, with_xy
 
 #: Columns of the fits table written by :func:`sweep`, in order; method-specific figures
 #: (``fit_summary``) follow them.
 FIT_COLUMNS = [
+    "parameter",
+    "value",
     "k",
     "seed",
     "algorithm",
@@ -104,15 +108,6 @@ def mean_log_likelihood(model, X: np.ndarray) -> float:
     return total / len(X)
 
 
-def complete_setup(setup: dict) -> dict:
-    """A method setup with validated parameters and every option filled in."""
-    return {
-        **OPTION_DEFAULTS,
-        **setup,
-        "params": methods.resolve_params(setup["method"], setup.get("params")),
-    }
-
-
 def _fit_and_label(model, method, model_features, sample_size, seed):
     """Fit ``model`` (on a sample where allowed) and label every pixel.
 
@@ -135,38 +130,43 @@ def _fit_and_label(model, method, model_features, sample_size, seed):
 
 
 def fit_one(
-    features: np.ndarray, setup: dict, k: int | None, seed: int, sample_size: int | None
+    features: np.ndarray, setup: dict, value, seed: int, sample_size: int | None
 ) -> tuple[dict, np.ndarray, dict]:
-    """Fit one (k, seed) of a method setup and measure it on all pixels.
+    """Fit one (value, seed) of a method setup and measure it on all pixels.
 
     Parameters
     ----------
     features : ndarray, shape (H, W, C)
         Colour features of the image.
     setup : dict
-        From :func:`complete_setup`: ``method``, ``params`` and the options.
-    k : int or None
-        None for methods that do not take k.
+        A completed setup (:func:`segsweep.configuration.method_setup`).
+    value : int or float
+        Value of the setup's swept parameter (k, or the method's own).
     seed : int
     sample_size : int or None
 
     Returns
     -------
     row : dict
-        One row of the fits table (:data:`FIT_COLUMNS` and the method's ``fit_summary``).
+        One row of the fits table (:data:`FIT_COLUMNS` and the method's ``fit_summary``):
+        ``parameter`` and ``value`` say what was swept; ``k`` is the k asked for, or the
+        number of segments found by a method swept over a parameter of its own.
     labels : ndarray of unsigned int, shape (H, W)
         Canonical labels of every pixel.
     timing : dict
         ``fit_seconds`` (fit, assignment and options) kept apart so tables stay reproducible.
     """
     start = time.perf_counter()
-    labels, n_fit, model, mean_ll = _labels_of(features, setup, k, seed, sample_size)
+    labels, n_fit, model, mean_ll = _labels_of(features, setup, value, seed, sample_size)
     elapsed = time.perf_counter() - start
     X = features.reshape(-1, features.shape[-1])
     n_found = int(labels.max()) + 1
     inertia, eta = compactness(X, labels.ravel())
+    takes_k = setup["parameter"] == "k"
     row = {
-        "k": k if k is not None else n_found,
+        "parameter": setup["parameter"],
+        "value": float(value),
+        "k": value if takes_k else n_found,
         "seed": seed,
         "algorithm": setup["method"],
         "xy_weight": setup["xy_weight"],
@@ -176,7 +176,7 @@ def fit_one(
         "n_fit": n_fit,
         "refined": bool(getattr(model, "refined_", False)),
         "n_clusters_found": n_found,
-        "degenerate": k is not None and n_found < k,
+        "degenerate": takes_k and n_found < value,
         "inertia": inertia,
         "eta": eta,
         "n_iter": getattr(model, "n_iter_", np.nan),
@@ -187,7 +187,7 @@ def fit_one(
     return row, labels, {"fit_seconds": elapsed}
 
 
-def _labels_of(features, setup, k, seed, sample_size):
+def _labels_of(features, setup, value, seed, sample_size):
     """Fit the model and label every pixel, then apply the setup's options.
 
     Returns canonical labels (H, W), the pixels fitted on, the model (None when no model
@@ -197,9 +197,8 @@ def _labels_of(features, setup, k, seed, sample_size):
     n_pixels = height * width
     method = methods.get_method(setup["method"])
     model_features = with_xy(features, setup["xy_weight"]) if setup["xy_weight"] else features
-    model = methods.create(setup["method"], n_clusters=k or 2, random_state=seed,
-                           params=setup["params"])  # fmt: skip
-    if k is not None and n_pixels < k:
+    model = methods.create(setup["method"], value, random_state=seed, params=setup["params"])
+    if method.takes_k and n_pixels < value:
         # Fewer pixels than clusters (a 1 x 1 image, say): no model can be fitted; each
         # distinct colour is its own cluster and the row is marked degenerate.
         _, labels = np.unique(features.reshape(n_pixels, channels), axis=0, return_inverse=True)
@@ -241,23 +240,16 @@ def _likelihood_columns(model, setup: dict, X: np.ndarray, mean_ll: float | None
 
 
 def sweep(
-    features: np.ndarray,
-    setup: dict,
-    ks: Sequence[int],
-    seeds: Sequence[int],
-    sample_size: int | None,
-) -> tuple[pd.DataFrame, dict[str, np.ndarray], pd.DataFrame]:
-    """Fit a method setup for every k in ``ks`` and every seed on an image's features.
+    features: np.ndarray, setup: dict, seeds: Sequence[int], sample_size: int | None
+) -> tuple[pd.DataFrame, dict[tuple[float, int], np.ndarray], pd.DataFrame]:
+    """Fit a method setup at every value of its grid and every seed on an image's features.
 
     Parameters
     ----------
     features : ndarray, shape (H, W, C)
     setup : dict
-        ``method`` (a registered name), optional ``params`` and options (``xy_weight``,
-        ``smoothing``, ``split_regions``); see :func:`complete_setup`.
-    ks : sequence of int
-        Numbers of clusters. A method without k is fitted once per seed; k above a method's
-        ``max_k`` is skipped.
+        A completed setup (:func:`segsweep.configuration.method_setup`): ``method``,
+        ``params``, the options, ``parameter`` and ``grid``.
     seeds : sequence of int
         A deterministic method (``uses_seed = False``) is fitted with the first seed only.
     sample_size : int or None
@@ -266,21 +258,20 @@ def sweep(
     Returns
     -------
     fits : DataFrame
-        One row per (k, seed), columns :data:`FIT_COLUMNS` then method-specific ones.
-    label_maps : dict of (k, seed) to ndarray, shape (H, W)
+        One row per (value, seed), columns :data:`FIT_COLUMNS` then method-specific ones.
+    label_maps : dict of (value, seed) to ndarray, shape (H, W)
     timings : DataFrame
-        ``k``, ``seed``, ``fit_seconds``.
+        ``value``, ``seed``, ``fit_seconds``.
     """
-    setup = complete_setup(setup)
     method = methods.get_method(setup["method"])
     rows, timings = [], []
-    label_maps: dict[tuple[int, int], np.ndarray] = {}
+    label_maps: dict[tuple[float, int], np.ndarray] = {}
     for seed in method.seeds_to_fit(list(seeds)):
-        for k in method.ks_to_fit(list(ks)):
-            row, labels, timing = fit_one(features, setup, k, seed, sample_size)
+        for value in setup["grid"]:
+            row, labels, timing = fit_one(features, setup, value, seed, sample_size)
             rows.append(row)
-            timings.append({"k": row["k"], "seed": seed, **timing})
-            label_maps[(int(row["k"]), seed)] = labels
+            timings.append({"value": row["value"], "seed": seed, **timing})
+            label_maps[(row["value"], seed)] = labels
     fits = pd.DataFrame(rows)
     extra = sorted(set(fits.columns) - set(FIT_COLUMNS))
     return fits[FIT_COLUMNS + extra], label_maps, pd.DataFrame(timings)

@@ -1,16 +1,16 @@
 """How far to trust a leaderboard: intervals over images, paired tests, ranks and seeds.
 
 Each leaderboard entry (colour space, method) is held as score matrices, images x values of
-its swept parameter (k), averaged over seeds (:class:`EntryScores`). From them:
+its swept parameter (k or the method's own), averaged over seeds (:class:`EntryScores`). From them:
 
 - :func:`dataset_scores`: the Berkeley benchmark's ODS and OIS of covering, PRI and VI
   (:func:`segsweep.benchmark.ods_ois_matrices`) and of the adjusted Rand index;
 - :func:`bootstrap_intervals`: percentile intervals from resampling the images
   (``scipy.stats.bootstrap``, seeded). Every score is recomputed inside each resample, and ODS
-  chooses its k again, so an interval includes the uncertainty of that choice. Every entry
+  chooses its value again, so an interval includes the uncertainty of that choice. Every entry
   draws the same resamples (same seed, same images), so intervals are comparable;
 - :func:`paired_tests`: each entry against the top one on the same images, Wilcoxon
-  signed-rank test of per-image covering at each entry's own ODS k, Holm-corrected across
+  signed-rank test of per-image covering at each entry's own ODS value, Holm-corrected across
   entries (``statsmodels``);
 - :func:`mean_ranks`, :func:`critical_difference`, :func:`groups_not_different`: the
   critical-difference rank plot of Demsar (2006);
@@ -75,7 +75,7 @@ class EntryScores:
     matrices: dict[str, np.ndarray]
 
     @classmethod
-    def from_table(cls, table: pd.DataFrame, value: str = "k") -> EntryScores:
+    def from_table(cls, table: pd.DataFrame, value: str = "value") -> EntryScores:
         """From seed-averaged rows: ``image``, ``value`` and the :data:`SCORES` columns."""
         frames = {
             score: table.pivot_table(index="image", columns=value, values=score, dropna=False)
@@ -107,14 +107,14 @@ def dataset_scores(entry: EntryScores) -> dict[str, float]:
     best_ari = int(np.nanargmax(mean_ari))
     return {
         "covering_ods": bench["cover_ods"],
-        "covering_ods_k": bench["cover_ods_threshold"],
+        "covering_ods_value": bench["cover_ods_threshold"],
         "covering_ois": bench["cover_ois"],
         "pri_ods": bench["pri_ods"],
         "pri_ois": bench["pri_ois"],
         "vi_ods": bench["vi_ods"],
         "vi_ois": bench["vi_ois"],
         "ari_ods": float(mean_ari[best_ari]),
-        "ari_ods_k": entry.values[best_ari].item(),
+        "ari_ods_value": entry.values[best_ari].item(),
         "ari_ois": float(np.nanmax(m["ari"], axis=1).mean()),
     }
 
@@ -153,15 +153,16 @@ def bootstrap_intervals(
     }
 
 
-def covering_at_ods(entry: EntryScores, ods_k: float | None = None) -> pd.Series:
-    """Each image's covering at the entry's covering-ODS k (image -> covering).
+def covering_at_ods(entry: EntryScores, ods_value: float | None = None) -> pd.Series:
+    """Each image's covering at the entry's covering-ODS value (image -> covering).
 
-    ``ods_k`` is that k when the caller has it from :func:`dataset_scores`; None computes it.
+    ``ods_value`` is that value when the caller has it from :func:`dataset_scores`; None
+    computes it.
     """
     import pandas as pd
 
-    ods_k = dataset_scores(entry)["covering_ods_k"] if ods_k is None else ods_k
-    column = int(np.flatnonzero(entry.values == ods_k)[0])
+    ods_value = dataset_scores(entry)["covering_ods_value"] if ods_value is None else ods_value
+    column = int(np.flatnonzero(entry.values == ods_value)[0])
     with np.errstate(invalid="ignore", divide="ignore"):
         covering = entry.matrices["cover_num"][:, column] / entry.matrices["cover_den"][:, column]
     return pd.Series(covering, index=entry.images, name="covering")
@@ -247,10 +248,10 @@ def groups_not_different(ranks: pd.Series, difference: float) -> list[list[str]]
 
 def seed_spread(rows: pd.DataFrame) -> dict[str, float]:
     """Min, median and max over seeds of the covering ODS of one entry's scored rows
-    (``seed``, ``k``, ``cover_num``, ``cover_den``)."""
+    (``seed``, ``value``, ``cover_num``, ``cover_den``)."""
     per_seed = []
     for _, seed_rows in rows.groupby("seed"):
-        sums = seed_rows.groupby("k")[["cover_num", "cover_den"]].sum()
+        sums = seed_rows.groupby("value")[["cover_num", "cover_den"]].sum()
         per_seed.append(float((sums["cover_num"] / sums["cover_den"]).max()))
     return {
         "seed_min": float(np.min(per_seed)),

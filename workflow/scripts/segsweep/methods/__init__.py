@@ -10,8 +10,9 @@ finds them by importing the package's modules, so adding a method means adding o
     class MyMethod(ClusteringMethod):
         name = "my_method"              # used in config.yaml
         summary = "One line for listings."
-        takes_k = True                  # False: the method finds the number of clusters
         alpha: float = param(1.0, "what alpha does", minimum=0.0)
+        # A method swept over its own parameter instead of k gives that one a grid:
+        # scale: float = param(100.0, "...", minimum=0.0, grid=(50.0, 100.0, 200.0))
         # optional: input_kind = "image" (fit/predict get the (H, W, C) feature image),
         # uses_seed = False (deterministic: fitted once, not per seed),
         # supported_spaces = ("grey",), max_k = 6
@@ -20,7 +21,9 @@ finds them by importing the package's modules, so adding a method means adding o
         def predict(self, X): ...       # return (n_pixels,) integer labels
 
 Each parameter is declared once, with :func:`param`: its default, help line and allowed
-values. Every subclass becomes a dataclass whose fields are ``n_clusters``,
+values. A method is swept over k (the configured ``k``) unless one parameter declares a
+``grid``: then that parameter is swept over that grid (``methods.LABEL.grid`` in the config
+replaces it), and ``n_clusters`` is unused. Every subclass becomes a dataclass whose fields are ``n_clusters``,
 ``random_state`` and the declared parameters. The libraries a method fits with are imported
 inside ``fit``, so listing and validating methods (the workflow's parse step) loads none of
 them.
@@ -52,12 +55,15 @@ class Param:
         Smallest allowed value for numbers.
     help : str
         One line for listings and error messages.
+    grid : tuple, optional
+        Default values to sweep; set on the one parameter a method is swept over.
     """
 
     kind: type
     choices: tuple | None = None
     minimum: float | None = None
     help: str = ""
+    grid: tuple | None = None
 
     def check(self, value: Any, where: str) -> Any:
         """Return ``value`` if it is valid, else raise :class:`ConfigError` naming ``where``."""
@@ -75,7 +81,14 @@ class Param:
         return value
 
 
-def param(default: Any, help: str, *, choices: tuple | None = None, minimum: float | None = None):
+def param(
+    default: Any,
+    help: str,
+    *,
+    choices: tuple | None = None,
+    minimum: float | None = None,
+    grid: tuple | None = None,
+):
     """Declare a method parameter: a dataclass field whose type is that of ``default``.
 
     Parameters
@@ -88,8 +101,11 @@ def param(default: Any, help: str, *, choices: tuple | None = None, minimum: flo
         Allowed values.
     minimum : float, optional
         Smallest allowed value for numbers.
+    grid : tuple, optional
+        The default values to sweep, for the parameter the method is swept over (at most
+        one per method; ``default`` is then used only outside sweeps).
     """
-    spec = Param(type(default), choices=choices, minimum=minimum, help=help)
+    spec = Param(type(default), choices=choices, minimum=minimum, help=help, grid=grid)
     return field(default=default, metadata={"param": spec})
 
 
@@ -105,16 +121,19 @@ class ClusteringMethod:
     Attributes
     ----------
     n_clusters : int
-        k (ignored by methods with ``takes_k = False``).
+        k (unused by methods swept over a parameter of their own).
     random_state : int
         The fit's seed.
     name : str
         The name used in ``config.yaml``.
     summary : str
         One line for listings.
+    sweeps : str
+        The parameter the method is swept over: ``"k"``, or the declared parameter with a
+        ``grid`` (set from the :func:`param` fields).
     takes_k : bool
-        False for methods that find their own number of clusters; they are fitted once per
-        seed whatever the configured k, and ``n_clusters`` is ignored.
+        Whether the method is swept over k; then the k-choice criteria (elbow, BIC, ...)
+        apply to it.
     input_kind : {"pixels", "image"}
         "pixels": ``fit`` gets an (n_pixels, n_features) array, possibly a random sample, and
         ``predict`` labels any such array. "image": ``fit`` and ``predict`` get the whole
@@ -135,6 +154,7 @@ class ClusteringMethod:
 
     name: ClassVar[str] = ""
     summary: ClassVar[str] = ""
+    sweeps: ClassVar[str] = "k"
     takes_k: ClassVar[bool] = True
     input_kind: ClassVar[str] = "pixels"
     uses_seed: ClassVar[bool] = True
@@ -147,6 +167,11 @@ class ClusteringMethod:
         dataclass(cls, eq=False)
         declared = [f for f in fields(cls) if "param" in f.metadata]
         cls.param_specs = {f.name: f.metadata["param"] for f in declared}
+        swept = [name for name, spec in cls.param_specs.items() if spec.grid is not None]
+        if len(swept) > 1:
+            raise TypeError(f"{cls.__name__}: only one parameter may declare a grid: {swept}")
+        cls.sweeps = swept[0] if swept else "k"
+        cls.takes_k = cls.sweeps == "k"
 
     def get_params(self) -> dict[str, Any]:
         """``n_clusters``, ``random_state`` and every declared parameter, by name."""
@@ -162,11 +187,17 @@ class ClusteringMethod:
         return cls.supported_spaces is None or space in cls.supported_spaces
 
     @classmethod
-    def ks_to_fit(cls, ks: list[int]) -> list[int | None]:
-        """The k values actually fitted from the configured ``ks`` ([None] without k)."""
-        if not cls.takes_k:
-            return [None]
-        return [k for k in ks if cls.max_k is None or k <= cls.max_k]
+    def default_grid(cls, ks: list[int]) -> list:
+        """The values swept when the config names none: the configured ``ks`` up to
+        ``max_k`` for a method swept over k, else its parameter's declared grid."""
+        if cls.takes_k:
+            return [k for k in ks if cls.max_k is None or k <= cls.max_k]
+        return list(cls.param_specs[cls.sweeps].grid)
+
+    def set_swept(self, value) -> ClusteringMethod:
+        """Set the swept parameter (k or the method's own) to ``value``; return self."""
+        setattr(self, "n_clusters" if self.takes_k else self.sweeps, value)
+        return self
 
     @classmethod
     def seeds_to_fit(cls, seeds: list[int]) -> list[int]:
@@ -275,16 +306,51 @@ def resolve_params(name: str, params: dict | None, where: str = "methods") -> di
         raise ConfigError(
             f"{where}.params: unknown parameter(s) {unknown} for method {name!r}; known: {known}"
         )
+    if method.sweeps in params:
+        raise ConfigError(
+            f"{where}.params.{method.sweeps}: {method.sweeps} is the parameter {name!r} is swept "
+            f"over; give its values as {where}.grid instead"
+        )
     resolved = method.defaults()
     for key, value in params.items():
         resolved[key] = method.param_specs[key].check(value, f"{where}.params.{key}")
     return resolved
 
 
-def create(name: str, n_clusters: int, random_state: int, params: dict) -> ClusteringMethod:
-    """Build an unfitted instance of method ``name``.
+def resolve_grid(name: str, grid: list | None, ks: list[int], where: str = "methods") -> list:
+    """The values method ``name`` is swept over: ``grid`` checked, sorted and without
+    repeats, or its default grid (:meth:`ClusteringMethod.default_grid`) when None.
+
+    Raises
+    ------
+    ConfigError
+        For a value of the wrong type or range, or a grid left empty (every k above the
+        method's largest).
+    """
+    method = get_method(name, where)
+    if grid is None:
+        values = method.default_grid(list(ks))
+    elif method.takes_k:
+        for k in grid:
+            if isinstance(k, bool) or not isinstance(k, int) or k < 2:
+                raise ConfigError(f"{where}.grid: k must be whole numbers >= 2, got {k!r}")
+        values = method.default_grid(list(grid))
+    else:
+        spec = method.param_specs[method.sweeps]
+        values = [spec.check(value, f"{where}.grid") for value in grid]
+    if not values:
+        raise ConfigError(
+            f"{where}: {name!r} fits k up to {method.max_k} only, and no k that small is "
+            f"configured; add one to {where}.grid or k"
+        )
+    return sorted(set(values))
+
+
+def create(name: str, value, random_state: int, params: dict) -> ClusteringMethod:
+    """Build an unfitted instance of method ``name`` at swept value ``value`` (k, or the
+    method's own swept parameter).
 
     ``params`` are resolved parameters (:func:`resolve_params`, which the configuration
     step calls once per method setup); parameters left out take their declared defaults.
     """
-    return get_method(name)(n_clusters=n_clusters, random_state=random_state, **params)
+    return get_method(name)(random_state=random_state, **params).set_swept(value)

@@ -7,6 +7,10 @@ import numpy as np
 from segsweep.methods import ClusteringMethod, param
 
 
+#: The tutorial's threshold, in the 0-255 scale.
+TUTORIAL_THRESHOLD = 20.0
+
+
 class CornerThresholdMethod(ClusteringMethod):
     """Two labels: background where the Chebyshev distance (largest channel difference) to the
     top-left pixel is at most ``threshold``, foreground elsewhere.
@@ -17,11 +21,15 @@ class CornerThresholdMethod(ClusteringMethod):
 
     name = "corner_threshold"
     summary = "background = pixels within a Chebyshev distance of the corner pixel (2 labels)"
-    takes_k = False
     input_kind = "image"
     uses_seed = False
 
-    threshold: float = param(20.0, "largest channel difference, 0-255 scale", minimum=0.0)
+    threshold: float = param(
+        TUTORIAL_THRESHOLD,
+        "largest channel difference, 0-255 scale",
+        minimum=0.0,
+        grid=(TUTORIAL_THRESHOLD,),
+    )
 
     def fit(self, image, y=None):
         """Remember the top-left pixel of ``image`` (H, W, C)."""

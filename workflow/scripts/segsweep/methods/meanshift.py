@@ -10,16 +10,18 @@ from segsweep.methods import ClusteringMethod, param
 class MeanShiftMethod(ClusteringMethod):
     """Mean shift with binned seeding; the bandwidth is estimated on a seeded sample.
 
-    Mean shift is slow on many points, so it is fitted on at most ``max_fit_pixels`` of the
+    Swept over ``quantile``: a larger quantile gives a wider kernel and fewer modes. Mean
+    shift is slow on many points, so it is fitted on at most ``max_fit_pixels`` of the
     pixels it is given (a seeded random subset); every pixel is then assigned to the nearest
     mode.
     """
 
     name = "meanshift"
     summary = "scikit-learn MeanShift, bandwidth estimated on a seeded sample (no k)"
-    takes_k = False
 
-    quantile: float = param(0.2, "bandwidth quantile of pairwise distances", minimum=0.0)
+    quantile: float = param(
+        0.2, "bandwidth quantile of pairwise distances", minimum=0.0, grid=(0.1, 0.2, 0.3)
+    )
     bandwidth_pixels: int = param(2000, "pixels used to estimate the bandwidth", minimum=10)
     max_fit_pixels: int = param(20000, "pixels mean shift is run on", minimum=10)
 

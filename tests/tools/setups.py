@@ -1,0 +1,16 @@
+"""Sweeps of method setups written as in ``config.yaml``, for tests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from segsweep.configuration import method_setup
+from segsweep.sweep import sweep
+
+
+def sweep_as_configured(
+    features, setup: dict, ks: Sequence[int], seeds: Sequence[int], sample_size: int | None
+):
+    """:func:`segsweep.sweep.sweep` of ``setup`` completed as the workflow completes a
+    configured one, with top-level ``k: ks``."""
+    return sweep(features, method_setup(setup, ks=list(ks), sample_size="all"), seeds, sample_size)
