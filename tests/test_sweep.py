@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
+from tools.setups import sweep_as_configured as sweep
 
 from segsweep import methods
 from segsweep.features import to_features
@@ -13,7 +14,6 @@ from segsweep.labelmaps import (
     save_label_maps,
 )
 from segsweep.sweep import FIT_COLUMNS, sample_indices
-from tools.setups import sweep_as_configured as sweep
 
 
 @pytest.mark.parametrize("method", ["kmeans", "gmm"])

@@ -19,8 +19,11 @@ def method_setups(config: dict) -> dict[str, dict]:
     """Validated, completed method setups by label (see :func:`method_setup`)."""
     return {
         label: method_setup(
-            setup or {}, ks=config["k"], sample_size=config["sample_size"],
-            where=f"methods.{label}", default_name=label,
+            setup or {},
+            ks=config["k"],
+            sample_size=config["sample_size"],
+            where=f"methods.{label}",
+            default_name=label,
         )  # fmt: skip
         for label, setup in config["methods"].items()
     }

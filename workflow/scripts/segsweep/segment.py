@@ -4,7 +4,8 @@ measured at once.
 This is the workflow's unit of work, one Snakemake job per (image, method label). Starting a
 job costs about 1.2 s (Python, scikit-learn's imports, Snakemake's script preamble), as much as
 fitting a 0.15 Mpx image at several k; so one job converts the image to every colour space the
-method works in, fits every value of its grid (k, or the method's own parameter) and seed (:func:`segsweep.sweep.sweep`) and measures every fit
+method works in, fits every value of its grid (k, or the method's own parameter) and seed
+(:func:`segsweep.sweep.sweep`) and measures every fit
 (:func:`segsweep.evaluate.evaluate`: internal criteria, and scores against the ground truth)
 while the features and label maps are in memory. Adding an image or a method label adds jobs
 and reruns none; adding a colour space reruns the method's jobs, which then fit every space.

@@ -78,7 +78,8 @@ def with_interval(leaderboard: pd.DataFrame, score: str) -> list[str]:
 
 def leaderboard_table(leaderboard: pd.DataFrame) -> pd.DataFrame:
     """The leaderboard's headline columns: scores with their intervals, the ODS value of the
-    swept parameter beside covering ODS, the paired test against the best, and the spread over seeds when there is one."""
+    swept parameter beside covering ODS, the paired test against the best, and the spread
+    over seeds when there is one."""
     covering = with_interval(leaderboard, "covering_ods")
     table = pd.DataFrame(
         {
@@ -87,7 +88,9 @@ def leaderboard_table(leaderboard: pd.DataFrame) -> pd.DataFrame:
             "covering ODS (at)": [
                 f"{text} ({value_label(parameter, value)})"
                 for text, parameter, value in zip(
-                    covering, leaderboard["parameter"], leaderboard["covering_ods_value"],
+                    covering,
+                    leaderboard["parameter"],
+                    leaderboard["covering_ods_value"],
                     strict=True,
                 )  # fmt: skip
             ],

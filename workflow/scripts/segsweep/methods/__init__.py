@@ -23,10 +23,10 @@ finds them by importing the package's modules, so adding a method means adding o
 Each parameter is declared once, with :func:`param`: its default, help line and allowed
 values. A method is swept over k (the configured ``k``) unless one parameter declares a
 ``grid``: then that parameter is swept over that grid (``methods.LABEL.grid`` in the config
-replaces it), and ``n_clusters`` is unused. Every subclass becomes a dataclass whose fields are ``n_clusters``,
-``random_state`` and the declared parameters. The libraries a method fits with are imported
-inside ``fit``, so listing and validating methods (the workflow's parse step) loads none of
-them.
+replaces it), and ``n_clusters`` is unused. Every subclass becomes a dataclass whose fields
+are ``n_clusters``, ``random_state`` and the declared parameters. The libraries a method
+fits with are imported inside ``fit``, so listing and validating methods (the workflow's
+parse step) loads none of them.
 """
 
 from __future__ import annotations

@@ -6,7 +6,6 @@ import numpy as np
 
 from segsweep.methods import ClusteringMethod, param
 
-
 #: The tutorial's threshold, in the 0-255 scale.
 TUTORIAL_THRESHOLD = 20.0
 
