@@ -75,6 +75,23 @@ def test_schema_rejects_bad_values(change, message):
         ),
         (lambda c: c.update(sample_size=5), "sample_size: 5 is smaller than the largest k"),
         (lambda c: c["figures"].update(seed=9), "figures.seed: 9 is not one of seeds"),
+        (
+            lambda c: c["methods"]["kmeans"].update(grid=[2, 3.5]),
+            r"methods.kmeans.grid: k must be whole numbers >= 2, got 3.5",
+        ),
+        (
+            lambda c: c["methods"].update(ms={"method": "meanshift", "grid": [0.1, -1.0]}),
+            r"methods.ms.grid: -1.0 is below the minimum 0.0",
+        ),
+        (
+            lambda c: c["methods"].update(ms={"method": "meanshift", "params": {"quantile": 0.1}}),
+            r"methods.ms.params.quantile: quantile is the parameter 'meanshift' is swept over; "
+            r"give its values as methods.ms.grid instead",
+        ),
+        (
+            lambda c: c["methods"].update(o={"method": "otsu", "grid": [8, 9]}),
+            r"methods.o: 'otsu' fits k up to 6 only",
+        ),
     ],
 )
 def test_check_names_the_key(change, message):
@@ -92,6 +109,24 @@ def test_sample_size_all_means_every_pixel_and_a_method_may_set_its_own():
     assert setups["gmm"]["sample_size"] == 30000  # the shipped config's own for gmm
     config["methods"]["gmm"]["sample_size"] = "all"
     assert configuration.method_setups(config)["gmm"]["sample_size"] is None
+
+
+def test_each_method_has_its_grid_the_configured_k_or_its_own():
+    config = load_default_config()
+    config["k"] = [2, 4, 8]
+    config["methods"]["gmm"]["grid"] = [5, 3, 3]
+    config["methods"]["ms"] = {"method": "meanshift"}
+    config["methods"]["ms2"] = {"method": "meanshift", "grid": [0.5, 0.25]}
+    config["methods"]["otsu"] = {"method": "otsu"}
+    setups = configuration.method_setups(config)
+    assert (setups["kmeans"]["parameter"], setups["kmeans"]["grid"]) == ("k", [2, 4, 8])
+    assert setups["gmm"]["grid"] == [3, 5]  # its own, sorted, without repeats
+    assert setups["ms"]["parameter"] == "quantile" and setups["ms"]["grid"] == [0.1, 0.2, 0.3]
+    assert setups["ms2"]["grid"] == [0.25, 0.5]
+    assert setups["otsu"]["grid"] == [2, 4]  # k above its largest (6) left out
+    # the sample may be smaller than k of other methods: meanshift sweeps no k
+    config["methods"] = {"ms": {"method": "meanshift", "sample_size": 5}}
+    configuration.check(config)
 
 
 def test_a_method_sample_smaller_than_k_names_its_key():

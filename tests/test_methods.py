@@ -221,3 +221,100 @@ def test_every_parameter_is_declared_and_checked(name):
         wrong = 1 if spec.kind is str else "text"
         with pytest.raises(ConfigError, match=f"methods.params.{key}"):
             methods.resolve_params(name, {key: wrong})
+
+
+@pytest.mark.parametrize("name", sorted(methods.registry()))
+def test_every_swept_parameter_has_a_valid_sorted_default_grid(name):
+    cls = methods.get_method(name)
+    grid = cls.default_grid(list(range(2, 11)))
+    assert grid and grid == sorted(set(grid))
+    if not cls.takes_k:
+        spec = cls.param_specs[cls.sweeps]
+        assert [spec.check(value, "grid") for value in grid] == grid
+
+
+def tiles(shape=(48, 64), seed=0):
+    """Four flat, differently coloured quadrants with a little noise, and their truth."""
+    rng = np.random.default_rng(seed)
+    truth = np.zeros(shape, int)
+    truth[shape[0] // 2 :, :] += 2
+    truth[:, shape[1] // 2 :] += 1
+    colours = np.array([[0.9, 0.1, 0.1], [0.1, 0.8, 0.2], [0.2, 0.2, 0.9], [0.9, 0.9, 0.2]])
+    image = colours[truth] + rng.normal(0, 0.01, (*shape, 3))
+    return image.astype(np.float32), truth
+
+
+def segments_at(name, values, image, **params):
+    """Labels of ``image`` by method ``name`` at each swept value."""
+    fitted = [
+        methods.create(name, value, 0, methods.resolve_params(name, params)).fit(image)
+        for value in values
+    ]
+    return [np.asarray(model.predict(image)) for model in fitted]
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "params"),
+    [
+        ("felzenszwalb", [50.0, 3000.0], {"min_size": 20}),
+        ("quickshift", [24.0, 48.0], {}),
+        ("watershed", [4, 16], {}),
+        ("slic_rag", [0.1, 0.3], {"n_segments": 60}),
+        ("slic_rag", [0.1, 0.3], {"n_segments": 60, "merge": "threshold"}),
+        ("slic_ncut", [0.01, 0.2], {"n_segments": 60}),
+    ],
+)
+def test_region_methods_find_the_tiles_and_fewer_regions_at_coarser_values(name, values, params):
+    image, truth = tiles()
+    labels = segments_at(name, values, image, **params)
+    counts = [len(np.unique(found)) for found in labels]
+    coarse = labels[0] if name in ("watershed", "slic_ncut") else labels[-1]
+    assert coarse.shape == truth.shape
+    assert adjusted_rand_score(truth.ravel(), coarse.ravel()) > 0.9
+    # the swept value orders the number of regions (the direction is the method's)
+    assert counts[0] != counts[1] or counts[0] == 4
+
+
+def test_felzenszwalb_scale_and_min_size_set_the_region_count():
+    image, _ = tiles(seed=1)
+    counts = [len(np.unique(labels)) for labels in segments_at(
+        "felzenszwalb", [1.0, 100.0, 10000.0], image, min_size=1, sigma=0.0)]  # fmt: skip
+    assert counts[0] > counts[1] >= counts[2]
+    (big,) = segments_at("felzenszwalb", [1.0], image, min_size=200, sigma=0.0)
+    assert np.bincount(big.ravel()).min() >= 200
+
+
+def test_region_method_labels_only_the_image_it_was_fitted_on():
+    image, _ = tiles()
+    model = methods.create("felzenszwalb", 100.0, 0, {"sigma": 0.8, "min_size": 20}).fit(image)
+    assert model.fit_summary()["segments"] == len(np.unique(model.predict(image)))
+    with pytest.raises(ValueError, match="felzenszwalb labels the image it was fitted on only"):
+        model.predict(image[:10])
+
+
+def test_ward_gives_exactly_k_connected_regions_even_when_subsampled():
+    from scipy import ndimage
+
+    image, truth = tiles((60, 80))
+    params = methods.resolve_params("ward", {"max_fit_pixels": 1200})  # a step of 2
+    for k in (2, 4, 6):
+        labels = methods.create("ward", k, 0, params).fit(image).predict(image)
+        assert labels.shape == truth.shape and len(np.unique(labels)) == k
+        for region in np.unique(labels):
+            assert ndimage.label(labels == region)[1] == 1  # connected
+    four = methods.create("ward", 4, 0, params).fit(image).predict(image)
+    assert adjusted_rand_score(truth.ravel(), four.ravel()) > 0.9
+
+
+def test_dbscan_finds_blobs_and_assigns_every_pixel_to_a_core():
+    X, truth = three_blobs()
+    model = methods.create("dbscan", 0.5, 3, {"min_samples": 5, "max_fit_pixels": 200}).fit(X)
+    labels = model.predict(X)
+    assert labels.min() >= 0  # no noise label: every pixel joins a core pixel
+    assert adjusted_rand_score(truth, labels) == 1.0
+    assert 0 < model.fit_summary()["core_pixels"] <= 200
+    again = methods.create("dbscan", 0.5, 3, {"min_samples": 5, "max_fit_pixels": 200})
+    np.testing.assert_array_equal(again.fit(X).predict(X), labels)  # seeded sample
+    lonely = methods.create("dbscan", 1e-6, 0, {"min_samples": 5, "max_fit_pixels": 200})
+    lonely.fit(X)
+    assert lonely.fit_summary()["core_pixels"] == 0 and set(lonely.predict(X)) == {0}

@@ -216,6 +216,37 @@ class ClusteringMethod:
         return {f.name: f.default for f in fields(cls) if "param" in f.metadata}
 
 
+class RegionMethod(ClusteringMethod):
+    """Base of methods that segment the whole image into regions (graph-based, region
+    merging): ``input_kind = "image"``, deterministic unless a subclass says otherwise.
+
+    Subclasses implement :meth:`segment`; ``fit`` keeps its labels and ``predict`` returns
+    them for the image fitted on.
+    """
+
+    input_kind = "image"
+    uses_seed = False
+
+    def segment(self, image: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        """Labels (H, W) of ``image`` (H, W, C)."""
+        raise NotImplementedError
+
+    def fit(self, image, y=None):
+        """Segment ``image`` (H, W, C) and keep its labels in ``labels_``."""
+        self.labels_ = np.asarray(self.segment(np.asarray(image, dtype=np.float64)))
+        return self
+
+    def predict(self, image):
+        """The labels of the fitted image, shape (H, W); ``image`` must be that image."""
+        if np.shape(image)[:2] != self.labels_.shape:
+            raise ValueError(f"{self.name} labels the image it was fitted on only")
+        return self.labels_
+
+    def fit_summary(self):
+        """``segments``: the number of regions found (before any option)."""
+        return {"segments": int(len(np.unique(self.labels_)))}
+
+
 class FittedMixture:
     """``predict`` and ``score_samples`` of the fitted scikit-learn mixture in ``model_``.
 

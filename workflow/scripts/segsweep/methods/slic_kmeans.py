@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from segsweep.methods import ClusteringMethod, param
+from segsweep.methods._superpixels import slic_superpixels
 
 
 class SlicKMeansMethod(ClusteringMethod):
@@ -26,18 +27,10 @@ class SlicKMeansMethod(ClusteringMethod):
 
     def fit(self, image, y=None):
         """Superpixels of ``image`` (H, W, C), then KMeans of their means."""
-        from skimage.segmentation import slic
         from sklearn.cluster import KMeans
 
         image = np.asarray(image, dtype=np.float64)
-        self.superpixels_ = slic(
-            image,
-            n_segments=self.n_segments,
-            compactness=self.compactness,
-            channel_axis=-1,
-            convert2lab=False,
-            start_label=0,
-        )
+        self.superpixels_ = slic_superpixels(image, self.n_segments, self.compactness)
         flat = self.superpixels_.ravel()
         n = int(flat.max()) + 1
         sizes = np.bincount(flat, minlength=n).astype(np.float64)

@@ -1,0 +1,16 @@
+"""SLIC superpixels shared by the methods that group them (not a method itself)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def slic_superpixels(image: np.ndarray, n_segments: int, compactness: float) -> np.ndarray:
+    """SLIC superpixels (scikit-image) of ``image`` (H, W, C) in its own feature units,
+    labelled from 0."""
+    from skimage.segmentation import slic
+
+    return slic(
+        np.asarray(image, dtype=np.float64), n_segments=n_segments, compactness=compactness,
+        channel_axis=-1, convert2lab=False, start_label=0,
+    )  # fmt: skip
