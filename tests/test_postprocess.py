@@ -64,3 +64,34 @@ def test_options_are_recorded_in_the_fits_table(option, noisy_photo):
     for key, value in option.items():
         assert row[key] == value
     assert labels[(3, 0)].shape == (40, 60)
+
+
+def test_small_regions_take_the_label_of_the_nearest_large_one():
+    from segsweep.postprocess import merge_small_regions
+
+    labels = np.zeros((20, 30), int)
+    labels[:, 15:] = 1
+    labels[2:4, 2:4] = 1  # a 4-pixel island of cluster 1 inside cluster 0
+    labels[10, 20] = 0  # a 1-pixel island of cluster 0 inside cluster 1
+    merged = merge_small_regions(labels, min_size=5)
+    expected = np.zeros_like(labels)
+    expected[:, 15:] = 1
+    np.testing.assert_array_equal(merged, expected)
+    np.testing.assert_array_equal(merge_small_regions(labels, min_size=4)[2:4, 2:4], 1)
+    # nothing as large as min_size: unchanged rather than empty
+    np.testing.assert_array_equal(merge_small_regions(labels, min_size=10_000), labels)
+
+
+def test_min_region_option_is_applied_and_recorded(noisy_photo):
+    from segsweep.features import to_features
+    from tools.setups import sweep_as_configured
+
+    features = to_features(noisy_photo, "rgb")
+    split = {"method": "kmeans", "split_regions": True}
+    fits, labels, _ = sweep_as_configured(features, split, [3], [0], None)
+    merged, merged_labels, _ = sweep_as_configured(
+        features, {**split, "min_region": 50}, [3], [0], None
+    )
+    assert merged["min_region"].iloc[0] == 50 and fits["min_region"].iloc[0] == 0
+    sizes = np.bincount(merged_labels[(3, 0)].ravel())
+    assert sizes.min() >= 50 and len(sizes) < fits["n_clusters_found"].iloc[0]

@@ -12,7 +12,7 @@ from segsweep.errors import ConfigError
 
 #: Options every method setup has, with their defaults (see :mod:`segsweep.postprocess`);
 #: the schema describes them, this is where a setup gets them.
-OPTION_DEFAULTS = {"xy_weight": 0.0, "smoothing": 0.0, "split_regions": False}
+OPTION_DEFAULTS = {"xy_weight": 0.0, "smoothing": 0.0, "split_regions": False, "min_region": 0}
 
 
 def method_setups(config: dict) -> dict[str, dict]:

@@ -1,4 +1,5 @@
-"""Options that apply to any method: spatial features, Potts smoothing, connected regions.
+"""Options that apply to any method: spatial features, Potts smoothing, connected regions,
+small-region merging.
 
 - :func:`with_xy` appends pixel coordinates (scaled to [0, 1] along the longer side, times a
   weight) to the colour features, so clusters prefer to be spatially compact.
@@ -8,6 +9,8 @@
   4-neighbour with another label, minimised by iterated conditional modes (ICM) on a
   checkerboard schedule, starting from the clustering.
 - :func:`split_connected` turns every 4-connected region of a cluster into its own segment.
+- :func:`merge_small_regions` lets the pixels of every 4-connected region smaller than a
+  size take the label of the nearest larger region.
 """
 
 from __future__ import annotations
@@ -99,3 +102,22 @@ def potts_smooth(
 def split_connected(labels: np.ndarray) -> np.ndarray:
     """Give every 4-connected region of each label its own label (0..m-1)."""
     return connected_components(labels.astype(np.int64) + 1, background=0, connectivity=1) - 1
+
+
+def merge_small_regions(labels: np.ndarray, min_size: int) -> np.ndarray:
+    """Labels in which every 4-connected region of fewer than ``min_size`` pixels has been
+    absorbed: each of its pixels takes the label of the nearest pixel of a larger region
+    (``skimage.segmentation.expand_labels``). Unchanged if no region is that large.
+    """
+    from skimage.segmentation import expand_labels
+
+    regions = split_connected(labels) + 1
+    large = np.bincount(regions.ravel()) >= min_size
+    large[0] = False
+    kept = np.where(large[regions], regions, 0)
+    if not kept.any():
+        return labels
+    filled = expand_labels(kept, distance=sum(labels.shape))
+    label_of_region = np.zeros(len(large), dtype=labels.dtype)
+    label_of_region[regions.ravel()] = labels.ravel()
+    return label_of_region[filled]

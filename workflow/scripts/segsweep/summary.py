@@ -154,6 +154,8 @@ def describe_setup(label: str, setup: dict) -> str:
     options += [f"{key} {setup[key]}" for key in ("xy_weight", "smoothing") if setup.get(key)]
     if setup.get("split_regions"):
         options.append("split_regions")
+    if setup.get("min_region"):
+        options.append(f"regions under {setup['min_region']} pixels merged")
     size = setup.get("sample_size")
     options.append(f"fitted on {'all' if size is None else size} pixels")
     return f"{label} = {setup['method']}({params}); {'; '.join(options)}"

@@ -9,7 +9,7 @@ Methods that need the whole image (``input_kind = "image"``) are always fitted o
 All quality figures (inertia, eta, log-likelihood) are computed on **all** pixels and on the
 colour features alone (without any x, y columns), so every fit in one colour space is judged
 the same way. Each row records ``n_fit``, the number of pixels the model was fitted on, and the
-options used (``xy_weight``, ``smoothing``, ``split_regions``; see
+options used (``xy_weight``, ``smoothing``, ``split_regions``, ``min_region``; see
 :mod:`segsweep.postprocess`).
 
 Labels are relabelled canonically (:func:`segsweep.labelmaps.canonical_labels`).
@@ -27,7 +27,8 @@ from sklearn.exceptions import ConvergenceWarning
 
 from segsweep import methods
 from segsweep.labelmaps import CHUNK_ROWS, canonical_labels, compactness
-from segsweep.postprocess import potts_smooth, split_connected, with_xy
+from segsweep.configuration import OPTION_DEFAULTS
+from segsweep.postprocess import merge_small_regions, potts_smooth, split_connected, with_xy
 
 #: Columns of the fits table written by :func:`sweep`, in order; method-specific figures
 #: (``fit_summary``) follow them.
@@ -40,6 +41,7 @@ FIT_COLUMNS = [
     "xy_weight",
     "smoothing",
     "split_regions",
+    "min_region",
     "n_pixels",
     "n_fit",
     "refined",
@@ -172,6 +174,7 @@ def fit_one(
         "xy_weight": setup["xy_weight"],
         "smoothing": setup["smoothing"],
         "split_regions": setup["split_regions"],
+        "min_region": setup["min_region"],
         "n_pixels": len(X),
         "n_fit": n_fit,
         "refined": bool(getattr(model, "refined_", False)),
@@ -215,6 +218,8 @@ def _labels_of(features, setup, value, seed, sample_size):
         labels = canonical_labels(potts_smooth(features, labels, setup["smoothing"]))
     if setup["split_regions"]:
         labels = canonical_labels(split_connected(labels))
+    if setup["min_region"]:
+        labels = canonical_labels(merge_small_regions(labels, setup["min_region"]))
     return labels, n_fit, model, mean_ll
 
 
@@ -225,7 +230,7 @@ def _likelihood_columns(model, setup: dict, X: np.ndarray, mean_ll: float | None
     model's features are the colour features ``X``).
     """
     columns = {"log_likelihood": np.nan, "bic": np.nan, "aic": np.nan}
-    unchanged = not (setup["xy_weight"] or setup["smoothing"] or setup["split_regions"])
+    unchanged = not any(setup[option] for option in OPTION_DEFAULTS)
     if model is None or not hasattr(model, "score_samples") or not unchanged:
         return columns
     if mean_ll is None:
