@@ -142,3 +142,17 @@ def test_option_defaults_agree_with_the_schema():
     assert {key: setup[key]["default"] for key in configuration.OPTION_DEFAULTS} == (
         configuration.OPTION_DEFAULTS
     )
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "workflow" / "configs").glob("*.yaml")))
+def test_shipped_example_configs_are_valid(path):
+    config = load_default_config()
+    overrides = yaml.safe_load(path.read_text())
+    config.update({key: value for key, value in overrides.items() if key == "methods"})
+    for key, value in overrides.items():
+        if isinstance(value, dict) and key != "methods":
+            config[key] = {**config[key], **value}
+        elif key != "methods":
+            config[key] = value
+    validate(config, SCHEMA, set_default=True)
+    assert configuration.check(config)

@@ -83,8 +83,9 @@ def test_small_regions_take_the_label_of_the_nearest_large_one():
 
 
 def test_min_region_option_is_applied_and_recorded(noisy_photo):
-    from segsweep.features import to_features
     from tools.setups import sweep_as_configured
+
+    from segsweep.features import to_features
 
     features = to_features(noisy_photo, "rgb")
     split = {"method": "kmeans", "split_regions": True}

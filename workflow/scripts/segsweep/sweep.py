@@ -26,8 +26,8 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
 from segsweep import methods
-from segsweep.labelmaps import CHUNK_ROWS, canonical_labels, compactness
 from segsweep.configuration import OPTION_DEFAULTS
+from segsweep.labelmaps import CHUNK_ROWS, canonical_labels, compactness
 from segsweep.postprocess import merge_small_regions, potts_smooth, split_connected, with_xy
 
 #: Columns of the fits table written by :func:`sweep`, in order; method-specific figures
