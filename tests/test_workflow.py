@@ -228,18 +228,32 @@ def test_bsds_folder_as_input(tmp_path):
         "images": {"max_pixels": 20000},
         "bsds": {"root": str(root), "split": "val", "limit": 2},
         "spaces": ["lab"],
-        "methods": {"kmeans": {}},
+        "methods": {
+            "kmeans": {},
+            "fh": {"method": "felzenszwalb", "grid": [800, 200]},
+            "ward": {"method": "ward", "grid": [3, 12], "min_region": 20},
+        },
         "k": [2, 4, 8],
     }
     workdir = copy_workflow(tmp_path / "run", config)
-    result = snakemake(workdir, "results/tables/leaderboard.csv")
+    figures = [f"results/figures/2018/{name}.png" for name in ("lab_recolour", "elbow")]
+    result = snakemake(workdir, "results/tables/leaderboard.csv", "results/report/summary.html",
+                       *figures)  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
-    leaderboard = pd.read_csv(workdir / "results/tables/leaderboard.csv")
-    assert leaderboard["n_images"].tolist() == [2]
-    row = leaderboard.iloc[0]
-    assert 0.0 < row["covering_ods"] <= row["covering_ois"] <= 1.0
-    assert 0.0 < row["pri_ods"] <= row["pri_ois"] <= 1.0
-    assert row["vi_ois"] <= row["vi_ods"]
+    leaderboard = pd.read_csv(workdir / "results/tables/leaderboard.csv").set_index("method")
+    assert leaderboard["n_images"].tolist() == [2, 2, 2]
+    for row in leaderboard.itertuples():
+        assert 0.0 < row.covering_ods <= row.covering_ois <= 1.0
+        assert 0.0 < row.pri_ods <= row.pri_ois <= 1.0
+        assert row.vi_ois <= row.vi_ods
+    assert leaderboard.loc["fh", "parameter"] == "scale"
+    assert leaderboard.loc["fh", "covering_ods_value"] in (200, 800)
+    assert leaderboard.loc["ward", "parameter"] == "k"
+    fits = pd.read_csv(workdir / "results/tables/fits.csv")
+    fh = fits[fits["method"] == "fh"]
+    assert fh["value"].tolist() == [200, 800] * 2 and (fh["k"] == fh["n_clusters_found"]).all()
+    assert set(pd.read_csv(workdir / "results/tables/picks.csv")["method"]) <= {"kmeans", "ward"}
+    assert "swept over scale = 200, 800" in (workdir / "results/report/summary.html").read_text()
     _, annotations = load_standard_form(workdir / "results/ingest/2018.npz")
     assert len(annotations) == 5  # every annotation of the .mat file
     assert not any(root.rglob("*.png"))  # nothing written into the user's BSDS folder
