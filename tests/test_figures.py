@@ -2,15 +2,8 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from segsweep.figures import (
-    PALETTE,
-    downsample_step,
-    elbow_figure,
-    label_colormap,
-    recolour,
-    save_figure,
-    segmentation_grid,
-)
+from segsweep.figures import PALETTE, downsample_step, label_colormap, recolour, save_figure
+from segsweep.image_figures import elbow_figure, segmentation_grid
 
 
 def test_recolour_paints_cluster_means():

@@ -88,3 +88,21 @@ def test_the_workflow_parse_path_loads_no_heavy_library():
                             env={**os.environ, "PYTHONPATH": str(SCRIPTS)})  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_each_script_shim_runs_the_module_of_its_name_and_each_rule_has_an_entry():
+    import importlib
+
+    rules = (ROOT / "workflow" / "rules").glob("*.smk")
+    scripts = {}
+    for text in (path.read_text() for path in rules):
+        for rule, script in re.findall(r"rule (\w+):.*?script:\s*\"\.\./scripts/(\w+)\.py\"", text,
+                                       flags=re.S):  # fmt: skip
+            scripts.setdefault(script, []).append(rule)
+    assert len(scripts) >= 8 and "image_figures" in scripts  # the pattern finds the rules
+    for shim in (ROOT / "workflow" / "scripts").glob("*.py"):
+        assert f"from segsweep import {shim.stem}\n" in shim.read_text(), shim.name
+    for script, rule_names in scripts.items():
+        module = importlib.import_module(f"segsweep.{script}")
+        for rule in rule_names:
+            assert rule in getattr(module, "RULES", {}) or hasattr(module, "main"), (script, rule)

@@ -44,7 +44,7 @@ rule plot_truth:
         seed=FIGURE_SEED,
         methods=METHODS,
     script:
-        "../scripts/figures.py"
+        "../scripts/image_figures.py"
 
 
 rule plot_background:
@@ -65,7 +65,7 @@ rule plot_background:
         images=lambda wildcards: accepted_images(),
         width=config["report"]["thumbnail_width"],
     script:
-        "../scripts/detail_figures.py"
+        "../scripts/dataset_figures.py"
 
 
 rule plot_leaderboard:
@@ -82,7 +82,7 @@ rule plot_leaderboard:
     conda:
         "../../environment.yml"
     script:
-        "../scripts/detail_figures.py"
+        "../scripts/dataset_figures.py"
 
 
 rule plot_ranks:
@@ -101,7 +101,7 @@ rule plot_ranks:
     params:
         alpha=config["leaderboard"]["alpha"],
     script:
-        "../scripts/detail_figures.py"
+        "../scripts/dataset_figures.py"
 
 
 # The report shows the figures of a selection of images, as small copies (see

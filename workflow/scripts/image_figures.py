@@ -1,4 +1,4 @@
 from segsweep import image_figures
 from segsweep.entry import run_rule
 
-run_rule(snakemake, image_figures)
+run_rule(snakemake, image_figures)  # noqa: F821 (Snakemake injects snakemake)

@@ -1,4 +1,4 @@
 from segsweep import segment
 from segsweep.entry import run_rule
 
-run_rule(snakemake, segment)
+run_rule(snakemake, segment)  # noqa: F821 (Snakemake injects snakemake)

@@ -1,37 +1,393 @@
-"""Every figure of one image, drawn in one Snakemake job.
+"""Figures of one image: segmentation grids over the swept values, elbow curves, the picked
+k, segment boundaries over Canny edges, ground truth beside the best fit, pixel scatter plots,
+cluster masks and the background-removal cut-outs beside the Chebyshev-threshold baseline.
 
-A figure takes well under a second to draw, and starting a job (Python, Snakemake's script
-preamble, matplotlib) costs about as much again. So each image gets one job that reads the
-photo, the tables and the label maps once and draws, for every colour space, the recoloured
-and label-map grids and the edges figure, then the elbow and picked-k charts, the scatter and
-mask figures and the RGBA cut-outs. The drawing itself lives in :mod:`segsweep.figures` and
-:mod:`segsweep.detail_figures`; this module only picks what goes into each figure.
+Each ``*_figure`` function takes arrays and tables and returns a matplotlib Figure. The
+Snakemake entries at the end decide what each image's figures show: a figure takes well under
+a second to draw, and starting a job (Python, Snakemake's script preamble, matplotlib) costs
+about as much again, so each image gets one job (``plot_image``) that reads the photo, the
+tables and the label maps once and draws every figure; ``plot_truth`` draws the ground truth
+beside the best fit. Shared plotting helpers are in :mod:`segsweep.figures`, figures over all
+images in :mod:`segsweep.dataset_figures`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
-from segsweep.detail_figures import (
-    chebyshev_background,
-    cluster_masks_figure,
-    corner_cluster,
-    cutout,
-    picks_figure,
-    scatter3d_figure,
-    scatter_figure,
-)
 from segsweep.figures import (
-    canny_edges,
+    FIGURE_DPI,
+    PALETTE,
     displayable,
-    edges_figure,
-    elbow_figure,
+    downsample_step,
+    image_panels,
+    label_colormap,
+    plt,
+    recolour,
     save_figure,
-    segmentation_grid,
+    show_labels,
 )
 from segsweep.selection import chosen_map, nearest_fitted, value_label
+
+
+def segmentation_grid(
+    rgb: np.ndarray,
+    label_maps: Mapping[tuple[str, float], np.ndarray],
+    columns: Mapping[str, Sequence[float]],
+    parameters: Mapping[str, str],
+    kind: str = "recolour",
+    title: str = "",
+) -> Figure:
+    """Grid of segmentations: one row per method, one column per swept value, photo first.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8, shape (H, W, 3)
+    label_maps : mapping of (method, value) to ndarray of int, shape (H, W)
+    columns : mapping of method to sequence of values
+        Row order, and each row's values in column order; a row shorter than the longest
+        leaves its last panels empty.
+    parameters : mapping of method to str
+        Name of each method's swept parameter (``k``, ``scale``, ...), for panel titles.
+    kind : {"recolour", "labels"}
+        Cluster mean colours, or label values in the fixed palette.
+    title : str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    panel = 2.0
+    step = downsample_step(rgb.shape, max_side=int(panel * FIGURE_DPI))  # the panel's pixels
+    photo = rgb[::step, ::step]
+    n_cols = max(len(values) for values in columns.values()) + 1
+    fig, axes = image_panels(len(columns), n_cols, rgb.shape[0] / rgb.shape[1], panel, title)
+    for row, (method, values) in enumerate(columns.items()):
+        axes[row, 0].imshow(photo)
+        axes[row, 0].set_title("photo")
+        axes[row, 0].set_ylabel(method)
+        for col, value in enumerate(values, start=1):
+            ax = axes[row, col]
+            labels = label_maps[(method, value)]
+            if kind == "recolour":
+                ax.imshow(recolour(rgb, labels, step))
+            else:
+                show_labels(ax, labels[::step, ::step])
+            ax.set_title(value_label(parameters[method], value))
+        for col in range(len(values) + 1, n_cols):
+            axes[row, col].set_axis_off()
+    return fig
+
+
+def elbow_figure(fits: pd.DataFrame, picks: pd.DataFrame, title: str = "") -> Figure:
+    """Inertia and eta against the swept value: one column per colour space and swept
+    parameter (k, scale, ...), one line per method.
+
+    The k picked by the elbow rule is marked on each curve of a method swept over k.
+
+    Parameters
+    ----------
+    fits : DataFrame
+        One image's rows of the fits table (``space, method, parameter, value, seed,
+        inertia, eta``).
+    picks : DataFrame
+        The picked-k table (``space, method, criterion, k``); ``elbow`` rows are used.
+    title : str
+    """
+    panels = sorted(fits.groupby(["space", "parameter"]).groups)
+    has_bic = "bic" in fits and fits["bic"].notna().any()
+    measures = ["inertia", "eta"] + (["bic"] if has_bic else [])
+    fig, axes = plt.subplots(
+        len(measures), len(panels), figsize=(3.6 * len(panels), 3.0 * len(measures)),
+        squeeze=False, sharex="col",
+    )  # fmt: skip
+    elbows = picks[picks["criterion"] == "elbow"].set_index(["space", "method"])["k"]
+    for col, (space, parameter) in enumerate(panels):
+        in_panel = fits[(fits["space"] == space) & (fits["parameter"] == parameter)]
+        for colour, (method, rows) in zip(PALETTE, in_panel.groupby("method"), strict=False):
+            curve = rows.groupby("value")[measures + (["aic"] if has_bic else [])].mean()
+            draw_curves(axes[:, col], curve.sort_index(), measures, colour, method,
+                        elbows.get((space, method)))  # fmt: skip
+        axes[0, col].set_title(space if parameter == "k" else f"{space}, swept over {parameter}")
+        axes[0, col].set_ylabel("inertia (within-cluster SS)")
+        axes[1, col].set_ylabel("eta (mean distance to centre)")
+        if has_bic:
+            axes[2, col].set_ylabel("BIC (solid), AIC (dashed)")
+            if axes[2, col].lines:
+                axes[2, col].legend(fontsize=7)
+        x_label = "k (number of clusters)" if parameter == "k" else parameter
+        axes[-1, col].set_xlabel(x_label)
+        legend = "method (star: elbow k)" if parameter == "k" else "method"
+        axes[0, col].legend(title=legend)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def draw_curves(axes, curve: pd.DataFrame, measures, colour, method, chosen) -> None:
+    """One method's curves of ``measures`` (one per axis) against the swept value, the
+    elbow's ``chosen`` k starred; AIC dashed beside BIC."""
+    for ax, column in zip(axes, measures, strict=True):
+        if curve[column].isna().all():
+            continue
+        ax.plot(curve.index, curve[column], marker="o", ms=3, color=colour, label=method)
+        if column == "bic":
+            ax.plot(curve.index, curve["aic"], linestyle="--", color=colour)
+            continue
+        if chosen is not None and chosen in curve.index:
+            ax.plot(
+                [chosen], [curve.loc[chosen, column]], marker="*", ms=14,
+                color=colour, markeredgecolor="black", linestyle="none",
+            )  # fmt: skip
+
+
+def truth_figure(
+    rgb: np.ndarray, truth: np.ndarray, segmentation: np.ndarray, title: str = ""
+) -> Figure:
+    """Photo, ground truth, segmentation and its wrongly labelled pixels side by side.
+
+    Segments are matched one-to-one to true regions (Hungarian); pixels whose segment is
+    matched to another region, or to none, are drawn red over a pale copy of the photo.
+    """
+    from segsweep.scores import matching_errors
+
+    step = downsample_step(rgb.shape)
+    errors = matching_errors(truth, segmentation)
+    pale = (0.35 * rgb.mean(axis=2, keepdims=True) + 0.65 * 255).repeat(3, axis=2)
+    overlay = np.where(errors[..., None], np.array([214, 39, 40]), pale).astype(np.uint8)
+    panels = [
+        ("photo", rgb),
+        ("ground truth", None),
+        ("segmentation (cluster mean colours)", recolour(rgb, segmentation)),
+        (f"wrong pixels after matching: {errors.mean():.1%}", overlay),
+    ]
+    fig, axes = image_panels(1, 4, rgb.shape[0] / rgb.shape[1], panel=3.0, title=title)
+    for ax, (name, array) in zip(axes[0], panels, strict=True):
+        if array is None:
+            show_labels(ax, truth[::step, ::step])
+        else:
+            ax.imshow(array[::step, ::step])
+        ax.set_title(name, fontsize=9)
+    return fig
+
+
+def canny_edges(rgb: np.ndarray, sigma: float) -> np.ndarray:
+    """Canny edge map (scikit-image) of the grey version of ``rgb``."""
+    from skimage.color import rgb2gray
+    from skimage.feature import canny
+
+    return canny(rgb2gray(rgb), sigma=sigma)
+
+
+def edges_figure(
+    rgb: np.ndarray,
+    edges: np.ndarray,
+    segmentations: Sequence[tuple[str, np.ndarray]],
+    title: str = "",
+) -> Figure:
+    """Canny edges over the photo, then each segmentation's boundaries over the photo.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8, shape (H, W, 3)
+    edges : ndarray of bool, shape (H, W)
+    segmentations : sequence of (panel title, label map)
+    title : str
+    """
+    from skimage.segmentation import find_boundaries
+
+    step = downsample_step(rgb.shape)
+    panels = [("Canny edges", edges)] + [
+        (name, find_boundaries(labels, mode="inner")) for name, labels in segmentations
+    ]
+    columns = min(len(panels), 4)
+    rows = math.ceil(len(panels) / columns)
+    fig, axes = image_panels(rows, columns, rgb.shape[0] / rgb.shape[1], 3.0, title)
+    for ax in axes.ravel():
+        ax.set_axis_off()
+    for ax, (name, mask) in zip(axes.ravel(), panels, strict=False):
+        # Thin lines vanish when a large image is shown small: thicken by the stride first.
+        if step > 1:
+            from scipy.ndimage import binary_dilation
+
+            mask = binary_dilation(mask, iterations=step // 2)
+        overlay = rgb.copy()
+        overlay[mask] = (255, 230, 0) if name == "Canny edges" else (230, 0, 60)
+        ax.imshow(overlay[::step, ::step])
+        ax.set_title(name)
+    return fig
+
+
+#: Pixels drawn in scatter plots (a seeded random sample).
+SCATTER_PIXELS = 4000
+
+
+def scatter_sample(n_pixels: int, seed: int, size: int = SCATTER_PIXELS) -> np.ndarray:
+    """Seeded random pixel indices for scatter plots (all pixels if there are few)."""
+    if n_pixels <= size:
+        return np.arange(n_pixels)
+    return np.sort(np.random.default_rng(seed).choice(n_pixels, size, replace=False))
+
+
+def cluster_colours(labels: np.ndarray) -> np.ndarray:
+    """RGBA colour of each label in the fixed palette."""
+    return label_colormap(int(labels.max()) + 1)(labels)
+
+
+def scatter_figure(
+    features: np.ndarray,
+    rgb: np.ndarray,
+    labels: np.ndarray,
+    channels: Sequence[str],
+    seed: int,
+    title: str = "",
+) -> Figure:
+    """Channel-pair scatter plots: pixels in their own colours (top), by cluster (bottom).
+
+    Parameters
+    ----------
+    features : ndarray, shape (H, W, C)
+    rgb : ndarray of uint8, shape (H, W, 3)
+    labels : ndarray of int, shape (H, W)
+    channels : sequence of str
+        Channel names of the features.
+    seed : int
+        Seed of the pixel sample.
+    """
+    X = features.reshape(-1, features.shape[-1])
+    index = scatter_sample(len(X), seed)
+    own = rgb.reshape(-1, 3)[index] / 255.0
+    by_cluster = cluster_colours(labels.ravel()[index])
+    pairs = [(a, b) for a in range(len(channels)) for b in range(a + 1, len(channels))]
+    if not pairs:  # one channel: its histogram per cluster instead
+        fig, ax = plt.subplots(figsize=(6, 4))
+        flat = labels.ravel()
+        for value in range(int(flat.max()) + 1):
+            ax.hist(X[flat == value, 0], bins=64, color=PALETTE[value % len(PALETTE)],
+                    alpha=0.7, label=f"cluster {value}")  # fmt: skip
+        ax.set_xlabel(channels[0])
+        ax.set_ylabel("pixels")
+        ax.legend()
+        fig.suptitle(title)
+        fig.tight_layout()
+        return fig
+    fig, axes = plt.subplots(2, len(pairs), figsize=(4.0 * len(pairs), 8.0), squeeze=False)
+    for col, (a, b) in enumerate(pairs):
+        for row, colours in enumerate((own, by_cluster)):
+            ax = axes[row, col]
+            ax.scatter(X[index, a], X[index, b], c=colours, s=3, linewidths=0)
+            ax.set_xlabel(channels[a])
+            ax.set_ylabel(channels[b])
+            what = "own colours" if row == 0 else "by cluster"
+            ax.set_title(f"{channels[a]} - {channels[b]} ({what})")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def scatter3d_figure(
+    features: np.ndarray,
+    rgb: np.ndarray,
+    labels: np.ndarray,
+    channels: Sequence[str],
+    seed: int,
+    title: str = "",
+) -> Figure:
+    """3-D scatter of sampled pixels in colour space: own colours, and by cluster."""
+    X = features.reshape(-1, features.shape[-1])
+    index = scatter_sample(len(X), seed)
+    fig = plt.figure(figsize=(11.0, 5.2))
+    colour_sets = (rgb.reshape(-1, 3)[index] / 255.0, cluster_colours(labels.ravel()[index]))
+    for position, (colours, what) in enumerate(zip(colour_sets, ("own colours", "by cluster"),
+                                                   strict=True), start=1):  # fmt: skip
+        ax = fig.add_subplot(1, 2, position, projection="3d")
+        ax.scatter(X[index, 0], X[index, 1], X[index, 2], c=colours, s=2, linewidths=0)
+        ax.set_xlabel(channels[0])
+        ax.set_ylabel(channels[1])
+        ax.set_zlabel(channels[2])
+        ax.set_title(what)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def cluster_masks_figure(rgb: np.ndarray, labels: np.ndarray, title: str = "") -> Figure:
+    """Label map, one binary mask per cluster, and the photo multiplied by each mask."""
+    step = downsample_step(rgb.shape)
+    n = int(labels.max()) + 1
+    columns = n + 1
+    panel = 2.2 if columns <= 8 else 1.6
+    fig, axes = image_panels(2, columns, rgb.shape[0] / rgb.shape[1], panel, title)
+    small_labels = labels[::step, ::step]
+    small_rgb = rgb[::step, ::step]
+    show_labels(axes[0, 0], small_labels)
+    axes[0, 0].set_title("label map")
+    axes[1, 0].imshow(small_rgb)
+    axes[1, 0].set_title("photo")
+    for value in range(n):
+        mask = small_labels == value
+        axes[0, value + 1].imshow(mask, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+        axes[0, value + 1].set_title(f"mask {value} ({(labels == value).mean():.0%})")
+        axes[1, value + 1].imshow(small_rgb * mask[..., None])
+        axes[1, value + 1].set_title(f"photo x mask {value}")
+    return fig
+
+
+def picks_figure(picks: pd.DataFrame, title: str = "") -> Figure:
+    """Which k each criterion picks: rows (space, method), columns criteria, k written in."""
+    from segsweep.selection import CRITERIA
+
+    table = picks.pivot_table(index=["space", "method"], columns="criterion", values="k")
+    table = table[[c for c in CRITERIA if c in table.columns]]
+    fig, ax = plt.subplots(figsize=(1.4 * table.shape[1] + 2.5, 0.45 * len(table) + 1.6))
+    values = table.to_numpy(dtype=float)
+    ax.imshow(values, cmap="viridis", aspect="auto")
+    for (i, j), value in np.ndenumerate(values):
+        if not math.isnan(value):
+            ax.text(j, i, f"{int(value)}", ha="center", va="center", color="white", fontsize=10)
+    ax.set_xticks(range(table.shape[1]), table.columns, rotation=30, ha="right")
+    ax.set_yticks(range(len(table)), [f"{s} / {m}" for s, m in table.index])
+    ax.set_xlabel("criterion")
+    ax.set_ylabel("colour space / method")
+    ax.set_title(title or "k picked by each criterion")
+    fig.tight_layout()
+    return fig
+
+
+def cutout(rgb: np.ndarray, background: np.ndarray) -> np.ndarray:
+    """RGBA image whose alpha is 0 exactly on ``background`` pixels and 255 elsewhere."""
+    alpha = np.where(background, 0, 255).astype(np.uint8)
+    return np.dstack([rgb, alpha])
+
+
+def corner_cluster(labels: np.ndarray) -> np.ndarray:
+    """Pixels in the same cluster as the top-left pixel."""
+    return labels == labels[0, 0]
+
+
+def baseline_threshold() -> float:
+    """The baseline's Chebyshev threshold (0-255): the ``corner_threshold`` method's default."""
+    from segsweep.methods.corner_threshold import CornerThresholdMethod
+
+    return CornerThresholdMethod.defaults()["threshold"]
+
+
+def chebyshev_background(rgb: np.ndarray, threshold: float | None = None) -> np.ndarray:
+    """The tutorial baseline: Chebyshev distance to the top-left pixel <= ``threshold``
+    (None: :func:`baseline_threshold`)."""
+    from segsweep.methods.corner_threshold import CornerThresholdMethod
+
+    features = rgb.astype(np.float32) / np.float32(255.0)
+    threshold = baseline_threshold() if threshold is None else threshold
+    model = CornerThresholdMethod(threshold=threshold).fit(features)
+    return model.predict(features) == 0
+
 
 #: Label maps of one image: (space, method) -> {swept value: label map}.
 LabelMaps = Mapping[tuple[str, str], dict[float, np.ndarray]]
@@ -120,5 +476,32 @@ def image_figures_main(snakemake) -> None:
     write_png(output.baseline, cutout(rgb, chebyshev_background(rgb)))
 
 
+def truth_main(snakemake) -> None:
+    """Snakemake entry: ground truth beside the best segmentation of one image."""
+    from segsweep.ingest import load_standard_form
+    from segsweep.labelmaps import load_label_maps, maps_by_value
+    from segsweep.selection import merge_tables
+    from segsweep.storage import read_csv
+
+    image, seed = displayable(snakemake.wildcards.image), snakemake.params.seed
+    fits = merge_tables([read_csv(path) for path in snakemake.input.fits])
+    rows = fits.dropna(subset=["ari"])
+    # the figure seed's fits, and those of methods fitted with one seed only
+    rows = rows[(rows["seed"] == seed) | ~rows.duplicated(["space", "method", "value"], keep=False)]
+    best = rows.loc[rows["ari"].idxmax()]
+    labels_path = dict(zip(snakemake.params.methods, snakemake.input.labels, strict=True))
+    stored = load_label_maps(labels_path[best["method"]])
+    segmentation = maps_by_value(stored, best["space"], seed)[best["value"]]
+    rgb, annotations = load_standard_form(snakemake.input.standard)
+    fig = truth_figure(
+        rgb,
+        annotations[0],
+        segmentation,
+        title=f"{image}: best fit by ARI: {best['method']} in {best['space']}, "
+        f"{value_label(best['parameter'], best['value'])} (ARI {best['ari']:.3f})",
+    )
+    save_figure(fig, snakemake.output.figure)
+
+
 #: Snakemake entry of each rule this module serves (see :func:`segsweep.entry.run_rule`).
-RULES = {"plot_image": image_figures_main}
+RULES = {"plot_image": image_figures_main, "plot_truth": truth_main}

@@ -4,20 +4,19 @@ import pytest
 from matplotlib.container import ErrorbarContainer
 from PIL import Image
 
-from segsweep.detail_figures import (
-    background_figure,
+from segsweep.dataset_figures import background_figure, leaderboard_figure
+from segsweep.features import to_features
+from segsweep.figures import save_figure
+from segsweep.image_figures import (
     chebyshev_background,
     cluster_masks_figure,
     corner_cluster,
     cutout,
-    leaderboard_figure,
     picks_figure,
     scatter3d_figure,
     scatter_figure,
     scatter_sample,
 )
-from segsweep.features import to_features
-from segsweep.figures import save_figure
 
 
 def png_size(path):

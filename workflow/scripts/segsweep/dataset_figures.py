@@ -1,0 +1,158 @@
+"""Figures over all images: the leaderboard bar chart, the critical-difference rank plot and
+the background-removal grid over the report's images, with their Snakemake entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from segsweep.figures import downsample_step, image_panels, plt
+from segsweep.image_figures import baseline_threshold
+
+
+def _checkerboard(shape: tuple[int, int], size: int = 8) -> np.ndarray:
+    yy, xx = np.indices(shape)
+    light = ((yy // size + xx // size) % 2).astype(bool)
+    return np.where(light[..., None], 0.85, 0.65) * np.ones(3)
+
+
+def composite(rgba: np.ndarray) -> np.ndarray:
+    """An RGBA cut-out over a grey checkerboard, as float RGB in [0, 1]."""
+    alpha = rgba[..., 3:] / 255.0
+    return rgba[..., :3] / 255.0 * alpha + _checkerboard(rgba.shape[:2]) * (1 - alpha)
+
+
+def background_figure(rows: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]]) -> Figure:
+    """Before/after grid: per image the photo, the clustering cut-out and the baseline's.
+
+    Parameters
+    ----------
+    rows : sequence of (title, rgb, cluster cut-out RGBA, baseline cut-out RGBA)
+    """
+    title = "Background removal (transparent = background, shown as a checkerboard)"
+    aspects = [rgb.shape[0] / rgb.shape[1] for _, rgb, _, _ in rows]
+    fig, axes = image_panels(len(rows), 3, aspects, panel=2.4, title=title)
+    for row, (name, rgb, clustered, baseline) in enumerate(rows):
+        step = downsample_step(rgb.shape)
+        panels = (
+            ("photo", rgb / 255.0),
+            ("cut-out: corner pixel's cluster", composite(clustered)),
+            (f"baseline: Chebyshev <= {baseline_threshold():g}", composite(baseline)),
+        )
+        for col, (what, image) in enumerate(panels):
+            ax = axes[row, col]
+            ax.imshow(image[::step, ::step])
+            ax.set_title(f"{name}: {what}" if col == 0 else what, fontsize=9)
+    return fig
+
+
+def leaderboard_figure(leaderboard: pd.DataFrame) -> Figure:
+    """Covering (ODS and OIS) and ARI (ODS) of every (space, method), best on top, with the
+    bootstrap interval of each score as an error bar when the table has one."""
+    table = leaderboard.iloc[::-1]
+    names = [f"{s} / {m}" for s, m in zip(table["space"], table["method"], strict=True)]
+    y = np.arange(len(table))
+    fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(table) + 1.8))
+    for offset, column, label in ((-0.25, "covering_ods", "covering ODS (rank)"),
+                                  (0.0, "covering_ois", "covering OIS"),
+                                  (0.25, "ari_ods", "ARI ODS")):  # fmt: skip
+        low, high = table[f"{column}_low"], table[f"{column}_high"]
+        errors = None
+        if low.notna().all():
+            errors = np.vstack([table[column] - low, high - table[column]]).clip(min=0)
+        ax.barh(y + offset, table[column], height=0.25, label=label, xerr=errors, capsize=2)
+    ax.set_yticks(y, names)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("score (higher is better); bars: bootstrap interval over images")
+    ax.set_title("Leaderboard over the images with ground truth")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def ranks_figure(per_image: pd.DataFrame, alpha: float) -> Figure:
+    """Critical-difference plot: mean rank of each entry over the images, entries whose
+    mean ranks differ by less than the Nemenyi critical difference joined by a bar."""
+    from segsweep import uncertainty
+
+    by_entry = {
+        f"{space} / {method}": rows.set_index("image")["covering"]
+        for (space, method), rows in per_image.groupby(["space", "method"], sort=False)
+    }
+    ranks = uncertainty.mean_ranks(by_entry)
+    n_images = len(next(iter(by_entry.values())))
+    difference = uncertainty.critical_difference(len(ranks), n_images, alpha)
+    groups = uncertainty.groups_not_different(ranks, difference)
+    fig, ax = plt.subplots(figsize=(7.5, 0.35 * len(ranks) + 0.3 * len(groups) + 1.6))
+    y = -np.arange(len(ranks), dtype=float)
+    ax.scatter(ranks.to_numpy(), y, color="black", zorder=3)
+    for name, rank, row in zip(ranks.index, ranks.to_numpy(), y, strict=True):
+        ax.annotate(f"{name} ({rank:.2f})", (rank, row), xytext=(6, 0),
+                    textcoords="offset points", va="center", fontsize=8)  # fmt: skip
+    for level, members in enumerate(groups):
+        low, high = ranks[members[0]], ranks[members[-1]]
+        ax.plot([low, high], [0.8 + 0.3 * level] * 2, color="tab:blue", linewidth=3)
+    ax.plot([1, 1 + difference], [y[-1] - 0.8] * 2, color="tab:red", linewidth=2)
+    ax.annotate(f"CD = {difference:.2f}", (1, y[-1] - 0.8), xytext=(0, 4),
+                textcoords="offset points", color="tab:red", fontsize=8)  # fmt: skip
+    ax.set_xlim(0.5, len(ranks) + 0.5)
+    ax.set_yticks([])
+    ax.set_xlabel(f"mean rank over {n_images} images (1 = best covering at the entry's ODS k)")
+    ax.set_title(f"Mean ranks; joined entries are not significantly different ({alpha})")
+    fig.tight_layout()
+    return fig
+
+
+def background_main(snakemake) -> None:
+    """Snakemake entry: before/after background-removal grid over the report's images."""
+    from PIL import Image
+
+    from segsweep.figures import displayable, save_figure
+    from segsweep.ingest import load_standard_form
+    from segsweep.report_figures import read_selection, write_thumbnail
+
+    shown = set(read_selection(snakemake.input.selection))
+    rows = []
+    for name, photo, clustered, baseline in zip(
+        snakemake.params.images,
+        snakemake.input.images,
+        snakemake.input.clusters,
+        snakemake.input.baselines,
+        strict=True,
+    ):
+        if name not in shown:
+            continue
+        with Image.open(clustered) as a, Image.open(baseline) as b:
+            rgb = load_standard_form(photo)[0]
+            rows.append((displayable(name), rgb, np.asarray(a), np.asarray(b)))
+    save_figure(background_figure(rows), snakemake.output.figure)
+    write_thumbnail(snakemake.output.figure, snakemake.output.report_copy, snakemake.params.width)
+
+
+def leaderboard_main(snakemake) -> None:
+    """Snakemake entry: the leaderboard as a bar chart."""
+    from segsweep.figures import save_figure
+    from segsweep.storage import read_csv
+
+    save_figure(leaderboard_figure(read_csv(snakemake.input.leaderboard)), snakemake.output.figure)
+
+
+def ranks_main(snakemake) -> None:
+    """Snakemake entry: the critical-difference rank plot."""
+    from segsweep.figures import save_figure
+    from segsweep.storage import read_csv
+
+    figure = ranks_figure(read_csv(snakemake.input.per_image), snakemake.params.alpha)
+    save_figure(figure, snakemake.output.figure)
+
+
+#: Snakemake entry of each rule this module serves (see :func:`segsweep.entry.run_rule`).
+RULES = {
+    "plot_background": background_main,
+    "plot_leaderboard": leaderboard_main,
+    "plot_ranks": ranks_main,
+}
