@@ -77,16 +77,24 @@ def photo_like(side: int, seed: int = 0) -> np.ndarray:
 # ---------------------------------------------------------------- workers (one process each)
 
 
+def sweep_at_k(features, setup: dict, ks, seeds):
+    """The fits table of a k-method setup (shipped or earlier) swept over ``ks``."""
+    from segsweep.configuration import method_setup
+    from segsweep.sweep import sweep
+
+    raw = {**setup, "grid": list(ks), "sample_size": setup["sample_size"] or "all"}
+    completed = method_setup(raw, ks=list(ks), sample_size="all")
+    return sweep(features, completed, seeds, completed["sample_size"])[0]
+
+
 def _kmeans(variant: str, side: int, ks: list[int]) -> dict:
     from segsweep.features import to_features
     from segsweep.labelmaps import compactness
-    from segsweep.sweep import sweep
 
     features = to_features(photo_like(side), "rgb")
     start, cpu = time.perf_counter(), time.process_time()
     if variant == "segsweep":
-        setup = shipped_setups()["kmeans"]
-        fits, _, _ = sweep(features, setup, ks, [0], setup["sample_size"])
+        fits = sweep_at_k(features, shipped_setups()["kmeans"], ks, [0])
         quality = dict(zip(map(int, fits["k"]), fits["inertia"], strict=True))
     else:
         from sklearn.cluster import KMeans
@@ -102,13 +110,13 @@ def _kmeans(variant: str, side: int, ks: list[int]) -> dict:
 
 def _gmm(variant: str, side: int, ks: list[int]) -> dict:
     from segsweep.features import to_features
-    from segsweep.sweep import mean_log_likelihood, sweep
+    from segsweep.sweep import mean_log_likelihood
 
     features = to_features(photo_like(side), "rgb")
     start, cpu = time.perf_counter(), time.process_time()
     if variant in ("segsweep", "segsweep-100k"):
         setup = shipped_setups()["gmm"] if variant == "segsweep" else EARLIER_SETUPS["gmm"]
-        fits, _, _ = sweep(features, setup, ks, [0], setup["sample_size"])
+        fits = sweep_at_k(features, setup, ks, [0])
         quality = dict(zip(map(int, fits["k"]), fits["log_likelihood"], strict=True))
     else:
         from sklearn.mixture import GaussianMixture
@@ -148,7 +156,6 @@ def _defaults(variant: str, method: str) -> dict:
     from segsweep.discovery import discover_images
     from segsweep.features import to_features
     from segsweep.ingest import screen
-    from segsweep.sweep import sweep
 
     setup = shipped_setups()[method] if variant == "shipped" else EARLIER_SETUPS[method]
     column = "inertia" if method == "kmeans" else "log_likelihood"
@@ -160,7 +167,7 @@ def _defaults(variant: str, method: str) -> dict:
             for space in ("rgb", "hsv", "lab"):
                 features = to_features(rgb, space)
                 start = time.perf_counter()
-                fits, _, _ = sweep(features, setup, range(2, 11), [0, 1, 2], setup["sample_size"])
+                fits = sweep_at_k(features, setup, range(2, 11), [0, 1, 2])
                 wall += time.perf_counter() - start
                 quality += fits[column].tolist()
     return {"wall": wall, "cpu": wall, "quality": dict(enumerate(quality))}

@@ -216,6 +216,15 @@ class ClusteringMethod:
         return {f.name: f.default for f in fields(cls) if "param" in f.metadata}
 
 
+def subsample(X: np.ndarray, max_rows: int, seed: int) -> np.ndarray:
+    """At most ``max_rows`` rows of ``X``, a seeded random subset in their original order,
+    for methods whose fit is too slow on every pixel given."""
+    if len(X) <= max_rows:
+        return X
+    rng = np.random.default_rng(seed)
+    return X[np.sort(rng.choice(len(X), max_rows, replace=False))]
+
+
 class RegionMethod(ClusteringMethod):
     """Base of methods that segment the whole image into regions (graph-based, region
     merging): ``input_kind = "image"``, deterministic unless a subclass says otherwise.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from segsweep.methods import ClusteringMethod, param
+from segsweep.methods import ClusteringMethod, param, subsample
 
 
 class DBSCANMethod(ClusteringMethod):
@@ -36,9 +36,7 @@ class DBSCANMethod(ClusteringMethod):
         from sklearn.cluster import DBSCAN
         from sklearn.neighbors import NearestNeighbors
 
-        rng = np.random.default_rng(self.random_state)
-        if len(X) > self.max_fit_pixels:
-            X = X[np.sort(rng.choice(len(X), self.max_fit_pixels, replace=False))]
+        X = subsample(X, self.max_fit_pixels, self.random_state)
         model = DBSCAN(eps=self.eps, min_samples=self.min_samples).fit(X)
         core = model.core_sample_indices_
         self.n_core_ = len(core)

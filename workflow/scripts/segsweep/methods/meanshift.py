@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from segsweep.methods import ClusteringMethod, param
+from segsweep.methods import ClusteringMethod, param, subsample
 
 
 class MeanShiftMethod(ClusteringMethod):
@@ -29,9 +29,7 @@ class MeanShiftMethod(ClusteringMethod):
         """Estimate the bandwidth and find the modes of ``X`` (n_samples, n_features)."""
         from sklearn.cluster import MeanShift, estimate_bandwidth
 
-        rng = np.random.default_rng(self.random_state)
-        if len(X) > self.max_fit_pixels:
-            X = X[np.sort(rng.choice(len(X), self.max_fit_pixels, replace=False))]
+        X = subsample(X, self.max_fit_pixels, self.random_state)
         self.bandwidth_ = float(
             estimate_bandwidth(
                 X,
