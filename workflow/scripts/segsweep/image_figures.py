@@ -85,8 +85,10 @@ def segmentation_grid(
 
 
 def elbow_figure(fits: pd.DataFrame, picks: pd.DataFrame, title: str = "") -> Figure:
-    """Inertia and eta against the swept value: one column per colour space and swept
-    parameter (k, scale, ...), one line per method.
+    """Inertia and eta (and BIC with AIC for mixtures) against the swept value: one row per
+    colour space and swept parameter (k first, then the methods' own: scale, ...), one
+    column per measure, one line per method. Rows rather than columns, so a comparison of
+    many kinds of method grows down the page, not off its side.
 
     The k picked by the elbow rule is marked on each curve of a method swept over k.
 
@@ -99,31 +101,31 @@ def elbow_figure(fits: pd.DataFrame, picks: pd.DataFrame, title: str = "") -> Fi
         The picked-k table (``space, method, criterion, k``); ``elbow`` rows are used.
     title : str
     """
-    panels = sorted(fits.groupby(["space", "parameter"]).groups)
+    panels = sorted(
+        fits.groupby(["space", "parameter"]).groups, key=lambda p: (p[0], p[1] != "k", p[1])
+    )
     has_bic = "bic" in fits and fits["bic"].notna().any()
     measures = ["inertia", "eta"] + (["bic"] if has_bic else [])
     fig, axes = plt.subplots(
-        len(measures), len(panels), figsize=(3.6 * len(panels), 3.0 * len(measures)),
-        squeeze=False, sharex="col",
+        len(panels), len(measures), figsize=(3.6 * len(measures), 3.0 * len(panels)),
+        squeeze=False,
     )  # fmt: skip
     elbows = picks[picks["criterion"] == "elbow"].set_index(["space", "method"])["k"]
-    for col, (space, parameter) in enumerate(panels):
+    y_labels = ["inertia (within-cluster SS)", "eta (mean distance to centre)",
+                "BIC (solid), AIC (dashed)"]  # fmt: skip
+    for row, (space, parameter) in enumerate(panels):
         in_panel = fits[(fits["space"] == space) & (fits["parameter"] == parameter)]
         for colour, (method, rows) in zip(PALETTE, in_panel.groupby("method"), strict=False):
             curve = rows.groupby("value")[measures + (["aic"] if has_bic else [])].mean()
-            draw_curves(axes[:, col], curve.sort_index(), measures, colour, method,
+            draw_curves(axes[row], curve.sort_index(), measures, colour, method,
                         elbows.get((space, method)))  # fmt: skip
-        axes[0, col].set_title(space if parameter == "k" else f"{space}, swept over {parameter}")
-        axes[0, col].set_ylabel("inertia (within-cluster SS)")
-        axes[1, col].set_ylabel("eta (mean distance to centre)")
-        if has_bic:
-            axes[2, col].set_ylabel("BIC (solid), AIC (dashed)")
-            if axes[2, col].lines:
-                axes[2, col].legend(fontsize=7)
         x_label = "k (number of clusters)" if parameter == "k" else parameter
-        axes[-1, col].set_xlabel(x_label)
+        for ax, y_label in zip(axes[row], y_labels, strict=False):
+            ax.set_xlabel(x_label)
+            ax.set_ylabel(y_label)
+        axes[row, 0].set_title(space if parameter == "k" else f"{space}, swept over {parameter}")
         legend = "method (star: elbow k)" if parameter == "k" else "method"
-        axes[0, col].legend(title=legend)
+        axes[row, 0].legend(title=legend)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
