@@ -13,7 +13,8 @@ from segsweep.labelmaps import (
     maps_by_value,
     save_label_maps,
 )
-from segsweep.sweep import FIT_COLUMNS, sample_indices
+from segsweep.methods import sample_indices
+from segsweep.sweep import FIT_COLUMNS
 
 
 @pytest.mark.parametrize("method", ["kmeans", "gmm"])

@@ -84,7 +84,7 @@ def sweep_at_k(features, setup: dict, ks, seeds):
 
     raw = {**setup, "grid": list(ks), "sample_size": setup["sample_size"] or "all"}
     completed = method_setup(raw, ks=list(ks), sample_size="all")
-    return sweep(features, completed, seeds, completed["sample_size"])[0]
+    return sweep(features, completed, seeds)[0]
 
 
 def _kmeans(variant: str, side: int, ks: list[int]) -> dict:

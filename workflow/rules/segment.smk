@@ -1,6 +1,6 @@
-# One job per (image, method label) fits every colour space, swept value and seed and measures every fit
-# (criteria, and scores against the ground truth): starting a job costs more than fitting a
-# small image at one k. On a cluster, --group-components segment=N bundles N of these jobs
+# One job per (image, method label) fits every colour space, swept value and seed and
+# measures every fit (criteria, and scores against the ground truth): starting a job costs
+# more than fitting a small image at one k. On a cluster, --group-components segment=N bundles N of these jobs
 # into one submission (see workflow/profiles/slurm).
 rule segment:
     input:

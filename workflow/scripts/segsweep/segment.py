@@ -60,7 +60,7 @@ def segment(
     for space in spaces:
         features = to_features(rgb, space)  # finite by construction: skip sklearn's checks
         with sklearn.config_context(assume_finite=True):
-            fits, maps, fit_times = sweep(features, setup, seeds, setup["sample_size"])
+            fits, maps, fit_times = sweep(features, setup, seeds)
             measures, seconds = evaluate(features, maps, fits, silhouette_sample, prepared)
         tables.append(fits.merge(measures, on=["value", "seed"], validate="one_to_one"))
         timings.append(fit_times.assign(evaluate_seconds=seconds))

@@ -28,6 +28,7 @@ from sklearn.exceptions import ConvergenceWarning
 from segsweep import methods
 from segsweep.configuration import OPTION_DEFAULTS
 from segsweep.labelmaps import CHUNK_ROWS, canonical_labels, compactness
+from segsweep.methods import sample_indices
 from segsweep.postprocess import merge_small_regions, potts_smooth, split_connected, with_xy
 
 #: Columns of the fits table written by :func:`sweep`, in order; method-specific figures
@@ -55,26 +56,6 @@ FIT_COLUMNS = [
     "bic",
     "aic",
 ]
-
-
-def sample_indices(n_pixels: int, sample_size: int | None, seed: int) -> np.ndarray | None:
-    """Seeded random pixel indices to fit on, or None to fit on every pixel.
-
-    Parameters
-    ----------
-    n_pixels : int
-    sample_size : int or None
-        None means all pixels; so does any size of at least ``n_pixels``.
-    seed : int
-
-    Returns
-    -------
-    ndarray of int64, sorted, or None
-    """
-    if sample_size is None or sample_size >= n_pixels:
-        return None
-    rng = np.random.default_rng(seed)
-    return np.sort(rng.choice(n_pixels, size=sample_size, replace=False))
 
 
 def predict_in_chunks(
@@ -131,9 +112,7 @@ def _fit_and_label(model, method, model_features, sample_size, seed):
     return labels.reshape(height, width), n_fit, mean_ll
 
 
-def fit_one(
-    features: np.ndarray, setup: dict, value, seed: int, sample_size: int | None
-) -> tuple[dict, np.ndarray, dict]:
+def fit_one(features: np.ndarray, setup: dict, value, seed: int) -> tuple[dict, np.ndarray, dict]:
     """Fit one (value, seed) of a method setup and measure it on all pixels.
 
     Parameters
@@ -141,11 +120,11 @@ def fit_one(
     features : ndarray, shape (H, W, C)
         Colour features of the image.
     setup : dict
-        A completed setup (:func:`segsweep.configuration.method_setup`).
+        A completed setup (:func:`segsweep.configuration.method_setup`); its
+        ``sample_size`` pixels are fitted on (None: all).
     value : int or float
         Value of the setup's swept parameter (k, or the method's own).
     seed : int
-    sample_size : int or None
 
     Returns
     -------
@@ -159,7 +138,7 @@ def fit_one(
         ``fit_seconds`` (fit, assignment and options) kept apart so tables stay reproducible.
     """
     start = time.perf_counter()
-    labels, n_fit, model, mean_ll = _labels_of(features, setup, value, seed, sample_size)
+    labels, n_fit, model, mean_ll = _labels_of(features, setup, value, seed)
     elapsed = time.perf_counter() - start
     X = features.reshape(-1, features.shape[-1])
     n_found = int(labels.max()) + 1
@@ -190,7 +169,7 @@ def fit_one(
     return row, labels, {"fit_seconds": elapsed}
 
 
-def _labels_of(features, setup, value, seed, sample_size):
+def _labels_of(features, setup, value, seed):
     """Fit the model and label every pixel, then apply the setup's options.
 
     Returns canonical labels (H, W), the pixels fitted on, the model (None when no model
@@ -211,7 +190,7 @@ def _labels_of(features, setup, value, seed, sample_size):
             # A degenerate fit (fewer distinct colours than k) is recorded in the table.
             warnings.simplefilter("ignore", ConvergenceWarning)
             labels, n_fit, mean_ll = _fit_and_label(
-                model, method, model_features, sample_size, seed
+                model, method, model_features, setup["sample_size"], seed
             )
     labels = canonical_labels(labels)
     if setup["smoothing"]:
@@ -245,7 +224,7 @@ def _likelihood_columns(model, setup: dict, X: np.ndarray, mean_ll: float | None
 
 
 def sweep(
-    features: np.ndarray, setup: dict, seeds: Sequence[int], sample_size: int | None
+    features: np.ndarray, setup: dict, seeds: Sequence[int]
 ) -> tuple[pd.DataFrame, dict[tuple[float, int], np.ndarray], pd.DataFrame]:
     """Fit a method setup at every value of its grid and every seed on an image's features.
 
@@ -254,11 +233,10 @@ def sweep(
     features : ndarray, shape (H, W, C)
     setup : dict
         A completed setup (:func:`segsweep.configuration.method_setup`): ``method``,
-        ``params``, the options, ``parameter`` and ``grid``.
+        ``params``, the options, ``parameter``, ``grid`` and ``sample_size`` (pixels to fit
+        on; None: all).
     seeds : sequence of int
         A deterministic method (``uses_seed = False``) is fitted with the first seed only.
-    sample_size : int or None
-        Pixels to fit on (None: all pixels).
 
     Returns
     -------
@@ -273,7 +251,7 @@ def sweep(
     label_maps: dict[tuple[float, int], np.ndarray] = {}
     for seed in method.seeds_to_fit(list(seeds)):
         for value in setup["grid"]:
-            row, labels, timing = fit_one(features, setup, value, seed, sample_size)
+            row, labels, timing = fit_one(features, setup, value, seed)
             rows.append(row)
             timings.append({"value": row["value"], "seed": seed, **timing})
             label_maps[(row["value"], seed)] = labels

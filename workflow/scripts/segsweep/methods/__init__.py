@@ -216,13 +216,31 @@ class ClusteringMethod:
         return {f.name: f.default for f in fields(cls) if "param" in f.metadata}
 
 
-def subsample(X: np.ndarray, max_rows: int, seed: int) -> np.ndarray:
-    """At most ``max_rows`` rows of ``X``, a seeded random subset in their original order,
-    for methods whose fit is too slow on every pixel given."""
-    if len(X) <= max_rows:
-        return X
+def sample_indices(n_pixels: int, sample_size: int | None, seed: int) -> np.ndarray | None:
+    """Seeded random pixel indices to fit on, or None to fit on every pixel.
+
+    Parameters
+    ----------
+    n_pixels : int
+    sample_size : int or None
+        None means all pixels; so does any size of at least ``n_pixels``.
+    seed : int
+
+    Returns
+    -------
+    ndarray of int64, sorted, or None
+    """
+    if sample_size is None or sample_size >= n_pixels:
+        return None
     rng = np.random.default_rng(seed)
-    return X[np.sort(rng.choice(len(X), max_rows, replace=False))]
+    return np.sort(rng.choice(n_pixels, size=sample_size, replace=False))
+
+
+def subsample(X: np.ndarray, max_rows: int, seed: int) -> np.ndarray:
+    """At most ``max_rows`` rows of ``X``, a seeded random subset in their original order
+    (:func:`sample_indices`), for methods whose fit is too slow on every pixel given."""
+    index = sample_indices(len(X), max_rows, seed)
+    return X if index is None else X[index]
 
 
 class RegionMethod(ClusteringMethod):
