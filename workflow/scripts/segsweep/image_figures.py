@@ -32,6 +32,7 @@ from segsweep.figures import (
     save_figure,
     show_labels,
 )
+from segsweep.methods import sample_indices
 from segsweep.selection import chosen_map, nearest_fitted, value_label
 
 
@@ -231,10 +232,10 @@ SCATTER_PIXELS = 4000
 
 
 def scatter_sample(n_pixels: int, seed: int, size: int = SCATTER_PIXELS) -> np.ndarray:
-    """Seeded random pixel indices for scatter plots (all pixels if there are few)."""
-    if n_pixels <= size:
-        return np.arange(n_pixels)
-    return np.sort(np.random.default_rng(seed).choice(n_pixels, size, replace=False))
+    """Seeded random pixel indices for scatter plots (all pixels if there are few), drawn
+    as a fit's sample is (:func:`segsweep.methods.sample_indices`)."""
+    index = sample_indices(n_pixels, size, seed)
+    return np.arange(n_pixels) if index is None else index
 
 
 def cluster_colours(labels: np.ndarray) -> np.ndarray:
