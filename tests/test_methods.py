@@ -261,14 +261,19 @@ def segments_at(name, values, image, **params):
         ("watershed", [4, 16], {}),
         ("slic_rag", [0.1, 0.3], {"n_segments": 60}),
         ("slic_rag", [0.1, 0.3], {"n_segments": 60, "merge": "threshold"}),
-        ("slic_ncut", [0.01, 0.2], {"n_segments": 60}),
+        # With the default similarity the flat tiles' graph falls apart into four nearly
+        # unconnected parts; its smallest eigenvalues are then equal, and which split the
+        # eigen-solver returns depends on the platform's rounding (seen: 2 regions on one
+        # machine, 4 on another). At similarity 1 the graph stays connected and the cut is
+        # the same on any machine and seed; the lower threshold then keeps one region.
+        ("slic_ncut", [0.01, 0.2], {"n_segments": 60, "similarity": 1.0}),
     ],
 )
 def test_region_methods_find_the_tiles_and_fewer_regions_at_coarser_values(name, values, params):
     image, truth = tiles()
     labels = segments_at(name, values, image, **params)
     counts = [len(np.unique(found)) for found in labels]
-    coarse = labels[0] if name in ("watershed", "slic_ncut") else labels[-1]
+    coarse = labels[0] if name == "watershed" else labels[-1]
     assert coarse.shape == truth.shape
     assert adjusted_rand_score(truth.ravel(), coarse.ravel()) > 0.9
     # the swept value orders the number of regions (the direction is the method's)
