@@ -77,3 +77,17 @@ def test_discover_bsds_and_read_all_annotations(tmp_path):
     assert len(annotations) == 5 and annotations[0].dtype == np.uint16
     with pytest.raises(ConfigError, match="bsds.root: .*images/val.* does not exist"):
         discover_bsds(root, "val", None)
+
+
+@pytest.mark.skipif(not FIXTURE.is_dir(), reason=f"BSDS fixture not found at {FIXTURE}")
+@pytest.mark.parametrize("layout", ["BSDS500/data", "BSR/BSDS500/data"])
+def test_bsds_root_may_be_a_git_clone_or_the_unpacked_tarball(tmp_path, layout):
+    data = make_bsds_root(tmp_path, ["2018"])
+    top = tmp_path / "copy"
+    (top / layout).parent.mkdir(parents=True)
+    data.rename(top / layout)
+    images, truth = discover_bsds(top, "test", None)
+    assert images == {"2018": (top / layout / "images/test/2018.jpg").as_posix()}
+    assert truth["2018"] == [(top / layout / "groundTruth/test/2018.mat").as_posix()]
+    with pytest.raises(ConfigError, match="directly or under BSDS500/data or BSR/BSDS500/data"):
+        discover_bsds(tmp_path / "nothing", "test", None)

@@ -216,13 +216,31 @@ def discover_truth(
     return found, ignored
 
 
+#: Where a BSDS500 copy keeps its data, relative to ``bsds.root``: the data folder itself, a
+#: clone of github.com/BIDS/BSDS500, and the official BSR_bsds500.tgz unpacked.
+BSDS_LAYOUTS = (".", "BSDS500/data", "BSR/BSDS500/data")
+
+
+def bsds_data_folder(root: str | Path) -> Path:
+    """The folder under ``root`` that holds ``images/`` and ``groundTruth/`` (the first of
+    :data:`BSDS_LAYOUTS` that does), else ``root``: :func:`discover_bsds` then names what is
+    missing."""
+    root = Path(root)
+    for layout in BSDS_LAYOUTS:
+        folder = root / layout
+        if (folder / "images").is_dir() and (folder / "groundTruth").is_dir():
+            return folder
+    return root
+
+
 def discover_bsds(root: str | Path, split: str, limit: int | None) -> tuple[dict, dict]:
     """Images and ground truth of one split of a local BSDS500 copy.
 
     Parameters
     ----------
     root : path
-        Folder holding ``images/{train,val,test}/*.jpg`` and ``groundTruth/{split}/*.mat``.
+        Folder holding ``images/{train,val,test}/*.jpg`` and ``groundTruth/{split}/*.mat``,
+        directly or in one of the :data:`BSDS_LAYOUTS` (a git clone, the unpacked tarball).
     split : {"train", "val", "test"}
     limit : int or None
         Use at most this many images (the first by file name).
@@ -234,13 +252,14 @@ def discover_bsds(root: str | Path, split: str, limit: int | None) -> tuple[dict
     truth : dict
         Image id -> [``.mat`` path].
     """
-    root = Path(root)
+    root = bsds_data_folder(root)
     image_folder, truth_folder = root / "images" / split, root / "groundTruth" / split
     for folder in (image_folder, truth_folder):
         if not folder.is_dir():
             raise ConfigError(
                 f"bsds.root: {folder.as_posix()!r} does not exist; bsds.root must hold "
-                "images/{train,val,test}/ and groundTruth/{train,val,test}/"
+                "images/{train,val,test}/ and groundTruth/{train,val,test}/, directly or "
+                f"under {' or '.join(BSDS_LAYOUTS[1:])}"
             )
     files = sorted(
         p for p in image_folder.iterdir()
