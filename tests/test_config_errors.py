@@ -29,6 +29,11 @@ SHIPPED = yaml.safe_load((ROOT / "config.yaml").read_text())
         ({"k": "2-10"}, "k = '2-10': must be a list"),
         ({"figures": {"canny_sigma": 0}}, "figures.canny_sigma = 0: must be a number > 0"),
         ({"zzz": 1}, "zzz: unknown key; allowed: bsds, criteria, figures"),
+        ({"methods": {"m": {"merge_boundaries": [0.1, -0.2]}}},
+         "methods.m.merge_boundaries = [0.1, -0.2]: must be a number >= 0 or a list, each a "
+         "number >= 0"),
+        ({"methods": {"m": {"min_region": 2.5}}},
+         "methods.m.min_region = 2.5: must be an integer >= 0 or a list, each an integer >= 0"),
     ],
 )  # fmt: skip
 def test_each_problem_is_one_line_with_the_key_first(change, line):

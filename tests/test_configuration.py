@@ -129,6 +129,77 @@ def test_each_method_has_its_grid_the_configured_k_or_its_own():
     configuration.check(config)
 
 
+def test_an_option_given_a_list_is_swept_at_one_value_of_the_methods_parameter():
+    config = load_default_config()
+    config["methods"] = {
+        "merged": {"method": "gmm", "grid": [8], "split_regions": True,
+                   "merge_boundaries": [0.06, 0.02, 0.04, 0.02]},
+        "fh": {"method": "felzenszwalb", "grid": [200], "min_region": [50, 10]},
+        "plain": {"method": "kmeans", "smoothing": 1.0},
+    }  # fmt: skip
+    setups = configuration.check(config)
+    merged = setups["merged"]
+    assert merged["parameter"] == "merge_boundaries"
+    assert merged["grid"] == [0.02, 0.04, 0.06] and merged["method_value"] == 8
+    assert configuration.at_value(merged, 0.04) == (
+        8, {**configuration.OPTION_DEFAULTS, "split_regions": True, "merge_boundaries": 0.04}
+    )  # fmt: skip
+    assert configuration.k_values(merged) == [8]
+    fh = setups["fh"]
+    assert (fh["parameter"], fh["grid"], fh["method_value"]) == ("min_region", [10, 50], 200)
+    assert configuration.k_values(fh) == []  # felzenszwalb fits no k
+    plain = setups["plain"]
+    assert plain["parameter"] == "k" and plain["method_value"] is None
+    assert configuration.at_value(plain, 3) == (
+        3, {**configuration.OPTION_DEFAULTS, "smoothing": 1.0}
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (
+            {"method": "kmeans", "merge_boundaries": [0.02, 0.04]},
+            r"^methods\.m\.merge_boundaries: a list of values sweeps merge_boundaries, so "
+            r"'kmeans' needs one value of k: give it as methods\.m\.grid, e\.g\. \[2\]",
+        ),
+        (
+            {"method": "felzenszwalb", "smoothing": [1, 2]},
+            r"^methods\.m\.smoothing: .* 'felzenszwalb' needs one value of scale",
+        ),
+        (
+            {"method": "kmeans", "grid": [4], "smoothing": [1, 2], "min_region": [10, 20]},
+            r"^methods\.m: smoothing and min_region are each given a list of values",
+        ),
+    ],
+)
+def test_a_swept_option_needs_one_method_value_and_no_other_list(setup, message):
+    config = load_default_config()
+    config["methods"] = {"m": setup}
+    with pytest.raises(ConfigError, match=message):
+        configuration.check(config)
+
+
+def test_schema_takes_a_number_or_a_list_for_numeric_options_only():
+    config = load_default_config()
+    config["methods"] = {"m": {"method": "kmeans", "grid": [3], "merge_boundaries": [0.1]}}
+    validate(config, SCHEMA, set_default=True)
+    for bad in ({"merge_boundaries": [-0.1]}, {"min_region": [1.5]}, {"split_regions": [True]},
+                {"merge_boundaries": []}):  # fmt: skip
+        config = load_default_config()
+        config["methods"] = {"m": {"method": "kmeans", **bad}}
+        with pytest.raises(WorkflowError):
+            validate(config, SCHEMA, set_default=True)
+
+
+def test_the_one_k_of_an_option_sweep_is_checked_against_the_sample_size():
+    config = load_default_config()
+    config["methods"] = {"m": {"method": "kmeans", "grid": [12], "sample_size": 10,
+                               "min_region": [0, 10]}}  # fmt: skip
+    with pytest.raises(ConfigError, match=r"^methods\.m\.sample_size: 10 is smaller .* \(12\)"):
+        configuration.check(config)
+
+
 def test_a_method_sample_smaller_than_k_names_its_key():
     config = load_default_config()
     config["methods"]["gmm"]["sample_size"] = 5
@@ -156,3 +227,13 @@ def test_shipped_example_configs_are_valid(path):
             config[key] = value
     validate(config, SCHEMA, set_default=True)
     assert configuration.check(config)
+
+
+def test_make_methods_lists_every_option_with_its_default():
+    from segsweep.cli import describe_options
+
+    listing = describe_options().splitlines()
+    assert len(listing) == 1 + len(configuration.OPTION_DEFAULTS)
+    assert listing[1].startswith("    xy_weight (default 0.0, or a list): Weight of pixel")
+    assert any(line.startswith("    split_regions (default False): Split") for line in listing)
+    assert listing[-1].startswith("    merge_boundaries (default 0.0, or a list): Merge adjacent")

@@ -96,3 +96,58 @@ def test_min_region_option_is_applied_and_recorded(noisy_photo):
     assert merged["min_region"].iloc[0] == 50 and fits["min_region"].iloc[0] == 0
     sizes = np.bincount(merged_labels[(3, 0)].ravel())
     assert sizes.min() >= 50 and len(sizes) < fits["n_clusters_found"].iloc[0]
+
+
+def blocks_over_two_halves(seed=0):
+    """Features of a dark left and a bright right half with a little noise, their truth, and
+    an over-segmentation into 4 x 4 blocks of 8 x 8 pixels, each block within one half."""
+    rng = np.random.default_rng(seed)
+    truth = np.zeros((32, 32), int)
+    truth[:, 16:] = 1
+    features = (truth[..., None] * np.array([0.6, 0.2, -0.2]) + 0.3).astype(np.float32)
+    features += rng.normal(0, 0.005, features.shape).astype(np.float32)
+    yy, xx = np.mgrid[0:32, 0:32]
+    blocks = (yy // 8) * 4 + xx // 8
+    return features, truth, blocks
+
+
+def test_merging_weak_boundaries_joins_blocks_within_a_half_but_not_across():
+    from sklearn.metrics import adjusted_rand_score
+
+    from segsweep.postprocess import colour_gradient, merge_weak_boundaries
+
+    features, truth, blocks = blocks_over_two_halves()
+    gradient = colour_gradient(features)
+    inside, across = gradient[:, :10].max(), gradient[:, 15:17].mean()
+    assert across > 10 * inside
+    merged = merge_weak_boundaries(features, blocks, threshold=(inside + across) / 2)
+    assert adjusted_rand_score(truth.ravel(), merged.ravel()) == 1.0
+    # no merging at 0, everything merged above the strongest boundary
+    np.testing.assert_array_equal(merge_weak_boundaries(features, blocks, 0.0), blocks)
+    assert len(np.unique(merge_weak_boundaries(features, blocks, 2 * gradient.max()))) == 1
+
+
+def test_a_higher_boundary_threshold_never_gives_more_regions(noisy_photo):
+    from segsweep.features import to_features
+    from segsweep.postprocess import colour_gradient, merge_weak_boundaries
+
+    features = to_features(noisy_photo, "lab")
+    yy, xx = np.mgrid[0:40, 0:60]
+    cells = (yy // 5) * 12 + xx // 5
+    top = float(colour_gradient(features).max())
+    counts = [
+        len(np.unique(merge_weak_boundaries(features, cells, t))) for t in np.linspace(0, top, 8)
+    ]
+    assert counts[0] == 96 and counts[-1] == 1
+    assert all(a >= b for a, b in zip(counts, counts[1:], strict=False))
+    assert len(set(counts)) > 3  # the threshold really sets the scale in between
+
+
+def test_merging_one_region_or_a_one_pixel_high_image_is_harmless():
+    from segsweep.postprocess import merge_weak_boundaries
+
+    rng = np.random.default_rng(0)
+    single = np.zeros((6, 6), int)
+    np.testing.assert_array_equal(merge_weak_boundaries(rng.random((6, 6, 3)), single, 1.0), single)
+    row = np.array([[0, 0, 1, 1, 2]])
+    assert merge_weak_boundaries(rng.random((1, 5, 3)), row, 1e9).max() == 0

@@ -12,6 +12,10 @@ SETUPS = {
     "fh": {"method": "meanshift", "params": {}, "xy_weight": 0.0, "smoothing": 0.0,
            "split_regions": False, "sample_size": None, "parameter": "quantile",
            "grid": [0.1, 0.25]},
+    "merged": {"method": "gmm", "params": {}, "xy_weight": 1.0, "smoothing": 2.0,
+               "split_regions": True, "min_region": 500, "merge_boundaries": [0.02, 0.04],
+               "sample_size": 30000, "parameter": "merge_boundaries", "grid": [0.02, 0.04],
+               "method_value": 8},
 }  # fmt: skip
 
 
@@ -42,6 +46,9 @@ def test_summary_names_each_setup_with_its_sample_size_and_options():
     assert "kmeans = kmeans(n_init=5); swept over k = 2, 3; fitted on 50000 pixels" in page
     assert "gmm_all = gmm(); swept over k = 2, 3; xy_weight 0.5; split_regions; fitted" in page
     assert "fh = meanshift(); swept over quantile = 0.1, 0.25; fitted on all pixels" in page
+    assert ("merged = gmm(); swept over merge_boundaries = 0.02, 0.04 at k = 8; xy_weight 1.0; "
+            "smoothing 2.0; split_regions; regions under 500 pixels merged; fitted on 30000 "
+            "pixels") in page  # fmt: skip
     assert "No image has ground truth" in page and "Rejected images" not in page
     leaderboard = pd.DataFrame(
         [dict(rank=1, space="rgb", method="kmeans", n_images=3, covering_ods=0.61234,

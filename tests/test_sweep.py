@@ -202,3 +202,60 @@ def test_kmeans_refinement_on_all_pixels_is_recorded_and_never_worse(noisy_photo
         features, {"method": "kmeans", "params": {"refine_iter": 10}}, [4], [0], None
     )
     assert not full["refined"].iloc[0]  # nothing to refine after a fit on every pixel
+
+
+def test_a_swept_option_fits_once_per_seed_and_equals_each_value_alone(noisy_photo, monkeypatch):
+    from segsweep.methods.kmeans import KMeansMethod
+
+    fitted = []
+    original_fit = KMeansMethod.fit
+
+    def counting_fit(self, X, y=None):
+        fitted.append(self.random_state)
+        return original_fit(self, X, y)
+
+    monkeypatch.setattr(KMeansMethod, "fit", counting_fit)
+    features = to_features(noisy_photo, "lab")
+    setup = {"method": "kmeans", "grid": [6], "split_regions": True,
+             "merge_boundaries": [0.2, 0.0, 0.03]}  # fmt: skip
+    fits, labels, _ = sweep(features, setup, [2, 3], [0, 1], None)
+    assert fitted == [0, 1]  # one fit per seed, reused by the three values
+    assert (fits["parameter"] == "merge_boundaries").all()
+    assert fits["value"].tolist() == [0.0, 0.03, 0.2] * 2
+    assert (fits["merge_boundaries"] == fits["value"]).all()
+    assert (fits["k"] == fits["n_clusters_found"]).all() and not fits["degenerate"].any()
+    found = fits[fits["seed"] == 0]["k"].tolist()
+    assert found[0] > found[1] > found[2]  # merging across stronger boundaries
+    fitted.clear()
+    for value in (0.0, 0.03, 0.2):
+        _, alone, _ = sweep(features, {**setup, "merge_boundaries": [value]}, [2], [1], None)
+        np.testing.assert_array_equal(alone[(value, 1)], labels[(value, 1)])
+    assert fitted == [1, 1, 1]
+    # k sweeps refit at every k, and a swept xy weight refits at every weight
+    fitted.clear()
+    sweep(features, {"method": "kmeans", "merge_boundaries": 0.03}, [2, 3], [0], None)
+    sweep(features, {"method": "kmeans", "grid": [3], "xy_weight": [0.0, 1.0]}, [2], [0], None)
+    assert fitted == [0, 0, 0, 0]
+
+
+def test_options_before_the_swept_one_are_applied_once(noisy_photo):
+    from segsweep.configuration import method_setup
+    from segsweep.sweep import fit_one
+
+    features = to_features(noisy_photo, "lab")
+    setup = method_setup(
+        {"method": "gmm", "grid": [5], "smoothing": 1.0, "split_regions": True,
+         "merge_boundaries": [0.01, 0.05]},
+        ks=[2], sample_size="all",
+    )  # fmt: skip
+    reuse = {}
+    _, first, _ = fit_one(features, setup, 0.01, 0, reuse)
+    kept = {option: reuse[option][1] for option in ("smoothing", "split_regions")}
+    model = reuse["fit"].model
+    _, second, _ = fit_one(features, setup, 0.05, 0, reuse)
+    assert reuse["fit"].model is model
+    for option, labels in kept.items():
+        assert reuse[option][1] is labels  # taken as it was, not made again
+    assert reuse["merge_boundaries"][1] is second and len(np.unique(second)) < len(np.unique(first))
+    _, other_seed, _ = fit_one(features, setup, 0.05, 1, reuse)
+    assert reuse["fit"].model is not model and reuse["smoothing"][1] is not kept["smoothing"]

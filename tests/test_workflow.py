@@ -232,6 +232,14 @@ def test_bsds_folder_as_input(tmp_path):
             "kmeans": {},
             "fh": {"method": "felzenszwalb", "grid": [800, 200]},
             "ward": {"method": "ward", "grid": [3, 12], "min_region": 20},
+            "merged": {
+                "method": "gmm",
+                "grid": [6],
+                "xy_weight": 1.0,
+                "split_regions": True,
+                "min_region": 20,
+                "merge_boundaries": [0.08, 0.02],
+            },
         },
         "k": [2, 4, 8],
     }
@@ -241,7 +249,7 @@ def test_bsds_folder_as_input(tmp_path):
                        *figures)  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     leaderboard = pd.read_csv(workdir / "results/tables/leaderboard.csv").set_index("method")
-    assert leaderboard["n_images"].tolist() == [2, 2, 2]
+    assert leaderboard["n_images"].tolist() == [2, 2, 2, 2]
     for row in leaderboard.itertuples():
         assert 0.0 < row.covering_ods <= row.covering_ois <= 1.0
         assert 0.0 < row.pri_ods <= row.pri_ois <= 1.0
@@ -252,8 +260,16 @@ def test_bsds_folder_as_input(tmp_path):
     fits = pd.read_csv(workdir / "results/tables/fits.csv")
     fh = fits[fits["method"] == "fh"]
     assert fh["value"].tolist() == [200, 800] * 2 and (fh["k"] == fh["n_clusters_found"]).all()
+    merged = fits[fits["method"] == "merged"]
+    assert (merged["parameter"] == "merge_boundaries").all()
+    assert merged["value"].tolist() == [0.02, 0.08] * 2
+    assert (merged["merge_boundaries"] == merged["value"]).all()
+    assert (merged["k"] == merged["n_clusters_found"]).all()
+    assert leaderboard.loc["merged", "covering_ods_value"] in (0.02, 0.08)
     assert set(pd.read_csv(workdir / "results/tables/picks.csv")["method"]) <= {"kmeans", "ward"}
-    assert "swept over scale = 200, 800" in (workdir / "results/report/summary.html").read_text()
+    summary = (workdir / "results/report/summary.html").read_text()
+    assert "swept over scale = 200, 800" in summary
+    assert "swept over merge_boundaries = 0.02, 0.08 at k = 6" in summary
     _, annotations = load_standard_form(workdir / "results/ingest/2018.npz")
     assert len(annotations) == 5  # every annotation of the .mat file
     assert not any(root.rglob("*.png"))  # nothing written into the user's BSDS folder

@@ -1,6 +1,7 @@
 """Command-line helpers.
 
-``python -m segsweep.cli methods`` lists the registered methods; ``python -m segsweep.cli
+``python -m segsweep.cli methods`` lists the registered methods and the options any method
+takes; ``python -m segsweep.cli
 check-config FILE`` checks that a configuration file is valid YAML (``make run CONFIG=FILE``
 runs it first, since Snakemake reads a ``--configfile`` before the workflow could name the
 line of a syntax error).
@@ -9,6 +10,7 @@ line of a syntax error).
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 def describe_methods() -> str:
@@ -36,6 +38,29 @@ def describe_methods() -> str:
     return "\n".join(lines)
 
 
+#: The configuration schema, where each option is described.
+SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "config.schema.yaml"
+
+
+def describe_options() -> str:
+    """Text listing the options any method setup takes, with their defaults and the
+    schema's descriptions, and which may be swept."""
+    import yaml
+
+    from segsweep.configuration import OPTION_DEFAULTS, SWEEPABLE_OPTIONS
+
+    setup = yaml.safe_load(SCHEMA.read_text())["properties"]["methods"]["additionalProperties"]
+    lines = [
+        "Options of any method setup (methods.LABEL.OPTION); a list of values sweeps a "
+        "numeric one instead of the method's parameter, whose one value grid then gives:"
+    ]
+    for key, default in OPTION_DEFAULTS.items():
+        sweepable = ", or a list" if key in SWEEPABLE_OPTIONS else ""
+        description = " ".join(setup["properties"][key]["description"].split())
+        lines.append(f"    {key} (default {default!r}{sweepable}): {description}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Parse ``argv`` and run the chosen command."""
     parser = argparse.ArgumentParser(prog="segsweep", description=__doc__)
@@ -48,6 +73,8 @@ def main(argv: list[str] | None = None) -> None:
         check_yaml_or_exit(args.files)
         return
     print(describe_methods())
+    print()
+    print(describe_options())
 
 
 if __name__ == "__main__":

@@ -104,6 +104,8 @@ def _requirement(schema: dict) -> str:
         words += f" >= {schema['minimum']}"
     if "exclusiveMinimum" in schema:
         words += f" > {schema['exclusiveMinimum']}"
+    if kinds == ["array"] and "items" in schema:
+        words += f", each {_requirement(schema['items'])}"
     return words
 
 

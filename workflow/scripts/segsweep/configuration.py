@@ -7,12 +7,25 @@ registry) and relations between keys. Each error names the key.
 
 from __future__ import annotations
 
+from typing import Any
+
 from segsweep import methods
 from segsweep.errors import ConfigError
 
 #: Options every method setup has, with their defaults (see :mod:`segsweep.postprocess`);
 #: the schema describes them, this is where a setup gets them.
-OPTION_DEFAULTS = {"xy_weight": 0.0, "smoothing": 0.0, "split_regions": False, "min_region": 0}
+OPTION_DEFAULTS = {
+    "xy_weight": 0.0,
+    "smoothing": 0.0,
+    "split_regions": False,
+    "min_region": 0,
+    "merge_boundaries": 0.0,
+}
+
+#: Options a setup may sweep, by giving a list of values: the numeric ones.
+SWEEPABLE_OPTIONS = tuple(
+    key for key, default in OPTION_DEFAULTS.items() if not isinstance(default, bool)
+)
 
 
 def method_setups(config: dict) -> dict[str, dict]:
@@ -33,8 +46,14 @@ def method_setup(
     setup: dict, ks: list[int], sample_size: int | str, where: str = "methods", default_name=""
 ) -> dict:
     """One configured method setup, validated and completed: ``method``, ``params``, the
-    options, ``parameter`` (what it is swept over), ``grid`` (the values) and
-    ``sample_size``.
+    options, ``parameter`` (what it is swept over), ``grid`` (the values),
+    ``method_value`` and ``sample_size``.
+
+    A setup is swept over its method's parameter (k, or the method's own, with ``grid``
+    replacing the default values), unless one of :data:`SWEEPABLE_OPTIONS` is given a list
+    of values: then it is swept over that option, ``grid`` must name the one value of the
+    method's parameter every fit uses, and that value is ``method_value`` (None when the
+    method's parameter is swept). :func:`at_value` gives the settings of one fit.
 
     Parameters
     ----------
@@ -50,17 +69,77 @@ def method_setup(
         Config key of the setup, for error messages.
     default_name : str
         Method name when the setup names none (the label).
+
+    Raises
+    ------
+    ConfigError
+        Naming the key, for what :func:`segsweep.methods.resolve_params` and
+        ``resolve_grid`` reject, for lists given to two options, and for a swept option
+        beside several values of the method's parameter.
     """
     name = setup.get("method", default_name)
+    options = {**OPTION_DEFAULTS, **{key: setup[key] for key in OPTION_DEFAULTS if key in setup}}
+    method_grid = methods.resolve_grid(name, setup.get("grid"), ks, where)
+    parameter, grid, method_value = _what_is_swept(name, method_grid, options, where)
+    if parameter in options:
+        options[parameter] = grid
     return {
-        **OPTION_DEFAULTS,
-        **{key: setup[key] for key in OPTION_DEFAULTS if key in setup},
+        **options,
         "method": name,
         "params": methods.resolve_params(name, setup.get("params"), where),
-        "parameter": methods.get_method(name, where).sweeps,
-        "grid": methods.resolve_grid(name, setup.get("grid"), ks, where),
+        "parameter": parameter,
+        "grid": grid,
+        "method_value": method_value,
         "sample_size": pixels_to_fit(setup.get("sample_size", sample_size)),
     }
+
+
+def _what_is_swept(name: str, method_grid: list, options: dict, where: str):
+    """(parameter, grid, method_value) of a setup of method ``name``: its method's
+    parameter over ``method_grid``, or the option given a list (:func:`method_setup`)."""
+    method = methods.get_method(name, where)
+    swept = [key for key in SWEEPABLE_OPTIONS if isinstance(options[key], list)]
+    if not swept:
+        return method.sweeps, method_grid, None
+    if len(swept) > 1:
+        raise ConfigError(
+            f"{where}: {' and '.join(swept)} are each given a list of values, but a setup "
+            "is swept over one option; give the others one value (or use two setups)"
+        )
+    option = swept[0]
+    if len(method_grid) != 1:
+        raise ConfigError(
+            f"{where}.{option}: a list of values sweeps {option}, so {name!r} needs one "
+            f"value of {method.sweeps}: give it as {where}.grid, e.g. [{method_grid[0]:g}]"
+        )
+    return option, sorted(set(options[option])), method_grid[0]
+
+
+def at_value(setup: dict, value) -> tuple[Any, dict]:
+    """Settings of the fit of a completed setup at ``value`` of its swept parameter.
+
+    Returns
+    -------
+    method_value : int or float
+        The value of the method's own parameter (k, or its scale) for this fit.
+    options : dict
+        Every option of :data:`OPTION_DEFAULTS` for this fit, the swept one at ``value``.
+    """
+    options = {key: setup[key] for key in OPTION_DEFAULTS}
+    if setup["parameter"] in OPTION_DEFAULTS:
+        options[setup["parameter"]] = value
+        return setup["method_value"], options
+    return value, options
+
+
+def k_values(setup: dict) -> list[int]:
+    """The k a setup fits: its grid when swept over k, the one k of a method swept over k
+    whose setup sweeps an option, else none."""
+    if setup["parameter"] == "k":
+        return list(setup["grid"])
+    if setup["method_value"] is not None and methods.get_method(setup["method"]).takes_k:
+        return [setup["method_value"]]
+    return []
 
 
 def pixels_to_fit(size: int | str) -> int | None:
@@ -121,12 +200,12 @@ def check(config: dict) -> dict[str, dict]:
                 f"of which is in spaces {config['spaces']}; add one or remove the method"
             )
     for label, setup in setups.items():
-        size, largest = setup["sample_size"], max(setup["grid"])
-        if setup["parameter"] == "k" and size is not None and size < largest:
+        size, ks = setup["sample_size"], k_values(setup)
+        if ks and size is not None and size < max(ks):
             key = f"methods.{label}.sample_size" if "sample_size" in (
                 config["methods"][label] or {}) else "sample_size"  # fmt: skip
             raise ConfigError(
-                f"{key}: {size} is smaller than the largest k ({largest}); "
+                f"{key}: {size} is smaller than the largest k ({max(ks)}); "
                 "raise the sample size or lower k"
             )
     figure_seed(config)

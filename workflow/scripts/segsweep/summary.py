@@ -12,6 +12,7 @@ import html
 import numpy as np
 import pandas as pd
 
+from segsweep.methods import get_method
 from segsweep.selection import CRITERIA, value_label
 
 # Styles are scoped to the summary's own <div>, so the page can also be embedded in the
@@ -147,15 +148,22 @@ def choice_table(choice_summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def describe_setup(label: str, setup: dict) -> str:
-    """One line per method label: its method, parameters, swept values and options."""
+    """One line per method label: its method, parameters, swept values and options (a
+    swept option is named once, with its values)."""
     params = ", ".join(f"{key}={value}" for key, value in setup["params"].items())
     grid = ", ".join(f"{value:g}" for value in setup["grid"])
-    options = [f"swept over {setup['parameter']} = {grid}"]
-    options += [f"{key} {setup[key]}" for key in ("xy_weight", "smoothing") if setup.get(key)]
-    if setup.get("split_regions"):
+    swept = f"swept over {setup['parameter']} = {grid}"
+    if setup.get("method_value") is not None:
+        swept += f" at {get_method(setup['method']).sweeps} = {setup['method_value']:g}"
+    options = [swept]
+    fixed = {key: value for key, value in setup.items() if key != setup["parameter"]}
+    options += [f"{key} {fixed[key]}" for key in ("xy_weight", "smoothing") if fixed.get(key)]
+    if fixed.get("split_regions"):
         options.append("split_regions")
-    if setup.get("min_region"):
-        options.append(f"regions under {setup['min_region']} pixels merged")
+    if fixed.get("min_region"):
+        options.append(f"regions under {fixed['min_region']} pixels merged")
+    if fixed.get("merge_boundaries"):
+        options.append(f"merged across boundaries under {fixed['merge_boundaries']:g}")
     size = setup.get("sample_size")
     options.append(f"fitted on {'all' if size is None else size} pixels")
     return f"{label} = {setup['method']}({params}); {'; '.join(options)}"

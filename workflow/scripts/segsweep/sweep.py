@@ -1,7 +1,10 @@
 """Sweep: fit one method setup at every value of its grid and every seed on one image.
 
 A setup's grid holds the values of the parameter it is swept over: k for clustering
-methods, a scale of its own for the others (``parameter``, see :mod:`segsweep.methods`).
+methods, a scale of its own for the others (``parameter``, see :mod:`segsweep.methods`), or
+one of the options applied after fitting (:func:`segsweep.configuration.method_setup`). When
+only such an option changes from one value to the next, the model is fitted once per seed,
+and the options before the swept one are applied once.
 
 Fitting may use a seeded random sample of pixels (``sample_size``); every pixel is then
 assigned with the fitted model, in chunks so memory stays a small multiple of the image.
@@ -9,8 +12,8 @@ Methods that need the whole image (``input_kind = "image"``) are always fitted o
 All quality figures (inertia, eta, log-likelihood) are computed on **all** pixels and on the
 colour features alone (without any x, y columns), so every fit in one colour space is judged
 the same way. Each row records ``n_fit``, the number of pixels the model was fitted on, and the
-options used (``xy_weight``, ``smoothing``, ``split_regions``, ``min_region``; see
-:mod:`segsweep.postprocess`).
+options used (``xy_weight``, ``smoothing``, ``split_regions``, ``min_region``,
+``merge_boundaries``; see :mod:`segsweep.postprocess`).
 
 Labels are relabelled canonically (:func:`segsweep.labelmaps.canonical_labels`).
 """
@@ -20,16 +23,23 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
 from segsweep import methods
-from segsweep.configuration import OPTION_DEFAULTS
+from segsweep.configuration import at_value
 from segsweep.labelmaps import CHUNK_ROWS, canonical_labels, compactness
 from segsweep.methods import sample_indices
-from segsweep.postprocess import merge_small_regions, potts_smooth, split_connected, with_xy
+from segsweep.postprocess import (
+    merge_small_regions,
+    merge_weak_boundaries,
+    potts_smooth,
+    split_connected,
+    with_xy,
+)
 
 #: Columns of the fits table written by :func:`sweep`, in order; method-specific figures
 #: (``fit_summary``) follow them.
@@ -43,6 +53,7 @@ FIT_COLUMNS = [
     "smoothing",
     "split_regions",
     "min_region",
+    "merge_boundaries",
     "n_pixels",
     "n_fit",
     "refined",
@@ -112,7 +123,9 @@ def _fit_and_label(model, method, model_features, sample_size, seed):
     return labels.reshape(height, width), n_fit, mean_ll
 
 
-def fit_one(features: np.ndarray, setup: dict, value, seed: int) -> tuple[dict, np.ndarray, dict]:
+def fit_one(
+    features: np.ndarray, setup: dict, value, seed: int, reuse: dict | None = None
+) -> tuple[dict, np.ndarray, dict]:
     """Fit one (value, seed) of a method setup and measure it on all pixels.
 
     Parameters
@@ -123,39 +136,41 @@ def fit_one(features: np.ndarray, setup: dict, value, seed: int) -> tuple[dict, 
         A completed setup (:func:`segsweep.configuration.method_setup`); its
         ``sample_size`` pixels are fitted on (None: all).
     value : int or float
-        Value of the setup's swept parameter (k, or the method's own).
+        Value of the setup's swept parameter (k, the method's own, or an option's).
     seed : int
+    reuse : dict, optional
+        Keeps the last model fit and the labels after each option, reused by a fit that
+        differs only in later options (:func:`sweep` passes one).
 
     Returns
     -------
     row : dict
         One row of the fits table (:data:`FIT_COLUMNS` and the method's ``fit_summary``):
         ``parameter`` and ``value`` say what was swept; ``k`` is the k asked for, or the
-        number of segments found by a method swept over a parameter of its own.
+        number of segments found by a setup swept over another parameter.
     labels : ndarray of unsigned int, shape (H, W)
         Canonical labels of every pixel.
     timing : dict
-        ``fit_seconds`` (fit, assignment and options) kept apart so tables stay reproducible.
+        ``fit_seconds`` (fit, assignment and options, less what was reused), kept apart
+        so tables stay reproducible.
     """
     start = time.perf_counter()
-    labels, n_fit, model, mean_ll = _labels_of(features, setup, value, seed)
+    method_value, options = at_value(setup, value)
+    fitted = _fitted(features, setup, method_value, options["xy_weight"], seed, reuse)
+    labels = _apply_options(features, fitted, options, reuse)
     elapsed = time.perf_counter() - start
-    X = features.reshape(-1, features.shape[-1])
-    n_found = int(labels.max()) + 1
+    X, n_found = features.reshape(-1, features.shape[-1]), int(labels.max()) + 1
     inertia, eta = compactness(X, labels.ravel())
-    takes_k = setup["parameter"] == "k"
+    takes_k, model = setup["parameter"] == "k", fitted.model
     row = {
         "parameter": setup["parameter"],
         "value": float(value),
         "k": value if takes_k else n_found,
         "seed": seed,
         "algorithm": setup["method"],
-        "xy_weight": setup["xy_weight"],
-        "smoothing": setup["smoothing"],
-        "split_regions": setup["split_regions"],
-        "min_region": setup["min_region"],
+        **options,
         "n_pixels": len(X),
-        "n_fit": n_fit,
+        "n_fit": fitted.n_fit,
         "refined": bool(getattr(model, "refined_", False)),
         "n_clusters_found": n_found,
         "degenerate": takes_k and n_found < value,
@@ -163,24 +178,36 @@ def fit_one(features: np.ndarray, setup: dict, value, seed: int) -> tuple[dict, 
         "eta": eta,
         "n_iter": getattr(model, "n_iter_", np.nan),
         "converged": getattr(model, "converged_", np.nan),
-        **_likelihood_columns(model, setup, X, mean_ll),
+        **_likelihood_columns(model, options, X, fitted.mean_log_likelihood),
         **(model.fit_summary() if model is not None else {}),
     }
     return row, labels, {"fit_seconds": elapsed}
 
 
-def _labels_of(features, setup, value, seed):
-    """Fit the model and label every pixel, then apply the setup's options.
+@dataclass(frozen=True)
+class _Fit:
+    """A model fitted at one (method value, xy weight, seed), with its canonical labels
+    before any option; ``model`` is None when none could be fitted."""
 
-    Returns canonical labels (H, W), the pixels fitted on, the model (None when no model
-    could be fitted) and the mean log-likelihood when the labelling pass gave it.
-    """
+    key: tuple
+    labels: np.ndarray
+    n_fit: int
+    model: object
+    mean_log_likelihood: float | None
+
+
+def _fitted(features, setup, method_value, xy_weight, seed, reuse) -> _Fit:
+    """The model of ``setup`` at ``method_value`` fitted on ``features`` (with x, y at
+    ``xy_weight``), or the fit kept in ``reuse`` if it was made with the same settings."""
+    key = (method_value, xy_weight, seed)
+    if reuse is not None and reuse.get("fit") is not None and reuse["fit"].key == key:
+        return reuse["fit"]
     height, width, channels = features.shape
     n_pixels = height * width
     method = methods.get_method(setup["method"])
-    model_features = with_xy(features, setup["xy_weight"]) if setup["xy_weight"] else features
-    model = methods.create(setup["method"], value, random_state=seed, params=setup["params"])
-    if method.takes_k and n_pixels < value:
+    model_features = with_xy(features, xy_weight) if xy_weight else features
+    model = methods.create(setup["method"], method_value, seed, params=setup["params"])
+    if method.takes_k and n_pixels < method_value:
         # Fewer pixels than clusters (a 1 x 1 image, say): no model can be fitted; each
         # distinct colour is its own cluster and the row is marked degenerate.
         _, labels = np.unique(features.reshape(n_pixels, channels), axis=0, return_inverse=True)
@@ -192,24 +219,49 @@ def _labels_of(features, setup, value, seed):
             labels, n_fit, mean_ll = _fit_and_label(
                 model, method, model_features, setup["sample_size"], seed
             )
-    labels = canonical_labels(labels)
-    if setup["smoothing"]:
-        labels = canonical_labels(potts_smooth(features, labels, setup["smoothing"]))
-    if setup["split_regions"]:
-        labels = canonical_labels(split_connected(labels))
-    if setup["min_region"]:
-        labels = canonical_labels(merge_small_regions(labels, setup["min_region"]))
-    return labels, n_fit, model, mean_ll
+    fit = _Fit(key, canonical_labels(labels), n_fit, model, mean_ll)
+    if reuse is not None:
+        reuse["fit"] = fit
+    return fit
 
 
-def _likelihood_columns(model, setup: dict, X: np.ndarray, mean_ll: float | None) -> dict:
+#: The options applied to a fit's labels, in this order, each with its function.
+_OPTION_STEPS = (
+    ("smoothing", potts_smooth),
+    ("split_regions", lambda features, labels, _: split_connected(labels)),
+    ("min_region", lambda features, labels, size: merge_small_regions(labels, size)),
+    ("merge_boundaries", merge_weak_boundaries),
+)
+
+
+def _apply_options(features, fit: _Fit, options: dict, reuse: dict | None) -> np.ndarray:
+    """Canonical labels of ``fit`` after the options, in the order of :data:`_OPTION_STEPS`.
+
+    Each step's result is kept in ``reuse`` with the settings it was made from, so a sweep
+    over one option redoes only that option and the ones after it.
+    """
+    labels, settings = fit.labels, fit.key
+    for option, step in _OPTION_STEPS:
+        settings = (*settings, options[option])
+        kept = None if reuse is None else reuse.get(option)
+        if kept is not None and kept[0] == settings:
+            labels = kept[1]
+            continue
+        if options[option]:
+            labels = canonical_labels(step(features, labels, options[option]))
+        if reuse is not None:
+            reuse[option] = (settings, labels)
+    return labels
+
+
+def _likelihood_columns(model, options: dict, X: np.ndarray, mean_ll: float | None) -> dict:
     """``log_likelihood`` (mean per pixel), ``bic`` and ``aic`` of a mixture; NaN otherwise.
 
     The likelihood belongs to the model's own partition, so only without options (then the
     model's features are the colour features ``X``).
     """
     columns = {"log_likelihood": np.nan, "bic": np.nan, "aic": np.nan}
-    unchanged = not any(setup[option] for option in OPTION_DEFAULTS)
+    unchanged = not any(options.values())
     if model is None or not hasattr(model, "score_samples") or not unchanged:
         return columns
     if mean_ll is None:
@@ -249,9 +301,10 @@ def sweep(
     method = methods.get_method(setup["method"])
     rows, timings = [], []
     label_maps: dict[tuple[float, int], np.ndarray] = {}
+    reuse: dict = {}
     for seed in method.seeds_to_fit(list(seeds)):
         for value in setup["grid"]:
-            row, labels, timing = fit_one(features, setup, value, seed)
+            row, labels, timing = fit_one(features, setup, value, seed, reuse)
             rows.append(row)
             timings.append({"value": row["value"], "seed": seed, **timing})
             label_maps[(row["value"], seed)] = labels
