@@ -237,3 +237,18 @@ def test_make_methods_lists_every_option_with_its_default():
     assert listing[1].startswith("    xy_weight (default 0.0, or a list): Weight of pixel")
     assert any(line.startswith("    split_regions (default False): Split") for line in listing)
     assert listing[-1].startswith("    merge_boundaries (default 0.0, or a list): Merge adjacent")
+
+
+def test_readme_option_sweep_example_is_a_valid_setup():
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("**Sweeping an option.**") :]
+    start = section.index("```yaml\n") + len("```yaml\n")
+    example = yaml.safe_load(section[start : section.index("```", start)])
+    config = load_default_config()
+    config["methods"] = copy.deepcopy(example["methods"])
+    validate(config, SCHEMA, set_default=True)
+    (setup,) = configuration.check(config).values()
+    assert setup["parameter"] == "merge_boundaries" and setup["method_value"] == 8
+    assert setup["grid"] == sorted(example["methods"]["gmm_merged"]["merge_boundaries"])
+    shipped = yaml.safe_load((ROOT / "workflow/configs/bsds500.yaml").read_text())
+    assert example["methods"]["gmm_merged"] == shipped["methods"]["gmm_merged"]
