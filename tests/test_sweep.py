@@ -251,9 +251,10 @@ def test_options_before_the_swept_one_are_applied_once(noisy_photo):
     reuse = {}
     _, first, _ = fit_one(features, setup, 0.01, 0, reuse)
     kept = {option: reuse[option][1] for option in ("smoothing", "split_regions")}
-    model = reuse["fit"].model
+    model, hierarchy = reuse["fit"].model, reuse[("prepared", "merge_boundaries")][1]
     _, second, _ = fit_one(features, setup, 0.05, 0, reuse)
     assert reuse["fit"].model is model
+    assert reuse[("prepared", "merge_boundaries")][1] is hierarchy  # built once, cut twice
     for option, labels in kept.items():
         assert reuse[option][1] is labels  # taken as it was, not made again
     assert reuse["merge_boundaries"][1] is second and len(np.unique(second)) < len(np.unique(first))

@@ -13,8 +13,9 @@ small-region merging, merging across weak boundaries.
   size take the label of the nearest larger region.
 - :func:`merge_weak_boundaries` merges adjacent regions, the weakest shared boundary first,
   while that boundary's mean colour gradient is below a threshold: the regions of a clustering
-  become a hierarchy, cut at the threshold (in the spirit of the BSDS500 paper's
-  ultrametric contour maps, with a plain gradient for the contour detector).
+  become a hierarchy (:class:`BoundaryHierarchy`, built once and cut at any threshold), in
+  the spirit of the BSDS500 paper's ultrametric contour maps, with a plain gradient for the
+  contour detector.
 """
 
 from __future__ import annotations
@@ -157,22 +158,78 @@ def colour_gradient(features: np.ndarray, sigma: float = BOUNDARY_SIGMA) -> np.n
     return np.sqrt(squared)
 
 
-def merge_weak_boundaries(
-    features: np.ndarray, labels: np.ndarray, threshold: float, sigma: float = BOUNDARY_SIGMA
-) -> np.ndarray:
-    """Merge adjacent regions across boundaries weaker than ``threshold``.
+class BoundaryHierarchy:
+    """Every merge of weak-boundary merging, run until no boundary is left, in order.
 
     The regions of ``labels`` become the nodes of a region adjacency graph whose edges weigh
     the mean :func:`colour_gradient` along the shared boundary
     (``skimage.graph.rag_boundary``). The pair with the weakest boundary merges first, the
-    merged region's boundaries are re-averaged (weighted by their lengths), and so on while
-    the weakest boundary is below ``threshold`` (``skimage.graph.merge_hierarchical``).
+    merged region's boundaries are re-averaged (weighted by their lengths), and so on
+    (``skimage.graph.merge_hierarchical``). Merging until some threshold makes the same
+    merges in the same order and stops at the first boundary at or above it, so one run to
+    the end gives the labels at every threshold (:meth:`cut`); a sweep over thresholds
+    builds the graph and merges once.
 
     Parameters
     ----------
     features : ndarray, shape (H, W, C)
         Colour features, in their scaled units (:mod:`segsweep.features`).
-    labels : ndarray of int, shape (H, W)
+    labels : ndarray of non-negative int, shape (H, W)
+    sigma : float
+        Width of the Gaussian before the gradient, in pixels.
+
+    Attributes
+    ----------
+    weights : ndarray of float64
+        Boundary strength of each merge, in merge order.
+    merged : ndarray of int64, shape (n_merges, 2)
+        The two regions (label values of ``labels``) each merge joins.
+    """
+
+    def __init__(self, features: np.ndarray, labels: np.ndarray, sigma: float = BOUNDARY_SIGMA):
+        self.labels = labels
+        merges: list[tuple[float, int, int]] = []
+        if int(labels.max()) != int(labels.min()):  # rag_boundary fails without edges
+            from skimage import graph
+
+            def record(rag, src, dst):
+                merges.append((rag[src][dst]["weight"], src, dst))
+
+            graph.merge_hierarchical(
+                labels, graph.rag_boundary(labels, colour_gradient(features, sigma)),
+                thresh=np.inf, rag_copy=False, in_place_merge=True, merge_func=record,
+                weight_func=_boundary_weight,
+            )  # fmt: skip
+        self.weights = np.array([weight for weight, _, _ in merges], dtype=np.float64)
+        self.merged = np.array([pair for _, *pair in merges], dtype=np.int64).reshape(-1, 2)
+
+    def cut(self, threshold: float) -> np.ndarray:
+        """Labels (H, W) after merging across every boundary weaker than ``threshold``: the
+        merges made before the first at or above it, joined by
+        ``scipy.sparse.csgraph.connected_components`` (which numbers the regions)."""
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        stronger = np.flatnonzero(self.weights >= threshold)
+        made = self.merged[: stronger[0] if len(stronger) else len(self.merged)]
+        if not len(made):
+            return self.labels
+        n = int(self.labels.max()) + 1
+        joins = coo_matrix((np.ones(len(made)), (made[:, 0], made[:, 1])), shape=(n, n))
+        _, region = connected_components(joins, directed=False)
+        return region[self.labels]
+
+
+def merge_weak_boundaries(
+    features: np.ndarray, labels: np.ndarray, threshold: float, sigma: float = BOUNDARY_SIGMA
+) -> np.ndarray:
+    """Merge adjacent regions across boundaries weaker than ``threshold``, the weakest
+    first (:class:`BoundaryHierarchy`, cut at ``threshold``).
+
+    Parameters
+    ----------
+    features : ndarray, shape (H, W, C)
+    labels : ndarray of non-negative int, shape (H, W)
     threshold : float
         Mean gradient magnitude, in feature units per pixel; 0 returns ``labels``.
     sigma : float
@@ -181,15 +238,9 @@ def merge_weak_boundaries(
     -------
     ndarray of int, shape (H, W)
     """
-    if threshold <= 0 or int(labels.max()) == int(labels.min()):
-        return labels  # nothing to merge (rag_boundary fails on a graph without edges)
-    from skimage import graph
-
-    rag = graph.rag_boundary(labels, colour_gradient(features, sigma))
-    return graph.merge_hierarchical(
-        labels, rag, thresh=threshold, rag_copy=False, in_place_merge=True,
-        merge_func=_merge_nothing, weight_func=_boundary_weight,
-    )  # fmt: skip
+    if threshold <= 0:
+        return labels
+    return BoundaryHierarchy(features, labels, sigma).cut(threshold)
 
 
 def _boundary_weight(rag, src, dst, neighbour):

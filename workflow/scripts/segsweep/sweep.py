@@ -4,7 +4,8 @@ A setup's grid holds the values of the parameter it is swept over: k for cluster
 methods, a scale of its own for the others (``parameter``, see :mod:`segsweep.methods`), or
 one of the options applied after fitting (:func:`segsweep.configuration.method_setup`). When
 only such an option changes from one value to the next, the model is fitted once per seed,
-and the options before the swept one are applied once.
+the options before the swept one are applied once, and so is the part of the swept option
+that does not depend on its value (the hierarchy of boundary merges, cut at each value).
 
 Fitting may use a seeded random sample of pixels (``sample_size``); every pixel is then
 assigned with the fitted model, in chunks so memory stays a small multiple of the image.
@@ -22,8 +23,9 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -34,8 +36,8 @@ from segsweep.configuration import at_value
 from segsweep.labelmaps import CHUNK_ROWS, canonical_labels, compactness
 from segsweep.methods import sample_indices
 from segsweep.postprocess import (
+    BoundaryHierarchy,
     merge_small_regions,
-    merge_weak_boundaries,
     potts_smooth,
     split_connected,
     with_xy,
@@ -225,32 +227,51 @@ def _fitted(features, setup, method_value, xy_weight, seed, reuse) -> _Fit:
     return fit
 
 
-#: The options applied to a fit's labels, in this order, each with its function.
+class _OptionStep(NamedTuple):
+    """One option applied to a fit's labels: ``prepare(features, labels)`` does the work
+    that does not depend on the option's value, ``apply(prepared, value)`` the rest."""
+
+    option: str
+    apply: Callable
+    prepare: Callable = lambda features, labels: labels
+
+
+#: The options applied to a fit's labels, in this order.
 _OPTION_STEPS = (
-    ("smoothing", potts_smooth),
-    ("split_regions", lambda features, labels, _: split_connected(labels)),
-    ("min_region", lambda features, labels, size: merge_small_regions(labels, size)),
-    ("merge_boundaries", merge_weak_boundaries),
+    _OptionStep(
+        "smoothing",
+        lambda image, strength: potts_smooth(*image, strength),
+        prepare=lambda features, labels: (features, labels),
+    ),
+    _OptionStep("split_regions", lambda labels, _: split_connected(labels)),
+    _OptionStep("min_region", merge_small_regions),
+    _OptionStep("merge_boundaries", BoundaryHierarchy.cut, prepare=BoundaryHierarchy),
 )
 
 
 def _apply_options(features, fit: _Fit, options: dict, reuse: dict | None) -> np.ndarray:
     """Canonical labels of ``fit`` after the options, in the order of :data:`_OPTION_STEPS`.
 
-    Each step's result is kept in ``reuse`` with the settings it was made from, so a sweep
-    over one option redoes only that option and the ones after it.
+    What each step prepares and what it gives are kept in ``reuse`` with the settings they
+    were made from, so a sweep over one option redoes only that option's ``apply`` (a cut
+    of the boundary hierarchy, say) and the options after it.
     """
+    reuse = {} if reuse is None else reuse
     labels, settings = fit.labels, fit.key
-    for option, step in _OPTION_STEPS:
-        settings = (*settings, options[option])
-        kept = None if reuse is None else reuse.get(option)
+    for step in _OPTION_STEPS:
+        value = options[step.option]
+        before, settings = settings, (*settings, value)
+        kept = reuse.get(step.option)
         if kept is not None and kept[0] == settings:
             labels = kept[1]
             continue
-        if options[option]:
-            labels = canonical_labels(step(features, labels, options[option]))
-        if reuse is not None:
-            reuse[option] = (settings, labels)
+        if value:
+            prepared = reuse.get(("prepared", step.option))
+            if prepared is None or prepared[0] != before:
+                prepared = (before, step.prepare(features, labels))
+                reuse[("prepared", step.option)] = prepared
+            labels = canonical_labels(step.apply(prepared[1], value))
+        reuse[step.option] = (settings, labels)
     return labels
 
 
