@@ -19,6 +19,10 @@ each in a fresh Python process so peak memory (resident set size) is that run's 
 4. Lab and HSV conversion of the 16.8 Mpx image: OpenCV (segsweep) against scikit-image.
 5. The shipped sample sizes (k-means 50 000, GMM 30 000 pixels) against the earlier
    100 000 on the bundled images: fit time and quality (:func:`defaults_rows`).
+6. A sweep of ``merge_boundaries`` over 7 thresholds on the connected regions of a k-means
+   fit of a bundled photo: segsweep (one boundary hierarchy, cut at each threshold)
+   against scikit-image's ``merge_hierarchical`` run once per threshold on the same
+   regions. Quality: whether the labels are the same at every threshold.
 
 This is a benchmark, not a test: it asserts nothing. It is not part of ``make test``.
 """
@@ -26,6 +30,7 @@ This is a benchmark, not a test: it asserts nothing. It is not part of ``make te
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -173,6 +178,49 @@ def _defaults(variant: str, method: str) -> dict:
     return {"wall": wall, "cpu": wall, "quality": dict(enumerate(quality))}
 
 
+#: Thresholds of the merge case: those of the shipped BSDS500 configuration.
+MERGE_THRESHOLDS = [0.02, 0.025, 0.03, 0.035, 0.04, 0.05, 0.06]
+
+
+def _merge(variant: str, min_region: int) -> dict:
+    """Case 6: merge_boundaries swept over MERGE_THRESHOLDS, on the 4-connected regions of
+    k-means (k = 8) in Lab of the bundled coffee photo (400 x 600), those under
+    ``min_region`` pixels merged first (0: none), by segsweep or per threshold."""
+    from PIL import Image
+
+    from segsweep.configuration import method_setup
+    from segsweep.features import to_features
+    from segsweep.labelmaps import canonical_labels
+    from segsweep.sweep import sweep
+
+    with Image.open(ROOT / "data" / "images" / "coffee.png") as photo:
+        features = to_features(np.asarray(photo.convert("RGB")), "lab")
+    setup = {"method": "kmeans", "grid": [8], "split_regions": True, "min_region": min_region}
+    start, cpu = time.perf_counter(), time.process_time()
+    if variant == "segsweep":
+        swept = {**setup, "merge_boundaries": MERGE_THRESHOLDS}
+        maps = sweep(features, method_setup(swept, ks=[8], sample_size=50_000), [0])[1]
+        labels = [maps[(threshold, 0)] for threshold in MERGE_THRESHOLDS]
+    else:
+        from skimage import graph
+
+        from segsweep.postprocess import _boundary_weight, _merge_nothing, colour_gradient
+
+        maps = sweep(features, method_setup(setup, ks=[8], sample_size=50_000), [0])[1]
+        regions = maps[(8.0, 0)]
+        labels = []
+        for threshold in MERGE_THRESHOLDS:
+            rag = graph.rag_boundary(regions, colour_gradient(features))
+            merged = graph.merge_hierarchical(
+                regions, rag, threshold, rag_copy=False, in_place_merge=True,
+                merge_func=_merge_nothing, weight_func=_boundary_weight,
+            )  # fmt: skip
+            labels.append(canonical_labels(merged))
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    digests = {i: hashlib.sha256(found.tobytes()).hexdigest() for i, found in enumerate(labels)}
+    return {"wall": wall, "cpu": cpu, "quality": digests}
+
+
 def worker(argv: list[str]) -> None:
     """Run one measurement and print it as JSON (with this process's peak memory)."""
     case, variant, side, extra = argv[0], argv[1], int(argv[2]), argv[3]
@@ -185,6 +233,8 @@ def worker(argv: list[str]) -> None:
         result = _gmm(variant, side, json.loads(extra))
     elif case == "defaults":
         result = _defaults(variant, extra)
+    elif case == "merge":
+        result = _merge(variant, int(extra))
     else:
         result = _convert(variant, side, extra)
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -372,6 +422,23 @@ def convert_rows(repeats: int, quick: bool) -> list[str]:
     return rows
 
 
+def merge_rows(repeats: int, quick: bool) -> list[str]:
+    """Case 6: a merge_boundaries sweep, hierarchy once against one merge per threshold, on
+    regions of at least 200 pixels and on every connected region (thousands)."""
+    rows = []
+    for min_region in (200,) if quick else (200, 0):
+        ours = measure("merge", "segsweep", 0, str(min_region), repeats)
+        base = measure("merge", "baseline", 0, str(min_region), repeats)
+        same = ours["quality"] == base["quality"]
+        regions = f"regions >= {min_region} px" if min_region else "every connected region"
+        rows.append(_row(
+            f"6. merge_boundaries, 7 thresholds, coffee 400x600, {regions} (baseline: "
+            "merge_hierarchical per threshold)", ours, base,
+            "same labels at every threshold" if same else "LABELS DIFFER", "same labels", same,
+        ))  # fmt: skip
+    return rows
+
+
 #: The benchmark's cases, in the order they run; ``--only`` picks some.
 CASES = {
     "kmeans": kmeans_rows,
@@ -379,6 +446,7 @@ CASES = {
     "defaults": lambda repeats, quick: [] if quick else defaults_rows(repeats),
     "pipeline": lambda repeats, quick: [] if quick else pipeline_rows(repeats, quick),
     "convert": convert_rows,
+    "merge": merge_rows,
 }
 
 
