@@ -156,16 +156,11 @@ def test_merging_one_region_or_a_one_pixel_high_image_is_harmless():
 def test_one_boundary_hierarchy_cut_at_a_threshold_equals_merging_up_to_it(noisy_photo):
     """Merging until a threshold makes the first merges of merging to the end: the cut of
     the whole hierarchy is scikit-image's merge_hierarchical at that threshold."""
-    from skimage import graph
+    from reference_merge import merge_to_threshold
 
     from segsweep.features import to_features
     from segsweep.labelmaps import canonical_labels
-    from segsweep.postprocess import (
-        BoundaryHierarchy,
-        _boundary_weight,
-        _merge_nothing,
-        colour_gradient,
-    )
+    from segsweep.postprocess import BoundaryHierarchy
 
     features = to_features(noisy_photo, "lab")
     yy, xx = np.mgrid[0:40, 0:60]
@@ -173,10 +168,7 @@ def test_one_boundary_hierarchy_cut_at_a_threshold_equals_merging_up_to_it(noisy
     hierarchy = BoundaryHierarchy(features, cells)
     assert len(hierarchy.weights) == cells.max()  # merged to one region in the end
     for threshold in np.quantile(hierarchy.weights, [0.1, 0.5, 0.9]):
-        rag = graph.rag_boundary(cells, colour_gradient(features))
-        direct = graph.merge_hierarchical(
-            cells, rag, threshold, False, True, _merge_nothing, _boundary_weight
-        )
+        direct = merge_to_threshold(features, cells, threshold)
         np.testing.assert_array_equal(
             canonical_labels(hierarchy.cut(threshold)), canonical_labels(direct)
         )

@@ -202,20 +202,14 @@ def _merge(variant: str, min_region: int) -> dict:
         maps = sweep(features, method_setup(swept, ks=[8], sample_size=50_000), [0])[1]
         labels = [maps[(threshold, 0)] for threshold in MERGE_THRESHOLDS]
     else:
-        from skimage import graph
-
-        from segsweep.postprocess import _boundary_weight, _merge_nothing, colour_gradient
+        from reference_merge import merge_to_threshold
 
         maps = sweep(features, method_setup(setup, ks=[8], sample_size=50_000), [0])[1]
         regions = maps[(8.0, 0)]
-        labels = []
-        for threshold in MERGE_THRESHOLDS:
-            rag = graph.rag_boundary(regions, colour_gradient(features))
-            merged = graph.merge_hierarchical(
-                regions, rag, threshold, rag_copy=False, in_place_merge=True,
-                merge_func=_merge_nothing, weight_func=_boundary_weight,
-            )  # fmt: skip
-            labels.append(canonical_labels(merged))
+        labels = [
+            canonical_labels(merge_to_threshold(features, regions, threshold))
+            for threshold in MERGE_THRESHOLDS
+        ]
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     digests = {i: hashlib.sha256(found.tobytes()).hexdigest() for i, found in enumerate(labels)}
     return {"wall": wall, "cpu": cpu, "quality": digests}

@@ -252,7 +252,3 @@ def _boundary_weight(rag, src, dst, neighbour):
     count = old[0]["count"] + old[1]["count"]
     weight = (old[0]["count"] * old[0]["weight"] + old[1]["count"] * old[1]["weight"]) / count
     return {"count": count, "weight": weight}
-
-
-def _merge_nothing(rag, src, dst):
-    """Node data needs no update when two regions merge: only the edges carry weights."""
