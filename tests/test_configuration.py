@@ -236,7 +236,12 @@ def test_make_methods_lists_every_option_with_its_default():
     assert len(listing) == 1 + len(configuration.OPTION_DEFAULTS)
     assert listing[1].startswith("    xy_weight (default 0.0, or a list): Weight of pixel")
     assert any(line.startswith("    split_regions (default False): Split") for line in listing)
-    assert listing[-1].startswith("    merge_boundaries (default 0.0, or a list): Merge adjacent")
+    assert any(
+        line.startswith("    merge_boundaries (default 0.0, or a list): Merge adjacent")
+        for line in listing
+    )
+    assert any(line.startswith("    merge_sigma (default 2.0): Width") for line in listing)
+    assert any(line.startswith("    smoothing_max_iter (default 20): Sweeps") for line in listing)
 
 
 def test_readme_option_sweep_example_is_a_valid_setup():

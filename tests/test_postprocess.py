@@ -153,9 +153,41 @@ def test_merging_one_region_or_a_one_pixel_high_image_is_harmless():
     assert merge_weak_boundaries(rng.random((1, 5, 3)), row, 1e9).max() == 0
 
 
-def test_one_boundary_hierarchy_cut_at_a_threshold_equals_merging_up_to_it(noisy_photo):
+def cells_of(features, size):
+    """A grid of square cells of ``size`` pixels over the features: the regions to merge."""
+    yy, xx = np.indices(features.shape[:2])
+    return (yy // size) * (features.shape[1] // size + 1) + xx // size
+
+
+def between(weights, count):
+    """``count`` thresholds spread over ``weights``, each midway between two consecutive
+    distinct ones, so no threshold equals an edge weight (where the last bit of a
+    differently computed weight would decide)."""
+    distinct = np.unique(weights)
+    picks = np.linspace(0, len(distinct) - 2, count).astype(int)
+    return (distinct[picks] + distinct[picks + 1]) / 2
+
+
+def test_the_gradient_is_gaussian_then_sobel_per_channel(noisy_photo):
+    from reference_merge import gradient_magnitude
+
+    from segsweep.features import to_features
+    from segsweep.postprocess import colour_gradient
+
+    features = to_features(noisy_photo, "lab")
+    for sigma in (0.0, 1.0, 2.0, 3.5):
+        np.testing.assert_allclose(
+            colour_gradient(features, sigma), gradient_magnitude(features, sigma), rtol=1e-12
+        )
+    assert not np.allclose(colour_gradient(features, 1.0), colour_gradient(features, 2.0))
+
+
+@pytest.mark.parametrize("criterion", ["boundary", "colour", "colour_boundary", "ward"])
+@pytest.mark.parametrize("sigma", [2.0, 0.7])
+def test_one_hierarchy_cut_at_a_threshold_equals_merging_up_to_it(noisy_photo, criterion, sigma):
     """Merging until a threshold makes the first merges of merging to the end: the cut of
-    the whole hierarchy is scikit-image's merge_hierarchical at that threshold."""
+    the whole hierarchy is the independent reference (tests/reference_merge.py, scikit-image
+    calls only) at that threshold, for every criterion and gradient width."""
     from reference_merge import merge_to_threshold
 
     from segsweep.features import to_features
@@ -163,12 +195,27 @@ def test_one_boundary_hierarchy_cut_at_a_threshold_equals_merging_up_to_it(noisy
     from segsweep.postprocess import BoundaryHierarchy
 
     features = to_features(noisy_photo, "lab")
-    yy, xx = np.mgrid[0:40, 0:60]
-    cells = (yy // 4) * 15 + xx // 4
-    hierarchy = BoundaryHierarchy(features, cells)
-    assert len(hierarchy.weights) == cells.max()  # merged to one region in the end
-    for threshold in np.quantile(hierarchy.weights, [0.1, 0.5, 0.9]):
-        direct = merge_to_threshold(features, cells, threshold)
+    cells = cells_of(features, 4)
+    hierarchy = BoundaryHierarchy(features, cells, sigma=sigma, criterion=criterion)
+    assert len(hierarchy.weights) == len(np.unique(cells)) - 1  # merged to one region
+    for threshold in between(hierarchy.weights, 6):
+        direct = merge_to_threshold(features, cells, threshold, sigma, criterion)
         np.testing.assert_array_equal(
             canonical_labels(hierarchy.cut(threshold)), canonical_labels(direct)
         )
+
+
+def test_criteria_merge_in_different_orders(noisy_photo):
+    """The criteria are not the same rule under other names: their merge orders differ."""
+    from segsweep.features import to_features
+    from segsweep.postprocess import BoundaryHierarchy
+
+    features = to_features(noisy_photo, "lab")
+    cells = cells_of(features, 5)
+    orders = {
+        criterion: BoundaryHierarchy(features, cells, criterion=criterion).merged.tolist()
+        for criterion in ("boundary", "colour", "colour_boundary", "ward")
+    }
+    assert len({str(order) for order in orders.values()}) == 4
+    with pytest.raises(ValueError, match="merge criterion 'mean'"):
+        BoundaryHierarchy(features, cells, criterion="mean")

@@ -11,21 +11,23 @@ from typing import Any
 
 from segsweep import methods
 from segsweep.errors import ConfigError
+from segsweep.postprocess import BOUNDARY_SIGMA, SMOOTHING_MAX_ITER
 
 #: Options every method setup has, with their defaults (see :mod:`segsweep.postprocess`);
 #: the schema describes them, this is where a setup gets them.
 OPTION_DEFAULTS = {
     "xy_weight": 0.0,
     "smoothing": 0.0,
+    "smoothing_max_iter": SMOOTHING_MAX_ITER,
     "split_regions": False,
     "min_region": 0,
     "merge_boundaries": 0.0,
+    "merge_sigma": BOUNDARY_SIGMA,
+    "merge_criterion": "boundary",
 }
 
-#: Options a setup may sweep, by giving a list of values: the numeric ones.
-SWEEPABLE_OPTIONS = tuple(
-    key for key, default in OPTION_DEFAULTS.items() if not isinstance(default, bool)
-)
+#: Options a setup may sweep, by giving a list of values.
+SWEEPABLE_OPTIONS = ("xy_weight", "smoothing", "min_region", "merge_boundaries")
 
 
 def method_setups(config: dict) -> dict[str, dict]:

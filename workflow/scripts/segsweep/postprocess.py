@@ -7,21 +7,26 @@ small-region merging, merging across weak boundaries.
   whose data term is the squared distance of a pixel's features to each cluster mean (in
   units of the mean within-cluster variance) and whose pair term costs ``strength`` for each
   4-neighbour with another label, minimised by iterated conditional modes (ICM) on a
-  checkerboard schedule, starting from the clustering.
+  checkerboard schedule, starting from the clustering, for at most ``smoothing_max_iter``
+  sweeps (:func:`potts_icm` says how many it made and whether the last changed nothing).
 - :func:`split_connected` turns every 4-connected region of a cluster into its own segment.
 - :func:`merge_small_regions` lets the pixels of every 4-connected region smaller than a
   size take the label of the nearest larger region.
 - :func:`merge_weak_boundaries` merges adjacent regions, the weakest shared boundary first,
-  while that boundary's mean colour gradient is below a threshold: the regions of a clustering
-  become a hierarchy (:class:`BoundaryHierarchy`, built once and cut at any threshold), in
-  the spirit of the BSDS500 paper's ultrametric contour maps, with a plain gradient for the
-  contour detector.
+  while that boundary's mean colour gradient (after a Gaussian of ``merge_sigma`` pixels) is
+  below a threshold: the regions of a clustering become a hierarchy
+  (:class:`BoundaryHierarchy`, built once and cut at any threshold), in the spirit of the
+  BSDS500 paper's ultrametric contour maps, with a plain gradient for the contour detector.
+  ``merge_criterion`` weighs the edges otherwise (mean colours, their product with the
+  boundary, Ward's criterion), as the val study compared them.
+
+scikit-image is imported inside the functions: the workflow's parse step reads the defaults
+below (through :mod:`segsweep.configuration`) and should not pay for it.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from skimage.measure import label as connected_components
 
 from segsweep.labelmaps import cluster_means
 
@@ -56,9 +61,13 @@ def _neighbour_counts(labels: np.ndarray, n_labels: int) -> tuple[np.ndarray, np
     return same, total
 
 
-def potts_smooth(
-    features: np.ndarray, labels: np.ndarray, strength: float, max_iter: int = 20
-) -> np.ndarray:
+#: Sweeps of iterated conditional modes at most, unless a setup sets ``smoothing_max_iter``.
+SMOOTHING_MAX_ITER = 20
+
+
+def potts_icm(
+    features: np.ndarray, labels: np.ndarray, strength: float, max_iter: int = SMOOTHING_MAX_ITER
+) -> tuple[np.ndarray, int, bool]:
     """Potts-MRF smoothing of a label map by iterated conditional modes (module docstring).
 
     Parameters
@@ -68,15 +77,19 @@ def potts_smooth(
     strength : float
         Cost of one unlike 4-neighbour, in units of the data term; 0 returns ``labels``.
     max_iter : int
-        Sweeps over the image at most (it stops earlier when no label changes).
+        Sweeps over the image at most (it stops earlier when a sweep changes no label).
 
     Returns
     -------
-    ndarray of int64, shape (H, W)
+    labels : ndarray of int64, shape (H, W)
+    sweeps : int
+        Sweeps made (0 when nothing was smoothed).
+    converged : bool
+        Whether the last sweep changed no label (True when nothing was smoothed).
     """
     labels = labels.astype(np.int64)
     if strength <= 0:
-        return labels
+        return labels, 0, True
     height, width, channels = features.shape
     X = features.reshape(-1, channels)
     n_labels = int(labels.max()) + 1
@@ -84,12 +97,12 @@ def potts_smooth(
     residual = X - means[labels.ravel()]
     variance = float(np.einsum("ij,ij->", residual, residual, dtype=np.float64)) / len(X)
     if variance == 0.0 or n_labels < 2:
-        return labels
+        return labels, 0, True
     data_cost = np.stack(
         [((X - mean) ** 2).sum(axis=1).reshape(height, width) for mean in means]
     ).astype(np.float32) / np.float32(2.0 * variance)
     checker = (np.add.outer(np.arange(height), np.arange(width)) % 2).astype(bool)
-    for _ in range(max_iter):
+    for sweep in range(1, max_iter + 1):
         changed = False
         for colour in (False, True):
             same, total = _neighbour_counts(labels, n_labels)
@@ -100,12 +113,21 @@ def potts_smooth(
                 labels[update] = best[update]
                 changed = True
         if not changed:
-            break
-    return labels
+            return labels, sweep, True
+    return labels, max_iter, False
+
+
+def potts_smooth(
+    features: np.ndarray, labels: np.ndarray, strength: float, max_iter: int = SMOOTHING_MAX_ITER
+) -> np.ndarray:
+    """The labels of :func:`potts_icm` alone."""
+    return potts_icm(features, labels, strength, max_iter)[0]
 
 
 def split_connected(labels: np.ndarray) -> np.ndarray:
     """Give every 4-connected region of each label its own label (0..m-1)."""
+    from skimage.measure import label as connected_components
+
     return connected_components(labels.astype(np.int64) + 1, background=0, connectivity=1) - 1
 
 
@@ -128,11 +150,16 @@ def merge_small_regions(labels: np.ndarray, min_size: int) -> np.ndarray:
     return label_of_region[filled]
 
 
-#: Width (pixels) of the Gaussian smoothing before the gradient of
-#: :func:`merge_weak_boundaries`. Chosen on the 100 BSDS500 val images (README, "BSDS500
-#: validation"): covering ODS 0.539, 0.540 and 0.542 at 1.5, 2 and 3, and 0.534 at 0.5
-#: and 1, where fine texture still leaves edges inside regions.
+#: Width (pixels) of the Gaussian smoothing before the gradient of weak-boundary merging,
+#: unless a setup sets ``merge_sigma``. Chosen on the 100 BSDS500 val images (the study
+#: ``make val-study`` reruns, docs/bsds500.md).
 BOUNDARY_SIGMA = 2.0
+
+#: How weak-boundary merging weighs the edge between two adjacent regions (the setup's
+#: ``merge_criterion``): the mean colour gradient along their boundary, the distance between
+#: their mean colours, the product of the two, or Ward's criterion (the increase of the
+#: within-region sum of squares, per pixel of the image).
+MERGE_CRITERIA = ("boundary", "colour", "colour_boundary", "ward")
 
 
 def colour_gradient(features: np.ndarray, sigma: float = BOUNDARY_SIGMA) -> np.ndarray:
@@ -161,14 +188,15 @@ def colour_gradient(features: np.ndarray, sigma: float = BOUNDARY_SIGMA) -> np.n
 class BoundaryHierarchy:
     """Every merge of weak-boundary merging, run until no boundary is left, in order.
 
-    The regions of ``labels`` become the nodes of a region adjacency graph whose edges weigh
-    the mean :func:`colour_gradient` along the shared boundary
-    (``skimage.graph.rag_boundary``). The pair with the weakest boundary merges first, the
-    merged region's boundaries are re-averaged (weighted by their lengths), and so on
-    (``skimage.graph.merge_hierarchical``). Merging until some threshold makes the same
-    merges in the same order and stops at the first boundary at or above it, so one run to
-    the end gives the labels at every threshold (:meth:`cut`); a sweep over thresholds
-    builds the graph and merges once.
+    The regions of ``labels`` become the nodes of a region adjacency graph
+    (``skimage.graph.rag_boundary`` of the :func:`colour_gradient`) whose edges weigh what
+    ``criterion`` says (:data:`MERGE_CRITERIA`); with ``"boundary"``, the mean gradient along
+    the shared boundary. The pair with the weakest edge merges first, the merged region's
+    edges are weighed again (boundaries re-averaged, weighted by their lengths; mean colours
+    of the merged pixels), and so on (``skimage.graph.merge_hierarchical``). Merging until
+    some threshold makes the same merges in the same order and stops at the first edge at or
+    above it, so one run to the end gives the labels at every threshold (:meth:`cut`); a
+    sweep over thresholds builds the graph and merges once.
 
     Parameters
     ----------
@@ -177,34 +205,47 @@ class BoundaryHierarchy:
     labels : ndarray of non-negative int, shape (H, W)
     sigma : float
         Width of the Gaussian before the gradient, in pixels.
+    criterion : str
+        One of :data:`MERGE_CRITERIA`.
 
     Attributes
     ----------
     weights : ndarray of float64
-        Boundary strength of each merge, in merge order.
+        Edge weight of each merge, in merge order.
     merged : ndarray of int64, shape (n_merges, 2)
         The two regions (label values of ``labels``) each merge joins.
     """
 
-    def __init__(self, features: np.ndarray, labels: np.ndarray, sigma: float = BOUNDARY_SIGMA):
+    def __init__(
+        self,
+        features: np.ndarray,
+        labels: np.ndarray,
+        sigma: float = BOUNDARY_SIGMA,
+        criterion: str = "boundary",
+    ):
+        if criterion not in MERGE_CRITERIA:
+            raise ValueError(f"merge criterion {criterion!r} is not one of {MERGE_CRITERIA}")
         self.labels = labels
         merges: list[tuple[float, int, int]] = []
         if int(labels.max()) != int(labels.min()):  # rag_boundary fails without edges
             from skimage import graph
 
+            rag = graph.rag_boundary(labels, colour_gradient(features, sigma))
+            weigh = _EdgeWeights(rag, features, labels, criterion)
+
             def record(rag, src, dst):
                 merges.append((rag[src][dst]["weight"], src, dst))
+                weigh.merge_nodes(src, dst)
 
             graph.merge_hierarchical(
-                labels, graph.rag_boundary(labels, colour_gradient(features, sigma)),
-                thresh=np.inf, rag_copy=False, in_place_merge=True, merge_func=record,
-                weight_func=_boundary_weight,
+                labels, rag, thresh=np.inf, rag_copy=False, in_place_merge=True,
+                merge_func=record, weight_func=weigh,
             )  # fmt: skip
         self.weights = np.array([weight for weight, _, _ in merges], dtype=np.float64)
         self.merged = np.array([pair for _, *pair in merges], dtype=np.int64).reshape(-1, 2)
 
     def cut(self, threshold: float) -> np.ndarray:
-        """Labels (H, W) after merging across every boundary weaker than ``threshold``: the
+        """Labels (H, W) after merging across every edge weaker than ``threshold``: the
         merges made before the first at or above it, joined by
         ``scipy.sparse.csgraph.connected_components`` (which numbers the regions)."""
         from scipy.sparse import coo_matrix
@@ -221,18 +262,25 @@ class BoundaryHierarchy:
 
 
 def merge_weak_boundaries(
-    features: np.ndarray, labels: np.ndarray, threshold: float, sigma: float = BOUNDARY_SIGMA
+    features: np.ndarray,
+    labels: np.ndarray,
+    threshold: float,
+    sigma: float = BOUNDARY_SIGMA,
+    criterion: str = "boundary",
 ) -> np.ndarray:
-    """Merge adjacent regions across boundaries weaker than ``threshold``, the weakest
-    first (:class:`BoundaryHierarchy`, cut at ``threshold``).
+    """Merge adjacent regions across edges weaker than ``threshold``, the weakest first
+    (:class:`BoundaryHierarchy`, cut at ``threshold``).
 
     Parameters
     ----------
     features : ndarray, shape (H, W, C)
     labels : ndarray of non-negative int, shape (H, W)
     threshold : float
-        Mean gradient magnitude, in feature units per pixel; 0 returns ``labels``.
+        Edge weight (for ``"boundary"``: mean gradient magnitude, in feature units per
+        pixel); 0 returns ``labels``.
     sigma : float
+    criterion : str
+        One of :data:`MERGE_CRITERIA`.
 
     Returns
     -------
@@ -240,15 +288,62 @@ def merge_weak_boundaries(
     """
     if threshold <= 0:
         return labels
-    return BoundaryHierarchy(features, labels, sigma).cut(threshold)
+    return BoundaryHierarchy(features, labels, sigma, criterion).cut(threshold)
 
 
-def _boundary_weight(rag, src, dst, neighbour):
-    """Edge from the merged region ``dst`` to ``neighbour``: the length-weighted mean of the
-    gradients along the boundaries ``src`` and ``dst`` had with it (the callback
-    ``merge_hierarchical`` asks for)."""
-    none = {"weight": 0.0, "count": 0}
-    old = [rag[node].get(neighbour, none) for node in (src, dst)]
-    count = old[0]["count"] + old[1]["count"]
-    weight = (old[0]["count"] * old[0]["weight"] + old[1]["count"] * old[1]["weight"]) / count
-    return {"count": count, "weight": weight}
+class _EdgeWeights:
+    """The ``weight_func`` of ``merge_hierarchical`` for one merging criterion, with the
+    region statistics it needs (pixel count and feature sum of each region).
+
+    Each edge keeps its boundary's mean gradient (``boundary``) and length (``count``), as
+    ``rag_boundary`` made them; its ``weight`` is the criterion's. An edge of a merged
+    region to a neighbour averages the two boundaries it had with it, weighted by their
+    lengths.
+    """
+
+    def __init__(self, rag, features: np.ndarray, labels: np.ndarray, criterion: str):
+        self.criterion = criterion
+        flat = labels.ravel().astype(np.intp)
+        self.size = np.bincount(flat).astype(np.float64)
+        channels = np.moveaxis(features, -1, 0)
+        self.total = (
+            np.stack([np.bincount(flat, weights=c.ravel()) for c in channels], axis=1)
+            if criterion != "boundary"
+            else None
+        )
+        self.n_pixels = float(labels.size)
+        for a, b, data in rag.edges(data=True):
+            data["boundary"] = data["weight"]
+            data["weight"] = self.weight(a, b, data["boundary"])
+
+    def merge_nodes(self, src: int, dst: int) -> None:
+        """Region ``src`` joins ``dst``: pool their statistics in ``dst``."""
+        self.size[dst] += self.size[src]
+        if self.total is not None:
+            self.total[dst] += self.total[src]
+
+    def weight(self, a: int, b: int, boundary: float) -> float:
+        """The criterion's weight of the edge between regions ``a`` and ``b``."""
+        if self.criterion == "boundary":
+            return boundary
+        difference = self.total[a] / self.size[a] - self.total[b] / self.size[b]
+        if self.criterion == "ward":
+            pooled = self.size[a] * self.size[b] / (self.size[a] + self.size[b])
+            return float(pooled * difference @ difference / self.n_pixels)
+        colour = float(np.sqrt(difference @ difference))
+        return colour if self.criterion == "colour" else colour * boundary
+
+    def __call__(self, rag, src, dst, neighbour):
+        """Edge from the merged region ``dst`` to ``neighbour`` (``merge_hierarchical``'s
+        ``weight_func``): boundaries averaged by length, weighed by the criterion."""
+        none = {"boundary": 0.0, "count": 0}
+        old = [rag[node].get(neighbour, none) for node in (src, dst)]
+        count = old[0]["count"] + old[1]["count"]
+        boundary = (
+            old[0]["count"] * old[0]["boundary"] + old[1]["count"] * old[1]["boundary"]
+        ) / count
+        return {
+            "count": count,
+            "boundary": boundary,
+            "weight": self.weight(dst, neighbour, boundary),
+        }

@@ -12,9 +12,13 @@ assigned with the fitted model, in chunks so memory stays a small multiple of th
 Methods that need the whole image (``input_kind = "image"``) are always fitted on all pixels.
 All quality figures (inertia, eta, log-likelihood) are computed on **all** pixels and on the
 colour features alone (without any x, y columns), so every fit in one colour space is judged
-the same way. Each row records ``n_fit``, the number of pixels the model was fitted on, and the
-options used (``xy_weight``, ``smoothing``, ``split_regions``, ``min_region``,
-``merge_boundaries``; see :mod:`segsweep.postprocess`).
+the same way; a mixture's log-likelihood, BIC and AIC are those of the model, on the
+features it was fitted to (with x, y when ``xy_weight`` is set), whatever options then
+change its labels. Each row records ``n_fit``, the number of pixels the model was fitted on
+(fewer than the image's when the method subsamples, as Ward, mean shift and DBSCAN do), the
+options used (every key of :data:`segsweep.configuration.OPTION_DEFAULTS`; see
+:mod:`segsweep.postprocess`), and how the Potts smoothing ended (``smoothing_iterations``,
+``smoothing_converged``; empty without smoothing).
 
 Labels are relabelled canonically (:func:`segsweep.labelmaps.canonical_labels`).
 """
@@ -32,13 +36,13 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
 from segsweep import methods
-from segsweep.configuration import at_value
+from segsweep.configuration import OPTION_DEFAULTS, at_value
 from segsweep.labelmaps import CHUNK_ROWS, canonical_labels, compactness
 from segsweep.methods import sample_indices
 from segsweep.postprocess import (
     BoundaryHierarchy,
     merge_small_regions,
-    potts_smooth,
+    potts_icm,
     split_connected,
     with_xy,
 )
@@ -51,11 +55,9 @@ FIT_COLUMNS = [
     "k",
     "seed",
     "algorithm",
-    "xy_weight",
-    "smoothing",
-    "split_regions",
-    "min_region",
-    "merge_boundaries",
+    *OPTION_DEFAULTS,
+    "smoothing_iterations",
+    "smoothing_converged",
     "n_pixels",
     "n_fit",
     "refined",
@@ -159,7 +161,7 @@ def fit_one(
     start = time.perf_counter()
     method_value, options = at_value(setup, value)
     fitted = _fitted(features, setup, method_value, options["xy_weight"], seed, reuse)
-    labels = _apply_options(features, fitted, options, reuse)
+    labels, outcome = _apply_options(features, fitted, options, reuse)
     elapsed = time.perf_counter() - start
     X, n_found = features.reshape(-1, features.shape[-1]), int(labels.max()) + 1
     inertia, eta = compactness(X, labels.ravel())
@@ -171,6 +173,7 @@ def fit_one(
         "seed": seed,
         "algorithm": setup["method"],
         **options,
+        **outcome,
         "n_pixels": len(X),
         "n_fit": fitted.n_fit,
         "refined": bool(getattr(model, "refined_", False)),
@@ -180,7 +183,7 @@ def fit_one(
         "eta": eta,
         "n_iter": getattr(model, "n_iter_", np.nan),
         "converged": getattr(model, "converged_", np.nan),
-        **_likelihood_columns(model, options, X, fitted.mean_log_likelihood),
+        **_likelihood_columns(fitted),
         **(model.fit_summary() if model is not None else {}),
     }
     return row, labels, {"fit_seconds": elapsed}
@@ -189,13 +192,16 @@ def fit_one(
 @dataclass(frozen=True)
 class _Fit:
     """A model fitted at one (method value, xy weight, seed), with its canonical labels
-    before any option; ``model`` is None when none could be fitted."""
+    before any option and the features it was fitted to; ``model`` is None when none could
+    be fitted. ``mean_log_likelihood`` is a mixture's on those features, when the labelling
+    pass gave it."""
 
     key: tuple
     labels: np.ndarray
     n_fit: int
     model: object
     mean_log_likelihood: float | None
+    model_features: np.ndarray
 
 
 def _fitted(features, setup, method_value, xy_weight, seed, reuse) -> _Fit:
@@ -221,36 +227,58 @@ def _fitted(features, setup, method_value, xy_weight, seed, reuse) -> _Fit:
             labels, n_fit, mean_ll = _fit_and_label(
                 model, method, model_features, setup["sample_size"], seed
             )
-    fit = _Fit(key, canonical_labels(labels), n_fit, model, mean_ll)
+    n_fit = getattr(model, "n_fit_", n_fit)  # a method that subsamples says how many it used
+    fit = _Fit(key, canonical_labels(labels), n_fit, model, mean_ll, model_features)
     if reuse is not None:
         reuse["fit"] = fit
     return fit
 
 
 class _OptionStep(NamedTuple):
-    """One option applied to a fit's labels: ``prepare(features, labels)`` does the work
-    that does not depend on the option's value, ``apply(prepared, value)`` the rest."""
+    """One option applied to a fit's labels: ``prepare(features, labels, options)`` does
+    the work that does not depend on the option's value, ``apply(prepared, value, options)``
+    the rest; it returns the labels, or the labels and columns for the fits table. The step
+    also reads the options named in ``settings`` (they key what is reused)."""
 
     option: str
     apply: Callable
-    prepare: Callable = lambda features, labels: labels
+    prepare: Callable = lambda features, labels, options: labels
+    settings: tuple[str, ...] = ()
+    #: Columns the step reports, empty when the option is off.
+    reports: tuple[str, ...] = ()
+
+
+def _smooth(image, strength, options):
+    """Potts smoothing of ``image`` = (features, labels), with its sweeps and convergence."""
+    labels, sweeps, converged = potts_icm(*image, strength, options["smoothing_max_iter"])
+    return labels, {"smoothing_iterations": sweeps, "smoothing_converged": converged}
 
 
 #: The options applied to a fit's labels, in this order.
 _OPTION_STEPS = (
     _OptionStep(
         "smoothing",
-        lambda image, strength: potts_smooth(*image, strength),
-        prepare=lambda features, labels: (features, labels),
+        _smooth,
+        prepare=lambda features, labels, options: (features, labels),
+        settings=("smoothing_max_iter",),
+        reports=("smoothing_iterations", "smoothing_converged"),
     ),
-    _OptionStep("split_regions", lambda labels, _: split_connected(labels)),
-    _OptionStep("min_region", merge_small_regions),
-    _OptionStep("merge_boundaries", BoundaryHierarchy.cut, prepare=BoundaryHierarchy),
+    _OptionStep("split_regions", lambda labels, _, options: split_connected(labels)),
+    _OptionStep("min_region", lambda labels, size, options: merge_small_regions(labels, size)),
+    _OptionStep(
+        "merge_boundaries",
+        lambda hierarchy, threshold, options: hierarchy.cut(threshold),
+        prepare=lambda features, labels, options: BoundaryHierarchy(
+            features, labels, options["merge_sigma"], options["merge_criterion"]
+        ),
+        settings=("merge_sigma", "merge_criterion"),
+    ),
 )
 
 
-def _apply_options(features, fit: _Fit, options: dict, reuse: dict | None) -> np.ndarray:
-    """Canonical labels of ``fit`` after the options, in the order of :data:`_OPTION_STEPS`.
+def _apply_options(features, fit: _Fit, options: dict, reuse: dict | None):
+    """Canonical labels of ``fit`` after the options, in the order of :data:`_OPTION_STEPS`,
+    and the columns the steps report (NaN for a step that is off).
 
     What each step prepares and what it gives are kept in ``reuse`` with the settings they
     were made from, so a sweep over one option redoes only that option's ``apply`` (a cut
@@ -258,33 +286,41 @@ def _apply_options(features, fit: _Fit, options: dict, reuse: dict | None) -> np
     """
     reuse = {} if reuse is None else reuse
     labels, settings = fit.labels, fit.key
+    outcome = {}
     for step in _OPTION_STEPS:
         value = options[step.option]
-        before, settings = settings, (*settings, value)
+        own = (value, *(options[name] for name in step.settings))
+        before, settings = settings, (*settings, *own)
         kept = reuse.get(step.option)
         if kept is not None and kept[0] == settings:
-            labels = kept[1]
-            continue
-        if value:
-            prepared = reuse.get(("prepared", step.option))
-            if prepared is None or prepared[0] != before:
-                prepared = (before, step.prepare(features, labels))
-                reuse[("prepared", step.option)] = prepared
-            labels = canonical_labels(step.apply(prepared[1], value))
-        reuse[step.option] = (settings, labels)
-    return labels
+            labels, reported = kept[1], kept[2]
+        else:
+            reported = dict.fromkeys(step.reports, np.nan)
+            if value:
+                key = (before, own[1:])
+                prepared = reuse.get(("prepared", step.option))
+                if prepared is None or prepared[0] != key:
+                    prepared = (key, step.prepare(features, labels, options))
+                    reuse[("prepared", step.option)] = prepared
+                result = step.apply(prepared[1], value, options)
+                if isinstance(result, tuple):
+                    result, reported = result
+                labels = canonical_labels(result)
+            reuse[step.option] = (settings, labels, reported)
+        outcome.update(reported)
+    return labels, outcome
 
 
-def _likelihood_columns(model, options: dict, X: np.ndarray, mean_ll: float | None) -> dict:
-    """``log_likelihood`` (mean per pixel), ``bic`` and ``aic`` of a mixture; NaN otherwise.
-
-    The likelihood belongs to the model's own partition, so only without options (then the
-    model's features are the colour features ``X``).
-    """
+def _likelihood_columns(fit: _Fit) -> dict:
+    """``log_likelihood`` (mean per pixel), ``bic`` and ``aic`` of a fitted mixture, on the
+    features it was fitted to (whatever options then change its labels); NaN for other
+    methods."""
     columns = {"log_likelihood": np.nan, "bic": np.nan, "aic": np.nan}
-    unchanged = not any(options.values())
-    if model is None or not hasattr(model, "score_samples") or not unchanged:
+    model = fit.model
+    if model is None or not hasattr(model, "score_samples"):
         return columns
+    X = fit.model_features.reshape(-1, fit.model_features.shape[-1])
+    mean_ll = fit.mean_log_likelihood
     if mean_ll is None:
         mean_ll = mean_log_likelihood(model, X)
     columns["log_likelihood"] = mean_ll

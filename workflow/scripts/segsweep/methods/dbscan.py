@@ -27,6 +27,7 @@ class DBSCANMethod(ClusteringMethod):
         "neighbourhood radius in feature units",
         minimum=1e-9,
         grid=(0.01, 0.015, 0.02, 0.03, 0.05),
+        effect="fewer regions",
     )
     min_samples: int = param(20, "neighbours within eps that make a core pixel", minimum=1)
     max_fit_pixels: int = param(5000, "pixels DBSCAN is run on (a seeded sample)", minimum=10)
@@ -37,6 +38,7 @@ class DBSCANMethod(ClusteringMethod):
         from sklearn.neighbors import NearestNeighbors
 
         X = subsample(X, self.max_fit_pixels, self.random_state)
+        self.n_fit_ = len(X)
         model = DBSCAN(eps=self.eps, min_samples=self.min_samples).fit(X)
         core = model.core_sample_indices_
         self.n_core_ = len(core)

@@ -20,7 +20,11 @@ class MeanShiftMethod(ClusteringMethod):
     summary = "scikit-learn MeanShift, bandwidth estimated on a seeded sample (no k)"
 
     quantile: float = param(
-        0.2, "bandwidth quantile of pairwise distances", minimum=0.0, grid=(0.1, 0.2, 0.3)
+        0.2,
+        "bandwidth quantile of pairwise distances",
+        minimum=0.0,
+        grid=(0.1, 0.2, 0.3),
+        effect="fewer regions",
     )
     bandwidth_pixels: int = param(2000, "pixels used to estimate the bandwidth", minimum=10)
     max_fit_pixels: int = param(20000, "pixels mean shift is run on", minimum=10)
@@ -30,6 +34,7 @@ class MeanShiftMethod(ClusteringMethod):
         from sklearn.cluster import MeanShift, estimate_bandwidth
 
         X = subsample(X, self.max_fit_pixels, self.random_state)
+        self.n_fit_ = len(X)
         self.bandwidth_ = float(
             estimate_bandwidth(
                 X,

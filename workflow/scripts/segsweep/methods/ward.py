@@ -14,7 +14,8 @@ class WardMethod(RegionMethod):
 
     Ward's tree costs grow faster than the pixel count, so it is built on the image
     subsampled (every n-th row and column) to at most ``max_fit_pixels``; each pixel takes
-    the label of its nearest subsampled pixel, so boundaries are blocky at that step.
+    the label of its nearest subsampled pixel, so boundaries are blocky at that step. The
+    fits table's ``n_fit`` is the subsampled image's pixel count.
     """
 
     name = "ward"
@@ -30,6 +31,7 @@ class WardMethod(RegionMethod):
         height, width, channels = image.shape
         step = max(1, int(np.ceil(np.sqrt(height * width / self.max_fit_pixels))))
         small = image[::step, ::step]
+        self.n_fit_ = small.shape[0] * small.shape[1]
         n_clusters = min(self.n_clusters, small.shape[0] * small.shape[1])
         labels = AgglomerativeClustering(
             n_clusters=n_clusters, linkage="ward",
