@@ -1,9 +1,11 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 
 from segsweep.criteria import (
     CLUSTER_CRITERIA_MAX_SEGMENTS,
+    CRITERIA_COLUMNS,
     SilhouetteDistances,
     internal_criteria,
 )
@@ -28,7 +30,8 @@ def test_better_separation_scores_better_on_every_criterion():
 def test_one_cluster_gives_nan_not_an_error():
     X, _ = blobs(1.0)
     result = internal_criteria(X, np.zeros(len(X), int), silhouette_sample=100, seed=0)
-    assert all(np.isnan(value) for value in result.values())
+    assert all(np.isnan(result[name]) for name in CRITERIA_COLUMNS)
+    assert result["skipped"] == "calinski_harabasz, davies_bouldin, silhouette: one segment"
 
 
 def test_silhouette_is_seeded():
@@ -56,8 +59,20 @@ def test_cluster_criteria_are_left_empty_beyond_the_segment_limit():
     result = internal_criteria(X, many, silhouette_sample=200, seed=0)
     assert np.isnan(result["calinski_harabasz"]) and np.isnan(result["davies_bouldin"])
     assert np.isfinite(result["silhouette"])
+    assert result["skipped"] == (
+        f"calinski_harabasz, davies_bouldin: {CLUSTER_CRITERIA_MAX_SEGMENTS + 1} segments, "
+        f"above criteria.max_segments = {CLUSTER_CRITERIA_MAX_SEGMENTS}"
+    )
     few = internal_criteria(X, many % CLUSTER_CRITERIA_MAX_SEGMENTS, 200, 0)
     assert np.isfinite(few["calinski_harabasz"]) and np.isfinite(few["davies_bouldin"])
+    assert few["skipped"] == ""
+    # the limit is a setting: raised, or None for any number, the criteria are computed
+    for limit in (CLUSTER_CRITERIA_MAX_SEGMENTS + 1, None):
+        lifted = internal_criteria(X, many, 200, 0, max_segments=limit)
+        assert lifted["calinski_harabasz"] == pytest.approx(calinski_harabasz_score(X, many))
+        assert lifted["davies_bouldin"] == pytest.approx(davies_bouldin_score(X, many))
+        assert lifted["skipped"] == ""
+    assert np.isnan(internal_criteria(X, many % 10, 200, 0, max_segments=9)["davies_bouldin"])
 
 
 def test_evaluate_follows_fits_rows_and_scores_only_with_truth():

@@ -23,7 +23,8 @@ def scored_fits():
                         dict(image=image, space="rgb", method=method, parameter="k",
                              value=float(k), k=k, seed=seed, ari=score, ami=score, rand=score,
                              vi=1 - score, covering=score, mean_iou=score,
-                             cover_num=score * 100, cover_den=100.0)
+                             cover_num=score * 100, cover_den=100.0, inertia=10.0 / k,
+                             silhouette=0.5, calinski_harabasz=100.0 if k == 2 else np.nan)
                     )  # fmt: skip
     no_truth = dict(image="c", space="rgb", method="good", parameter="k", value=2.0, k=2, seed=0)
     rows.append(no_truth)  # ignored
@@ -63,6 +64,17 @@ def test_choice_of_k_against_the_oracle():
     assert silhouette["ari_regret"].tolist() == pytest.approx([0.1] * 4)
     summary = choice_of_k_summary(table).set_index("criterion")
     assert summary.loc["elbow", "hit_rate"] == 1.0
+    # Calinski-Harabasz exists at k = 2 only (above its segment limit at 3, say): its oracle
+    # is the best of what it could pick, so picking 2 has no regret
+    ch = pd.DataFrame(
+        [
+            dict(image=i, space="rgb", method=m, criterion="calinski_harabasz", k=2, value=100.0)
+            for i in ("a", "b")
+            for m in ("good", "poor")
+        ]
+    )
+    audit = choice_of_k(scored_fits(), ch)
+    assert (audit["oracle_k"] == 2).all() and audit["ari_regret"].abs().max() == 0.0
     assert summary.loc["silhouette", "hit_rate"] == 0.0
     assert summary.index[0] == "elbow"  # sorted by regret
 
@@ -115,3 +127,62 @@ def test_shuffled_labels_are_worse_and_a_copy_is_tied(tmp_path):
     assert choice_of_k(
         fits, pd.DataFrame(columns=["image", "space", "method", "criterion", "k"])
     ).empty
+
+
+def direct_ods_ois(rows: list[dict], values: list[float]) -> dict[str, float]:
+    """ODS and OIS of one entry by the benchmark's definitions, in plain loops over
+    (image, value) -> seed-averaged scores: shares no code with segsweep.
+
+    ODS: one value for all images (covering pools numerators and denominators, the others
+    average over images; ties to the smallest value). OIS: each image's best value (covering
+    takes each image's last best value and pools at those).
+    """
+    cells: dict[tuple[str, float], list[dict]] = {}
+    for row in rows:
+        cells.setdefault((row["image"], row["value"]), []).append(row)
+    mean = {key: {s: sum(r[s] for r in group) / len(group) for s in group[0]
+                  if s in ("rand", "vi", "ari", "cover_num", "cover_den")}
+            for key, group in cells.items()}  # fmt: skip
+    images = sorted({image for image, _ in mean})
+    result = {}
+    covering = {v: sum(mean[i, v]["cover_num"] for i in images)
+                / sum(mean[i, v]["cover_den"] for i in images) for v in values}  # fmt: skip
+    best = max(values, key=lambda v: (covering[v], -v))
+    result["covering_ods"], result["covering_ods_value"] = covering[best], best
+    numerator = denominator = 0.0
+    for i in images:
+        own = {v: mean[i, v]["cover_num"] / mean[i, v]["cover_den"] for v in values}
+        last_best = max(values, key=lambda v: (own[v], v))
+        numerator += mean[i, last_best]["cover_num"]
+        denominator += mean[i, last_best]["cover_den"]
+    result["covering_ois"] = numerator / denominator
+    for score, column, better in (("pri", "rand", max), ("vi", "vi", min), ("ari", "ari", max)):
+        by_value = {v: sum(mean[i, v][column] for i in images) / len(images) for v in values}
+        result[f"{score}_ods"] = better(by_value.values())
+        per_image = [better(mean[i, v][column] for v in values) for i in images]
+        result[f"{score}_ois"] = sum(per_image) / len(per_image)
+        if score == "ari":
+            result["ari_ods_value"] = min(v for v in values if by_value[v] == result["ari_ods"])
+    return result
+
+
+def test_leaderboard_ods_and_ois_equal_a_direct_computation():
+    """Several seeds, images of different sizes, and images whose best values disagree."""
+    rng = np.random.default_rng(5)
+    rows = []
+    values = [0.02, 0.03, 0.05, 0.08]
+    for image in range(7):
+        den = float(rng.integers(500, 3000))
+        for value in values:
+            for seed in (0, 1):
+                score = float(rng.uniform(0.2, 0.9))
+                rows.append(dict(image=f"im{image}", space="lab", method="m",
+                                 parameter="merge_boundaries", value=value, k=int(5 + image),
+                                 seed=seed, ari=score - 0.1, ami=score, rand=score * 0.9 + 0.1,
+                                 vi=3 - 2 * score, covering=score, mean_iou=score,
+                                 cover_num=score * den, cover_den=den))  # fmt: skip
+    table, _ = leaderboard(pd.DataFrame(rows), TRUST)
+    expected = direct_ods_ois(rows, values)
+    got = table.iloc[0]
+    for column, value in expected.items():
+        assert got[column] == pytest.approx(value, rel=1e-12), column

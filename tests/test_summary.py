@@ -76,3 +76,28 @@ def test_summary_names_each_setup_with_its_sample_size_and_options():
     few = leaderboard.assign(n_images=2, verdict=["best", ""], p_value=np.nan)
     page = summary_html(RUN, images, SETUPS, picks(), {}, few, choice, alpha=0.05)
     assert "fewer than 3 images with ground truth there are no intervals" in page
+
+
+def test_caps_say_how_many_fits_each_limit_touched():
+    from segsweep.summary import caps_table
+
+    fits = pd.DataFrame({
+        "n_fit": [100, 50, 100, 20], "n_pixels": [100, 100, 100, 100],
+        "smoothing": [0.0, 2.0, 2.0, 2.0],
+        "smoothing_converged": [np.nan, True, False, False],
+        "skipped": [np.nan, "calinski_harabasz, davies_bouldin: 400 segments, above "
+                    "criteria.max_segments = 300", np.nan,
+                    "calinski_harabasz, davies_bouldin, silhouette: one segment"],
+    })  # fmt: skip
+    caps = caps_table(fits, {"silhouette_sample": 500, "max_segments": 300}).set_index("what")
+    assert caps.loc["model fitted on a sample of the pixels", "fits"] == "2 of 4 fits"
+    assert caps.loc["Calinski-Harabasz, Davies-Bouldin left empty", "fits"] == "1 of 4 fits"
+    assert "above 300 segments" in caps.loc["Calinski-Harabasz, Davies-Bouldin left empty",
+                                             "setting"]  # fmt: skip
+    assert caps.loc["Potts smoothing stopped before it converged", "fits"] == (
+        "2 of 3 smoothed fits"
+    )
+    assert caps.loc["criteria left empty: one segment", "fits"] == "1 of 4 fits"
+    page = summary_html(RUN, pd.DataFrame(columns=["image", "width", "height"]), SETUPS,
+                        picks(), {}, caps=caps.reset_index())  # fmt: skip
+    assert "Samples, limits and skipped measures" in page and "2 of 3 smoothed fits" in page

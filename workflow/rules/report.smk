@@ -17,6 +17,7 @@ rule summary:
             "k": KS,
             "seeds": SEEDS,
             "silhouette_sample": config["criteria"]["silhouette_sample"],
+            "max_segments": config["criteria"]["max_segments"],
         },
         method_setups=METHOD_SETUPS,
         ignored=IGNORED,

@@ -24,6 +24,6 @@ rule segment:
         setup=lambda wildcards: METHOD_SETUPS[wildcards.method],
         spaces=lambda wildcards: spaces_of(wildcards.method),
         seeds=SEEDS,
-        silhouette_sample=config["criteria"]["silhouette_sample"],
+        criteria=config["criteria"],
     script:
         "../scripts/segment.py"

@@ -1,11 +1,13 @@
 """Internal criteria: how good is each fit, judged without ground truth.
 
 - Calinski-Harabasz (higher is better) and Davies-Bouldin (lower is better) on all pixels,
-  for fits of at most :data:`CLUSTER_CRITERIA_MAX_SEGMENTS` segments. scikit-learn scans all
-  pixels once per cluster (about 0.2 ms per segment each at 0.15 Mpx) and Davies-Bouldin
-  also compares every pair of centres (4 GB at the 23 000 segments a ``split_regions`` fit can
-  reach), so for fits with more segments (region splitting, superpixels) both are left empty.
-  They exist to choose k among clusterings, where segment counts are small;
+  for fits of at most ``criteria.max_segments`` segments (:data:`CLUSTER_CRITERIA_MAX_SEGMENTS`
+  by default; null: any number). scikit-learn scans all pixels once per cluster (about
+  0.2 ms per segment each at 0.15 Mpx) and Davies-Bouldin also compares every pair of
+  centres (4 GB at the 23 000 segments a ``split_regions`` fit can reach), so for fits with
+  more segments (region splitting, superpixels) both are left empty, and the fit's
+  ``skipped`` column says so. They exist to choose k among clusterings, where segment counts
+  are small;
 - silhouette (higher is better) on a seeded random sample of pixels only, since its cost
   grows with the square of the number of pixels. All fits with the same seed share the sample,
   so the sample's pairwise distances are computed once per (features, seed) and every fit's
@@ -14,6 +16,8 @@
   whose distance matrix would be large, are measured fit by fit instead.
 
 A criterion that needs at least two clusters is left empty (NaN) for a fit that found one.
+Every criterion left empty is named, with the reason, in the ``skipped`` entry of
+:func:`internal_criteria` (the fits table's ``skipped`` column).
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from sklearn.metrics import (
 
 CRITERIA_COLUMNS = ["calinski_harabasz", "davies_bouldin", "silhouette"]
 
-#: Largest segment count for which Calinski-Harabasz and Davies-Bouldin are computed.
+#: Largest segment count for which Calinski-Harabasz and Davies-Bouldin are computed, unless
+#: the configuration's ``criteria.max_segments`` says otherwise.
 CLUSTER_CRITERIA_MAX_SEGMENTS = 300
 
 #: Largest silhouette sample whose distance matrix is computed once and shared (256 MB).
@@ -54,7 +59,8 @@ def internal_criteria(
     silhouette_sample: int,
     seed: int,
     distances: np.ndarray | None = None,
-) -> dict[str, float]:
+    max_segments: int | None = CLUSTER_CRITERIA_MAX_SEGMENTS,
+) -> dict[str, float | str]:
     """Calinski-Harabasz, Davies-Bouldin (all pixels) and sampled silhouette of one fit.
 
     Parameters
@@ -66,30 +72,43 @@ def internal_criteria(
     seed : int
     distances : ndarray, optional
         Pairwise distances of the sample's pixels, if already computed.
+    max_segments : int or None
+        Largest segment count for which Calinski-Harabasz and Davies-Bouldin are computed
+        (None: any).
 
     Returns
     -------
     dict
         ``calinski_harabasz``, ``davies_bouldin``, ``silhouette``; NaN when fewer than two
-        clusters (or, for the silhouette, fewer than two clusters in the sample).
+        clusters (or, for the silhouette, fewer than two clusters in the sample), or above
+        ``max_segments``; and ``skipped``: each criterion left empty, with the reason ("" if
+        none).
     """
-    nan = {"calinski_harabasz": np.nan, "davies_bouldin": np.nan, "silhouette": np.nan}
+    result = {"calinski_harabasz": np.nan, "davies_bouldin": np.nan, "silhouette": np.nan}
     n_labels = _count_labels(labels)
     if n_labels < 2 or n_labels >= len(X):
-        return nan
-    result = dict(nan)
-    if n_labels <= CLUSTER_CRITERIA_MAX_SEGMENTS:
+        why = "one segment" if n_labels < 2 else "as many segments as pixels"
+        return {**result, "skipped": f"{', '.join(CRITERIA_COLUMNS)}: {why}"}
+    skipped = []
+    if max_segments is None or n_labels <= max_segments:
         result["calinski_harabasz"] = float(calinski_harabasz_score(X, labels))
         result["davies_bouldin"] = float(davies_bouldin_score(X, labels))
+    else:
+        skipped.append(
+            f"calinski_harabasz, davies_bouldin: {n_labels} segments, above "
+            f"criteria.max_segments = {max_segments}"
+        )
     index = silhouette_index(len(X), silhouette_sample, seed)
     sampled = labels[index]
     if not 2 <= _count_labels(sampled) < len(index):
-        result["silhouette"] = np.nan
+        skipped.append(
+            f"silhouette: its {len(index)}-pixel sample holds one segment (or only singletons)"
+        )
     elif distances is not None:
         result["silhouette"] = float(silhouette_score(distances, sampled, metric="precomputed"))
     else:
         result["silhouette"] = float(silhouette_score(X[index], sampled))
-    return result
+    return {**result, "skipped": "; ".join(skipped)}
 
 
 class SilhouetteDistances:

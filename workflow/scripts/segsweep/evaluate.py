@@ -13,7 +13,12 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from segsweep.criteria import CRITERIA_COLUMNS, SilhouetteDistances, internal_criteria
+from segsweep.criteria import (
+    CLUSTER_CRITERIA_MAX_SEGMENTS,
+    CRITERIA_COLUMNS,
+    SilhouetteDistances,
+    internal_criteria,
+)
 from segsweep.scores import SCORE_COLUMNS, Partition, score_annotations
 
 
@@ -23,6 +28,7 @@ def evaluate(
     fits: pd.DataFrame,
     silhouette_sample: int,
     annotations: Sequence | None = None,
+    max_segments: int | None = CLUSTER_CRITERIA_MAX_SEGMENTS,
 ) -> tuple[pd.DataFrame, list[float]]:
     """Criteria (and scores, if ``annotations`` is given) of every fit in ``fits``.
 
@@ -35,11 +41,14 @@ def evaluate(
     silhouette_sample : int
     annotations : sequence of label images or Partitions, optional
         Each is prepared once for all fits.
+    max_segments : int or None
+        ``criteria.max_segments`` (:func:`segsweep.criteria.internal_criteria`).
 
     Returns
     -------
     table : DataFrame
-        ``value, seed``, the criteria columns and, with annotations, the score columns.
+        ``value, seed``, the criteria columns, ``skipped`` (the criteria left empty and why)
+        and, with annotations, the score columns.
     seconds : list of float
         Time spent on each fit's criteria and scores (kept out of the table, which must be
         reproducible).
@@ -52,10 +61,11 @@ def evaluate(
         start = time.perf_counter()
         labels = label_maps[(value, seed)]
         row = {"value": value, "seed": seed}
-        row.update(internal_criteria(X, labels.ravel(), silhouette_sample, seed, distances(seed)))
+        row.update(internal_criteria(X, labels.ravel(), silhouette_sample, seed,
+                                     distances(seed), max_segments))  # fmt: skip
         if prepared:
             row.update(score_annotations(prepared, labels))
         rows.append(row)
         seconds.append(time.perf_counter() - start)
-    columns = ["value", "seed", *CRITERIA_COLUMNS, *(SCORE_COLUMNS if prepared else [])]
+    columns = ["value", "seed", *CRITERIA_COLUMNS, *(SCORE_COLUMNS if prepared else []), "skipped"]
     return pd.DataFrame(rows, columns=columns), seconds

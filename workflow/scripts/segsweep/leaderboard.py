@@ -7,10 +7,12 @@ the Berkeley benchmark's region measure: one value of the entry's swept paramete
 ``ari_ods``). Beside it: covering OIS (best value per image), PRI and VI at ODS and OIS (see
 :mod:`segsweep.benchmark`), and adjusted Rand index at ODS and OIS. Scores are averaged over
 seeds before anything is picked. How far to trust the ranking (:mod:`segsweep.uncertainty`):
-a bootstrap interval over images for every score (``_low``, ``_high``), a paired test of each
-entry against the top one (``p_value``, ``verdict``) and, with several seeds, the spread of
-covering ODS over seeds (``seed_min``, ``seed_median``, ``seed_max``). The per-image covering
-at each entry's ODS value, which the tests and the rank plot use, is a table of its own.
+an interval over images for every score at its chosen value (``_low``, ``_high``), the share
+of image resamples in which ODS chooses the same value (``covering_ods_value_share``), a
+paired test of each entry against the top one (``p_value``, ``verdict``) and, with several
+seeds, the spread of covering ODS over seeds (``seed_min``, ``seed_median``, ``seed_max``).
+The per-image covering at each entry's ODS value, which the tests and the rank plot use, is
+a table of its own.
 
 **Choice of k.** For every criterion that picks k (elbow, BIC, ...) and every (image, space,
 method): the score at the picked k next to the best score over all k (the oracle), for ARI
@@ -38,7 +40,7 @@ class Trust:
     Attributes
     ----------
     resamples : int
-        Bootstrap resamples of the images.
+        Bootstrap resamples of the images, for the stability of the ODS choice.
     seed : int
         Seed of the resampling.
     level : float
@@ -62,11 +64,15 @@ def seed_averaged(fits: pd.DataFrame) -> pd.DataFrame:
 
 
 def entry_row(entry: uncertainty.EntryScores, scored: pd.DataFrame, trust: Trust) -> dict:
-    """One leaderboard row: scores, their intervals and the spread over seeds."""
+    """One leaderboard row: scores, their intervals, how stable the ODS choice is, and the
+    spread over seeds."""
     row = {"n_images": len(entry.images), **uncertainty.dataset_scores(entry)}
-    intervals = uncertainty.bootstrap_intervals(entry, trust.resamples, trust.seed, trust.level)
+    intervals = uncertainty.score_intervals(entry, trust.level)
     for score in uncertainty.INTERVAL_SCORES:
         row[f"{score}_low"], row[f"{score}_high"] = intervals.get(score, (np.nan, np.nan))
+    row["covering_ods_value_share"] = uncertainty.choice_stability(
+        entry, trust.resamples, trust.seed
+    )
     if scored["seed"].nunique() > 1:
         row.update(uncertainty.seed_spread(scored))
     return row
@@ -78,6 +84,7 @@ def column_order(columns: list[str]) -> list[str]:
     for score in uncertainty.INTERVAL_SCORES:
         order += [score, f"{score}_low", f"{score}_high"]
         order += [f"{score}_value"] if f"{score}_value" in columns else []
+        order += [f"{score}_value_share"] if f"{score}_value_share" in columns else []
     order += ["p_value", "verdict", "seed_min", "seed_median", "seed_max"]
     return [column for column in order if column in columns]
 
@@ -146,20 +153,39 @@ def per_image_table(per_image: dict, table: pd.DataFrame) -> pd.DataFrame:
 
 
 def choice_of_k(fits: pd.DataFrame, picks: pd.DataFrame) -> pd.DataFrame:
-    """Score at each criterion's picked k beside the oracle (best k), per image, for the
-    methods swept over k."""
-    scores = seed_averaged(fits)
-    scores = scores[scores["parameter"] == "k"].astype({"k": int})
-    if scores.empty:
+    """Score at each criterion's picked k beside the oracle's, per image, for the methods
+    swept over k.
+
+    The oracle is the best k among those at which the criterion exists (a criterion left
+    empty at some k, such as Calinski-Harabasz above ``criteria.max_segments``, could not
+    have picked them), so each criterion is judged against what it could choose.
+    """
+    from segsweep.selection import CRITERIA
+
+    scored = fits.dropna(subset=["ari"])
+    scored = scored[scored["parameter"] == "k"]
+    if scored.empty or picks.empty:
         return pd.DataFrame()
-    indexed = scores.set_index([*KEYS, "k"])
-    best_ari = scores.loc[scores.groupby(KEYS)["ari"].idxmax(), [*KEYS, "k", "ari"]]
-    best_cover = scores.groupby(KEYS)["covering"].max().rename("oracle_covering")
-    table = picks.merge(best_ari.rename(columns={"k": "oracle_k", "ari": "oracle_ari"}), on=KEYS)
-    table = table.merge(best_cover.reset_index(), on=KEYS)
-    at_pick = indexed.loc[list(zip(*(table[c] for c in [*KEYS, "k"]), strict=True))]
-    table["picked_ari"] = at_pick["ari"].to_numpy()
-    table["picked_covering"] = at_pick["covering"].to_numpy()
+    columns = ["ari", "covering", *{column for column, _ in CRITERIA.values()}]
+    columns = [column for column in columns if column in scored]
+    scores = scored.groupby([*KEYS, "k"], as_index=False)[columns].mean()
+    tables = []
+    for criterion, rows in picks.groupby("criterion", sort=True):
+        column = CRITERIA[criterion][0]
+        available = scores[scores[column].notna()] if column in scores else scores.iloc[:0]
+        if available.empty:
+            continue
+        best_ari = available.loc[available.groupby(KEYS)["ari"].idxmax(), [*KEYS, "k", "ari"]]
+        best_cover = available.groupby(KEYS)["covering"].max().rename("oracle_covering")
+        table = rows.merge(best_ari.rename(columns={"k": "oracle_k", "ari": "oracle_ari"}), on=KEYS)
+        table = table.merge(best_cover.reset_index(), on=KEYS)
+        at_pick = table[[*KEYS, "k"]].merge(scores, on=[*KEYS, "k"], how="left")
+        table["picked_ari"] = at_pick["ari"].to_numpy()
+        table["picked_covering"] = at_pick["covering"].to_numpy()
+        tables.append(table)
+    if not tables:
+        return pd.DataFrame()
+    table = pd.concat(tables, ignore_index=True)
     table["ari_regret"] = table["oracle_ari"] - table["picked_ari"]
     table = table.rename(columns={"k": "picked_k"})
     columns = [*KEYS, "criterion", "picked_k", "oracle_k", "picked_ari", "oracle_ari",

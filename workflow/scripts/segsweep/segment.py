@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import sklearn
 
+from segsweep.criteria import CLUSTER_CRITERIA_MAX_SEGMENTS
 from segsweep.evaluate import evaluate
 from segsweep.features import to_features
 from segsweep.labelmaps import MapKey
@@ -33,6 +34,7 @@ def segment(
     spaces: Sequence[str],
     seeds: Sequence[int],
     silhouette_sample: int,
+    max_segments: int | None = CLUSTER_CRITERIA_MAX_SEGMENTS,
 ) -> tuple[pd.DataFrame, dict[MapKey, np.ndarray], pd.DataFrame]:
     """Fit and measure one method setup on one image in every colour space of ``spaces``.
 
@@ -44,7 +46,8 @@ def segment(
     setup : dict
         A completed method setup (:func:`segsweep.configuration.method_setup`).
     spaces, seeds : sequences
-    silhouette_sample : int
+    silhouette_sample, max_segments : int
+        The configuration's ``criteria`` (:func:`segsweep.criteria.internal_criteria`).
 
     Returns
     -------
@@ -61,7 +64,9 @@ def segment(
         features = to_features(rgb, space)  # finite by construction: skip sklearn's checks
         with sklearn.config_context(assume_finite=True):
             fits, maps, fit_times = sweep(features, setup, seeds)
-            measures, seconds = evaluate(features, maps, fits, silhouette_sample, prepared)
+            measures, seconds = evaluate(
+                features, maps, fits, silhouette_sample, prepared, max_segments
+            )
         tables.append(fits.merge(measures, on=["value", "seed"], validate="one_to_one"))
         timings.append(fit_times.assign(evaluate_seconds=seconds))
         label_maps.update({(space, v, seed): labels for (v, seed), labels in maps.items()})
@@ -80,7 +85,7 @@ def main(snakemake) -> None:
     params = snakemake.params
     fits, label_maps, timings = segment(
         rgb, annotations, params.setup, params.spaces, params.seeds,
-        params.silhouette_sample,
+        params.criteria["silhouette_sample"], params.criteria["max_segments"],
     )  # fmt: skip
     keys = {"image": snakemake.wildcards.image, "method": snakemake.wildcards.method}
     save_label_maps(snakemake.output.labels, label_maps)

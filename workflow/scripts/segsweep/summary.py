@@ -178,10 +178,48 @@ def describe_images(images: pd.DataFrame) -> str:
     return f"{len(images)} images: {by_size}"
 
 
+def caps_table(fits: pd.DataFrame, run: dict) -> pd.DataFrame:
+    """What was computed on less than everything, with the setting that decides it and how
+    many fits it touched: sampled fits, the silhouette's sample, Calinski-Harabasz and
+    Davies-Bouldin above their segment limit, smoothing stopped before it converged, and
+    criteria of one-segment fits.
+
+    Parameters
+    ----------
+    fits : DataFrame
+        The fits table (``n_fit``, ``n_pixels``, ``smoothing``, ``smoothing_converged``,
+        ``skipped``).
+    run : dict
+        ``silhouette_sample`` and ``max_segments`` as configured (``criteria``).
+    """
+    n = len(fits)
+    skipped = fits["skipped"].fillna("").astype(str)
+    sampled = int((fits["n_fit"] < fits["n_pixels"]).sum())
+    smoothed = fits["smoothing"] > 0
+    stopped = int((smoothed & (fits["smoothing_converged"].astype(str) == "False")).sum())
+    limit = run["max_segments"]
+    rows = [
+        ("model fitted on a sample of the pixels",
+         "sample_size (per setup); Ward, mean shift, DBSCAN: params.max_fit_pixels",
+         f"{sampled} of {n} fits"),
+        ("silhouette", f"a sample of {run['silhouette_sample']} pixels "
+         "(criteria.silhouette_sample)", "every fit"),
+        ("Calinski-Harabasz, Davies-Bouldin left empty",
+         f"above {limit} segments (criteria.max_segments)" if limit is not None else "no limit",
+         f"{int(skipped.str.contains('criteria.max_segments').sum())} of {n} fits"),
+        ("Potts smoothing stopped before it converged", "smoothing_max_iter (per setup)",
+         f"{stopped} of {int(smoothed.sum())} smoothed fits"),
+        ("criteria left empty: one segment", "",
+         f"{int(skipped.str.contains('one segment').sum())} of {n} fits"),
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["what", "setting", "fits"])
+
+
 def run_table(run: dict, images: pd.DataFrame, method_setups: dict[str, dict]) -> pd.DataFrame:
     """Two-column table of what was run.
 
-    ``run`` holds the swept settings: ``spaces``, ``k``, ``seeds`` and ``silhouette_sample``.
+    ``run`` holds the swept settings: ``spaces``, ``k``, ``seeds``, and the criteria's
+    ``silhouette_sample`` and ``max_segments``.
     """
     rows = [
         ("images", describe_images(images)),
@@ -190,6 +228,12 @@ def run_table(run: dict, images: pd.DataFrame, method_setups: dict[str, dict]) -
         ("k (methods swept over k without a grid)", ", ".join(str(k) for k in run["k"])),
         ("seeds", ", ".join(str(s) for s in run["seeds"])),
         ("silhouette sample", f"{run['silhouette_sample']} pixels"),
+        (
+            "Calinski-Harabasz, Davies-Bouldin",
+            f"fits of at most {run['max_segments']} segments"
+            if run.get("max_segments")
+            else "every fit",
+        ),  # fmt: skip
     ]
     return pd.DataFrame(rows, columns=["setting", "value"])
 
@@ -247,6 +291,19 @@ def truth_section(
     ]
 
 
+def caps_section(caps: pd.DataFrame | None) -> list[str]:
+    """HTML parts of :func:`caps_table` (nothing without it)."""
+    if caps is None:
+        return []
+    return [
+        "<h2>Samples, limits and skipped measures</h2>",
+        "<p class='note'>Where a number rests on less than every pixel or fit, the setting "
+        "that decides it and how many fits it touched; the fits table's skipped column names "
+        "each empty measure and why.</p>",
+        table(caps),
+    ]
+
+
 def summary_html(
     run: dict,
     images: pd.DataFrame,
@@ -258,6 +315,7 @@ def summary_html(
     rejected: pd.DataFrame | None = None,
     ignored: dict[str, str] | None = None,
     alpha: float | None = None,
+    caps: pd.DataFrame | None = None,
 ) -> str:
     """Render the summary page.
 
@@ -282,6 +340,8 @@ def summary_html(
     alpha : float, optional
         Level of the leaderboard's paired tests (config ``leaderboard.alpha``), for the
         sentence on ties; needed with a leaderboard.
+    caps : DataFrame, optional
+        What was computed on less than everything (:func:`caps_table`).
     """
     truth_parts = truth_section(leaderboard, choice_summary, alpha)
     versions_frame = pd.DataFrame(sorted(versions.items()), columns=["package", "version"])
@@ -294,6 +354,7 @@ def summary_html(
         table(run_table(run, images, method_setups), escape=False),
         *input_problems(rejected, ignored or {}),
         *truth_parts,
+        *caps_section(caps),
         "<h2>Which k each criterion picks</h2>",
         "<p class='note'>Median (and range) over images of the k each criterion picks. elbow: "
         "knee of the inertia curve; BIC, AIC: lowest (mixtures only); silh. (silhouette) and "
@@ -324,6 +385,7 @@ def main(snakemake) -> None:
     )
     truth = {name: read_csv(path) for name, path in snakemake.input.items()
              if name in ("leaderboard", "choice_summary")}  # fmt: skip
+    caps = caps_table(read_csv(snakemake.input.fits), snakemake.params.run)
     page = summary_html(
         snakemake.params.run,
         images,
@@ -335,5 +397,6 @@ def main(snakemake) -> None:
         rejected=rejected,
         ignored=dict(snakemake.params.ignored),
         alpha=snakemake.params.alpha,
+        caps=caps,
     )
     write_text(snakemake.output.html, page)
