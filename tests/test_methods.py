@@ -269,15 +269,87 @@ def segments_at(name, values, image, **params):
         ("slic_ncut", [0.01, 0.2], {"n_segments": 60, "similarity": 1.0}),
     ],
 )
-def test_region_methods_find_the_tiles_and_fewer_regions_at_coarser_values(name, values, params):
+def test_region_methods_find_the_tiles(name, values, params):
     image, truth = tiles()
     labels = segments_at(name, values, image, **params)
-    counts = [len(np.unique(found)) for found in labels]
     coarse = labels[0] if name == "watershed" else labels[-1]
     assert coarse.shape == truth.shape
     assert adjusted_rand_score(truth.ravel(), coarse.ravel()) > 0.9
-    # the swept value orders the number of regions (the direction is the method's)
-    assert counts[0] != counts[1] or counts[0] == 4
+
+
+def graded_patches(shape=(48, 72), seed=0):
+    """A 4 x 6 grid of flat patches whose neighbours differ by graded amounts (from barely
+    to clearly), with a little noise: an input on which every scale of a region method
+    finds another number of regions."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.indices(shape)
+    cell = (yy * 4 // shape[0]) * 6 + xx * 6 // shape[1]
+    levels = np.cumsum(rng.uniform(0.01, 0.12, (24, 3)), axis=0)
+    image = (levels / levels.max(axis=0))[cell] + rng.normal(0, 0.01, (*shape, 3))
+    return image.astype(np.float32)
+
+
+#: Three values of each method's swept parameter (increasing) and its parameters, on the
+#: graded patches (grey for Otsu), between which the declared effect must show strictly.
+#: Every registered method has an entry (a test checks), so a new method states one.
+SENSITIVE = {
+    "kmeans": ([2, 4, 8], {}),
+    "minibatch_kmeans": ([2, 4, 8], {}),
+    "gmm": ([2, 4, 8], {}),
+    "bayesian_gmm": ([2, 4, 8], {}),
+    "opencv_kmeans": ([2, 4, 8], {}),
+    "slic_kmeans": ([2, 4, 8], {"n_segments": 100}),
+    "ward": ([2, 4, 8], {}),
+    "otsu": ([2, 4, 6], {}),
+    "felzenszwalb": ([100.0, 400.0, 3200.0], {}),
+    "quickshift": ([12.0, 24.0, 36.0], {}),
+    "watershed": ([4, 16, 64], {}),
+    "slic_rag": ([0.04, 0.12, 0.24], {}),
+    "slic_ncut": ([0.005, 0.05, 0.2], {}),
+    "meanshift": ([0.1, 0.2, 0.3], {}),
+    "dbscan": ([0.01, 0.03, 0.05], {}),
+    "corner_threshold": ([5.0, 40.0, 120.0], {}),
+}
+#: Other settings whose effect must show the same way.
+SENSITIVE_VARIANTS = [("slic_rag", [0.02, 0.04, 0.08], {"merge": "threshold"})]
+
+
+def test_every_method_has_a_sensitive_input():
+    assert set(SENSITIVE) == set(methods.registry())
+
+
+def effect_measure(effect, labels):
+    """What the declared effect changes: the number of regions, or the background's share
+    (label 0 of the corner-threshold baseline)."""
+    if effect == "more background":
+        return float(np.mean(labels == 0))
+    return len(np.unique(labels))
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "params"),
+    [(name, *SENSITIVE[name]) for name in sorted(SENSITIVE)] + SENSITIVE_VARIANTS,
+)
+def test_the_swept_parameter_moves_the_output_the_declared_way(name, values, params):
+    """Each value of the swept parameter changes the output on an input chosen to be
+    sensitive to it, in the direction the method declares (``param(effect=...)``): a
+    method that ignored its parameter, or read it backwards, fails here."""
+    cls = methods.get_method(name)
+    image = graded_patches()
+    if cls.supported_spaces == ("grey",):
+        image = image.mean(axis=-1, keepdims=True)
+    measured = []
+    for value in values:
+        model = methods.create(name, value, 0, methods.resolve_params(name, params))
+        data = image if cls.input_kind == "image" else image.reshape(-1, image.shape[-1])
+        labels = np.asarray(model.fit(data).predict(data))
+        measured.append(effect_measure(cls.effect, labels))
+    if cls.effect == "fewer regions":
+        assert measured[0] > measured[1] > measured[2], measured
+    else:
+        assert measured[0] < measured[1] < measured[2], measured
+    if cls.takes_k:
+        assert measured == values  # exactly k clusters on 24 distinct patches
 
 
 def test_felzenszwalb_scale_and_min_size_set_the_region_count():

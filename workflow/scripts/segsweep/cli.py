@@ -24,7 +24,10 @@ def describe_methods() -> str:
             swept = f"swept over k{limit}: the config's k, or methods.LABEL.grid"
         else:
             grid = ", ".join(f"{v:g}" for v in method.param_specs[method.sweeps].grid)
-            swept = f"swept over {method.sweeps}: default grid {grid}, or methods.LABEL.grid"
+            swept = (
+                f"swept over {method.sweeps}, larger gives {method.effect}: default grid "
+                f"{grid}, or methods.LABEL.grid"
+            )
         lines.append(f"{name}: {method.summary} ({swept})")
         defaults = method.defaults()
         for key, spec in method.param_specs.items():

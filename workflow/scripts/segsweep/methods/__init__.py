@@ -57,6 +57,9 @@ class Param:
         One line for listings and error messages.
     grid : tuple, optional
         Default values to sweep; set on the one parameter a method is swept over.
+    effect : str, optional
+        What a larger value of the swept parameter does, one of :data:`EFFECTS` (required
+        with ``grid``; a test checks it on an input chosen to be sensitive to it).
     """
 
     kind: type
@@ -64,6 +67,7 @@ class Param:
     minimum: float | None = None
     help: str = ""
     grid: tuple | None = None
+    effect: str | None = None
 
     def check(self, value: Any, where: str) -> Any:
         """Return ``value`` if it is valid, else raise :class:`ConfigError` naming ``where``."""
@@ -81,6 +85,10 @@ class Param:
         return value
 
 
+#: What a larger value of a swept parameter may do to a segmentation (``param(effect=...)``).
+EFFECTS = ("more regions", "fewer regions", "more background")
+
+
 def param(
     default: Any,
     help: str,
@@ -88,6 +96,7 @@ def param(
     choices: tuple | None = None,
     minimum: float | None = None,
     grid: tuple | None = None,
+    effect: str | None = None,
 ):
     """Declare a method parameter: a dataclass field whose type is that of ``default``.
 
@@ -104,8 +113,12 @@ def param(
     grid : tuple, optional
         The default values to sweep, for the parameter the method is swept over (at most
         one per method; ``default`` is then used only outside sweeps).
+    effect : str, optional
+        With ``grid``: what a larger value does, one of :data:`EFFECTS`.
     """
-    spec = Param(type(default), choices=choices, minimum=minimum, help=help, grid=grid)
+    spec = Param(
+        type(default), choices=choices, minimum=minimum, help=help, grid=grid, effect=effect
+    )
     return field(default=default, metadata={"param": spec})
 
 
@@ -115,8 +128,9 @@ class ClusteringMethod:
 
     Subclasses set the class attributes below, declare their parameters with :func:`param`,
     and implement ``fit`` and ``predict``. After ``fit`` they may set ``n_iter_`` and
-    ``converged_``. Mixtures may also implement ``score_samples`` (per-pixel
-    log-likelihood) and ``n_free_parameters`` for BIC and AIC.
+    ``converged_``, and ``n_fit_``, the pixels the model was really fitted on when the method
+    subsamples what it is given (the fits table's ``n_fit``). Mixtures may also implement
+    ``score_samples`` (per-pixel log-likelihood) and ``n_free_parameters`` for BIC and AIC.
 
     Attributes
     ----------
@@ -134,6 +148,9 @@ class ClusteringMethod:
     takes_k : bool
         Whether the method is swept over k; then the k-choice criteria (elbow, BIC, ...)
         apply to it.
+    effect : str
+        What a larger value of the swept parameter does (:data:`EFFECTS`): "more regions"
+        for k, else its parameter's declared ``effect``.
     input_kind : {"pixels", "image"}
         "pixels": ``fit`` gets an (n_pixels, n_features) array, possibly a random sample, and
         ``predict`` labels any such array. "image": ``fit`` and ``predict`` get the whole
@@ -156,6 +173,7 @@ class ClusteringMethod:
     summary: ClassVar[str] = ""
     sweeps: ClassVar[str] = "k"
     takes_k: ClassVar[bool] = True
+    effect: ClassVar[str] = "more regions"
     input_kind: ClassVar[str] = "pixels"
     uses_seed: ClassVar[bool] = True
     supported_spaces: ClassVar[tuple[str, ...] | None] = None
@@ -172,6 +190,13 @@ class ClusteringMethod:
             raise TypeError(f"{cls.__name__}: only one parameter may declare a grid: {swept}")
         cls.sweeps = swept[0] if swept else "k"
         cls.takes_k = cls.sweeps == "k"
+        if swept:
+            cls.effect = cls.param_specs[cls.sweeps].effect
+            if cls.effect not in EFFECTS:
+                raise TypeError(
+                    f"{cls.__name__}.{cls.sweeps}: a swept parameter declares its effect, one "
+                    f"of {EFFECTS}; got {cls.effect!r}"
+                )
 
     def get_params(self) -> dict[str, Any]:
         """``n_clusters``, ``random_state`` and every declared parameter, by name."""

@@ -28,6 +28,7 @@ class CornerThresholdMethod(ClusteringMethod):
         "largest channel difference, 0-255 scale",
         minimum=0.0,
         grid=(TUTORIAL_THRESHOLD,),
+        effect="more background",
     )
 
     def fit(self, image, y=None):

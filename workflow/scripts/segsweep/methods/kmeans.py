@@ -8,10 +8,11 @@ from segsweep.methods import ClusteringMethod, param
 class KMeansMethod(ClusteringMethod):
     """Lloyd k-means; of ``n_init`` runs the one with the lowest inertia is kept.
 
-    ``n_init`` defaults to 5, not scikit-learn's 1: on a 100 000-pixel sample five starts
-    cost about 0.3 s per k, and one start often lands in a worse local optimum (on the
-    benchmark image up to 2.7 % more full-image inertia than a full-data fit). ``refine_iter``
-    does not fix that: Lloyd iterations on all pixels stay in the sample's optimum.
+    ``n_init`` defaults to 5, not scikit-learn's 1: on the default 50 000-pixel sample five
+    starts cost a fraction of a second per k, and one start often lands in a worse local
+    optimum (on the benchmark image up to 2.7 % more full-image inertia than a full-data
+    fit). ``refine_iter`` does not fix that: Lloyd iterations on all pixels stay in the
+    sample's optimum.
     """
 
     name = "kmeans"

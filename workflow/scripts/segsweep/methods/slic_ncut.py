@@ -27,6 +27,7 @@ class SlicNcutMethod(RegionMethod):
         "largest normalized-cut value of a split that is made",
         minimum=0.0,
         grid=(0.001, 0.005, 0.02, 0.05, 0.1, 0.2),
+        effect="more regions",
     )
     similarity: float = param(
         0.01, "squared feature distance at which edge weights fall to 1/e", minimum=1e-12

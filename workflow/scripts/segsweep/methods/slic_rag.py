@@ -27,6 +27,7 @@ class SlicRagMethod(RegionMethod):
         "feature distance below which neighbouring regions merge",
         minimum=0.0,
         grid=(0.04, 0.08, 0.12, 0.16, 0.2, 0.24, 0.32),
+        effect="fewer regions",
     )
     merge: str = param("hierarchical", "merge order", choices=("hierarchical", "threshold"))
     n_segments: int = param(600, "approximate number of superpixels", minimum=2)

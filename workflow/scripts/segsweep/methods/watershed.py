@@ -23,6 +23,7 @@ class WatershedMethod(RegionMethod):
         "number of seeds, spread evenly over the image",
         minimum=2,
         grid=(4, 8, 16, 32, 64, 128),
+        effect="more regions",
     )
     compactness: float = param(0.001, "preference for regular regions (0: none)", minimum=0.0)
 
