@@ -1,19 +1,25 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from segsweep.benchmark import ods_ois
 from segsweep.uncertainty import (
+    INTERVAL_SCORES,
     TIED,
     WORSE,
     EntryScores,
-    bootstrap_intervals,
+    choice_stability,
     covering_at_ods,
     critical_difference,
     dataset_scores,
     groups_not_different,
     mean_ranks,
     paired_tests,
+    per_image_terms,
+    ratio_interval,
+    score_intervals,
     seed_spread,
 )
 
@@ -50,18 +56,47 @@ def test_intervals_hold_the_estimate_and_shrink_as_images_are_added():
     widths = []
     for n in (5, 20, 80):
         entry = EntryScores.from_table(entry_table(n, seed=n))
-        intervals = bootstrap_intervals(entry, n_resamples=400, seed=0)
+        intervals = score_intervals(entry)
         estimate = dataset_scores(entry)
+        assert set(intervals) == set(INTERVAL_SCORES)
         for score, (low, high) in intervals.items():
-            assert low <= estimate[score] + 1e-12 and estimate[score] <= high + 1e-12, score
+            assert low < estimate[score] < high, score
+            assert estimate[score] - low == pytest.approx(high - estimate[score]), score
         widths.append(intervals["covering_ods"][1] - intervals["covering_ods"][0])
     assert widths[0] > widths[1] > widths[2]
     assert widths[1] / widths[2] == pytest.approx(2, rel=0.35)  # width ~ 1 / sqrt(images)
 
 
-def test_ods_recomputed_in_each_resample_includes_the_choice_of_k():
-    """Images that disagree on the best k: each resample re-chooses k, so the interval's
-    upper end lies above the best fixed-k covering of an average resample."""
+def test_per_image_terms_sum_to_the_dataset_scores():
+    table = entry_table(9, seed=4)
+    table.loc[table.index % 4 == 0, "cover_den"] = 1700.0
+    table.loc[5, ["rand", "cover_num"]] = np.nan  # an image not fitted at one value
+    entry = EntryScores.from_table(table)
+    estimate = dataset_scores(entry)
+    for score, (numerators, denominators) in per_image_terms(entry).items():
+        assert numerators.sum() / denominators.sum() == pytest.approx(estimate[score]), score
+
+
+def test_the_ratio_interval_is_the_ratio_estimators_t_interval():
+    from scipy import stats
+
+    rng = np.random.default_rng(2)
+    x, d = rng.uniform(200, 900, 12), rng.uniform(1000, 1500, 12)
+    ratio = x.sum() / d.sum()
+    # Cochran (1977), eq. 6.9: var(R) ~ sum((x - R d)^2) / (n (n - 1) mean(d)^2)
+    error = np.sqrt(np.sum((x - ratio * d) ** 2) / (12 * 11)) / d.mean()
+    expected = stats.t.interval(0.9, 11, loc=ratio, scale=error)
+    assert ratio_interval(x, d, 0.9) == pytest.approx(expected, rel=1e-12)
+    # denominators 1: the t interval of a mean, from scipy's standard error
+    mean_interval = stats.t.interval(0.95, 11, loc=x.mean(), scale=stats.sem(x))
+    assert ratio_interval(x, np.ones(12), 0.95) == pytest.approx(mean_interval, rel=1e-12)
+    assert ratio_interval(np.full(4, 3.0), np.ones(4), 0.95) == (3.0, 3.0)
+
+
+def test_the_interval_is_at_the_chosen_value_and_the_choice_is_reported_apart():
+    """Images that disagree on the best value: a bootstrap that chose again in every
+    resample gave an interval at or above the estimate. The interval at the chosen value
+    holds the estimate; how often resamples choose another value is the choice's share."""
     rows = []
     for image in range(12):
         best = 2 if image % 2 else 4
@@ -71,15 +106,28 @@ def test_ods_recomputed_in_each_resample_includes_the_choice_of_k():
                              cover_num=score, cover_den=1.0))  # fmt: skip
     entry = EntryScores.from_table(pd.DataFrame(rows))
     assert dataset_scores(entry)["covering_ods"] == pytest.approx(0.6)
-    low, high = bootstrap_intervals(entry, 500, seed=0)["covering_ods"]
-    assert low >= 0.6 - 1e-12 and high > 0.65  # max over k of a resample is never below 0.6
+    low, high = score_intervals(entry)["covering_ods"]
+    assert low < 0.6 < high
+    share = choice_stability(entry, 500, seed=0)
+    assert 0.3 < share < 0.8  # k = 2 wins ties, so a little more than half
+    clear = EntryScores.from_table(entry_table(12, seed=1))
+    assert choice_stability(clear, 500, seed=0) > 0.9
 
 
-def test_intervals_are_seeded_and_need_three_images():
-    entry = EntryScores.from_table(entry_table(10))
-    assert bootstrap_intervals(entry, 200, seed=1) == bootstrap_intervals(entry, 200, seed=1)
-    assert bootstrap_intervals(entry, 200, seed=1) != bootstrap_intervals(entry, 200, seed=2)
-    assert bootstrap_intervals(EntryScores.from_table(entry_table(2)), 200, seed=1) == {}
+def test_intervals_need_three_images_and_the_choice_share_is_seeded():
+    assert score_intervals(EntryScores.from_table(entry_table(2))) == {}
+    entry = EntryScores.from_table(entry_table(10, noise=0.01))
+    assert choice_stability(entry, 200, seed=1) == choice_stability(entry, 200, seed=1)
+    assert np.isnan(choice_stability(EntryScores.from_table(entry_table(2)), 200, seed=1))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(3, 12), st.integers(0, 10_000), st.floats(0.5, 0.99))
+def test_every_interval_contains_its_estimate(n_images, seed, level):
+    entry = EntryScores.from_table(entry_table(n_images, noise=0.2, seed=seed))
+    estimate = dataset_scores(entry)
+    for score, (low, high) in score_intervals(entry, level).items():
+        assert low <= estimate[score] <= high, score
 
 
 def test_a_clearly_worse_entry_is_worse_and_an_identical_one_tied():

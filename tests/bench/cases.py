@@ -5,8 +5,8 @@ path) prints a table and writes it to
 ``results/bench/benchmark.md``. Every figure is the median of ``--repeats`` runs (default 3),
 each in a fresh Python process so peak memory (resident set size) is that run's own:
 
-1. k-means sweep, k = 2..10, on a seeded 4096 x 4096 photo-like image: segsweep (fit on a
-   100 000-pixel sample, assign every pixel in chunks, full-image inertia) against
+1. k-means sweep, k = 2..10, on a seeded 4096 x 4096 photo-like image: segsweep (the shipped
+   setup: fit on a 50 000-pixel sample, assign every pixel in chunks, full-image inertia) against
    scikit-learn KMeans fitted on all pixels for every k. Quality: full-image inertia per k.
    The same sweep at 1, 4 and 16 Mpx shows how the cost grows with the pixels.
 2. Full-covariance GMM sweep, k = 2..8, on a 2048 x 2048 image: segsweep against
@@ -23,6 +23,9 @@ each in a fresh Python process so peak memory (resident set size) is that run's 
    fit of a bundled photo: segsweep (one boundary hierarchy, cut at each threshold)
    against scikit-image's ``merge_hierarchical`` run once per threshold on the same
    regions. Quality: whether the labels are the same at every threshold.
+7. The leaderboard's intervals: how often a 95% interval holds the true ODS of synthetic
+   datasets of 10, 30 and 100 images, against the bootstraps it replaced
+   (:mod:`bench.intervals`).
 
 This is a benchmark, not a test: it asserts nothing. It is not part of ``make test``.
 """
@@ -44,6 +47,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from bench.intervals import interval_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -441,6 +446,7 @@ CASES = {
     "pipeline": lambda repeats, quick: [] if quick else pipeline_rows(repeats, quick),
     "convert": convert_rows,
     "merge": merge_rows,
+    "intervals": lambda repeats, quick: interval_rows(repeats, quick),
 }
 
 

@@ -60,7 +60,9 @@ def ods_ois_matrices(
     thresholds: np.ndarray,
 ) -> dict[str, float]:
     """:func:`ods_ois` on matrices of shape (images, thresholds), NaN where an image lacks
-    a threshold; the form the bootstrap of :mod:`segsweep.uncertainty` resamples."""
+    a threshold; the form :mod:`segsweep.uncertainty` works on. Besides the scores it gives
+    the column of each ODS choice (``pri_ods_column``, ``vi_ods_column``,
+    ``cover_ods_column``) and each image's OIS column for covering (``cover_ois_columns``)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_pri, mean_vi = np.nanmean(pri, axis=0), np.nanmean(vi, axis=0)
         cover = np.nansum(cover_num, axis=0) / np.nansum(cover_den, axis=0)
@@ -74,6 +76,10 @@ def ods_ois_matrices(
     last_best = per_image.shape[1] - 1 - np.nanargmax(per_image[:, ::-1], axis=1)
     rows = np.arange(len(per_image))
     return {
+        "pri_ods_column": int(best_pri),
+        "vi_ods_column": int(best_vi),
+        "cover_ods_column": int(best_cover),
+        "cover_ois_columns": last_best,
         "pri_ods_threshold": thresholds[best_pri].item(),
         "pri_ods": float(mean_pri[best_pri]),
         "vi_ods_threshold": thresholds[best_vi].item(),

@@ -51,8 +51,9 @@ def background_figure(rows: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarr
 
 
 def leaderboard_figure(leaderboard: pd.DataFrame) -> Figure:
-    """Covering (ODS and OIS) and ARI (ODS) of every (space, method), best on top, with the
-    bootstrap interval of each score as an error bar when the table has one."""
+    """Covering (ODS and OIS) and ARI (ODS) of every (space, method), best on top, each
+    score's interval over images drawn from its low to its high end as the table has them
+    (nothing clipped), when the table has intervals."""
     table = leaderboard.iloc[::-1]
     names = [f"{s} / {m}" for s, m in zip(table["space"], table["method"], strict=True)]
     y = np.arange(len(table))
@@ -60,14 +61,15 @@ def leaderboard_figure(leaderboard: pd.DataFrame) -> Figure:
     for offset, column, label in ((-0.25, "covering_ods", "covering ODS (rank)"),
                                   (0.0, "covering_ois", "covering OIS"),
                                   (0.25, "ari_ods", "ARI ODS")):  # fmt: skip
+        ax.barh(y + offset, table[column], height=0.25, label=label)
         low, high = table[f"{column}_low"], table[f"{column}_high"]
-        errors = None
-        if low.notna().all():
-            errors = np.vstack([table[column] - low, high - table[column]]).clip(min=0)
-        ax.barh(y + offset, table[column], height=0.25, label=label, xerr=errors, capsize=2)
+        drawn = low.notna().to_numpy()
+        ax.hlines(y[drawn] + offset, low[drawn], high[drawn], color="black", linewidth=1)
+        for end in (low, high):
+            ax.plot(end[drawn], y[drawn] + offset, "|", color="black", markersize=5)
     ax.set_yticks(y, names)
     ax.set_xlim(0, 1)
-    ax.set_xlabel("score (higher is better); bars: bootstrap interval over images")
+    ax.set_xlabel("score (higher is better); lines: interval over images")
     ax.set_title("Leaderboard over the images with ground truth")
     ax.legend(loc="lower right")
     fig.tight_layout()
