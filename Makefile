@@ -10,7 +10,7 @@ REPORT := results/report.html
 FIGURE_RULES := plot_image plot_truth plot_background plot_leaderboard report_figures summary
 
 .PHONY: run figures report test test-fast test-slurm lint format methods data bench \
-	bench-scale lock clean
+	bench-scale val-study mutation lock clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -77,6 +77,13 @@ bench: $(INSTALLED)
 ## (writes results/bench/scale.md; BENCH_ARGS="--bsds PATH" runs on a BSDS500 copy)
 bench-scale: $(INSTALLED)
 	$(BIN)/python tests/bench/scale.py $(BENCH_ARGS)
+
+## val-study: the BSDS500 val study that chose the published setup (not a test; about an
+## hour on 2 cores); BSDS=PATH names your BSDS500 copy (default data/BSDS500), LIMIT=N
+## runs on the first N val images. Writes results/studies/val/study.md
+BSDS ?= data/BSDS500
+val-study: $(INSTALLED)
+	$(BIN)/python tests/studies/val.py --bsds $(BSDS) $(if $(LIMIT),--limit $(LIMIT))
 
 ## lock: re-pin constraints.txt from the current environment
 lock: $(INSTALLED)
