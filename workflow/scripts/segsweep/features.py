@@ -17,10 +17,10 @@ lab     L, a, b   CIE L*a*b* (D65): L in [0, 100],            all divided by 100
 grey    Y         ``skimage.color.rgb2gray`` (Rec. 709 luma)  none ([0, 1])
 ======  ========  ==========================================  ==============================
 
-HSV and Lab use OpenCV's ``cvtColor`` on float32 input, which is 15-100 times faster than
-scikit-image's ``rgb2hsv``/``rgb2lab`` on large images (0.04 s and 0.2 s against 3.8 s and
-3.5 s at 16.8 Mpx here) and agrees with them within 3e-5 (HSV) and 0.5 L*a*b* units (a test
-checks the agreement).
+HSV and Lab use OpenCV's ``cvtColor`` on float32 input, which is an order of magnitude
+faster than scikit-image's ``rgb2hsv``/``rgb2lab`` on large images (``make bench`` case 4
+measures both; docs/benchmark.md has the figures) and agrees with them within 3e-5 (HSV)
+and 0.5 L*a*b* units (a test checks the agreement).
 """
 
 from __future__ import annotations
