@@ -219,3 +219,66 @@ def test_criteria_merge_in_different_orders(noisy_photo):
     assert len({str(order) for order in orders.values()}) == 4
     with pytest.raises(ValueError, match="merge criterion 'mean'"):
         BoundaryHierarchy(features, cells, criterion="mean")
+
+
+def test_with_xy_scales_by_the_longer_side_whichever_it_is():
+    tall = with_xy(np.zeros((5, 3, 1), np.float32), 1.0)
+    np.testing.assert_allclose(tall[0, :, 1], [0, 0.25, 0.5])  # x in units of the 4 steps of y
+    np.testing.assert_allclose(tall[:, 0, 2], [0, 0.25, 0.5, 0.75, 1.0])
+    single = with_xy(np.ones((1, 1, 2), np.float32), 3.0)
+    np.testing.assert_array_equal(single, [[[1, 1, 0, 0]]])
+
+
+def reference_icm(features, labels, strength, max_iter):
+    """Iterated conditional modes on a checkerboard, pixel by pixel in plain Python: the
+    data cost is the squared distance to each cluster's mean over twice the mean squared
+    residual, and each 4-neighbour with another label costs ``strength``."""
+    height, width, _ = features.shape
+    labels = labels.copy()
+    n = int(labels.max()) + 1
+    X = features.astype(np.float64)
+    means = np.array([X[labels == v].mean(axis=0) for v in range(n)])
+    variance = np.mean(((X - means[labels]) ** 2).sum(axis=-1))
+    data = ((X[..., None, :] - means) ** 2).sum(axis=-1) / (2 * variance)
+    for sweep in range(1, max_iter + 1):
+        changed = False
+        for colour in (0, 1):
+            before = labels.copy()
+            for y in range(height):
+                for x in range(width):
+                    if (y + x) % 2 != colour:
+                        continue
+                    neighbours = [before[j, i] for j, i in ((y - 1, x), (y + 1, x), (y, x - 1),
+                                  (y, x + 1)) if 0 <= j < height and 0 <= i < width]  # fmt: skip
+                    costs = [data[y, x, v] + strength * sum(u != v for u in neighbours)
+                             for v in range(n)]  # fmt: skip
+                    best = int(np.argmin(costs))
+                    if best != labels[y, x]:
+                        labels[y, x] = best
+                        changed = True
+        if not changed:
+            return labels, sweep, True
+    return labels, max_iter, False
+
+
+@pytest.mark.parametrize("max_iter", [1, 2, 20])
+def test_icm_equals_a_pixel_by_pixel_reference(max_iter):
+    from segsweep.postprocess import potts_icm
+
+    rng = np.random.default_rng(3)
+    truth = (np.indices((14, 17)).sum(axis=0) // 9) % 3
+    features = truth[..., None] * np.array([0.5, 0.2]) + rng.normal(0, 0.3, (14, 17, 2))
+    noisy = np.argmin(np.abs(features[..., :1] - np.array([0.0, 0.5, 1.0])), axis=-1)
+    labels, sweeps, converged = potts_icm(features.astype(np.float32), noisy, 0.7, max_iter)
+    expected, expected_sweeps, expected_converged = reference_icm(features, noisy, 0.7, max_iter)
+    np.testing.assert_array_equal(labels, expected)
+    assert (sweeps, converged) == (expected_sweeps, expected_converged)
+    if max_iter == 20:
+        assert converged and 1 < sweeps < 20  # it ran, and stopped when nothing changed
+    if max_iter == 1:
+        assert not converged  # the first sweep changed labels
+
+
+def test_split_regions_joins_4_neighbours_only():
+    diagonal = np.array([[0, 1], [1, 0]])
+    assert len(np.unique(split_connected(diagonal))) == 4  # corners touch, no edge shared

@@ -211,7 +211,9 @@ def test_expected_mutual_information_is_exact_with_thousands_of_segments():
 def test_tails_are_left_out_only_where_they_do_not_count():
     """Sizes whose overlaps spread widely (half the image each) and whose overlaps are
     nearly fixed (one cluster of almost every pixel) against the exact sum."""
-    for rows, cols in (([500, 500], [499, 1, 500]), ([990, 10], [995, 3, 2]), ([7] * 100, [700])):
+    cases = (([500, 500], [499, 1, 500]), ([990, 10], [995, 3, 2]), ([7] * 100, [700]),
+             ([3, 1], [3, 1]), ([2, 2], [3, 1]), ([5, 4, 1], [6, 3, 1]))  # fmt: skip
+    for rows, cols in cases:
         exact = exact_expected_mutual_information(rows, cols)
         ours = expected_mutual_information(np.array(rows), np.array(cols))
         assert ours == pytest.approx(exact, rel=1e-12, abs=1e-15), (rows, cols)
@@ -264,3 +266,34 @@ def test_labels_may_be_negative_or_sparse():
     scores = score_pair(truth, seg)
     assert scores["ari"] == 1.0 and scores["covering"] == 1.0 and scores["vi"] == 0.0
     np.testing.assert_array_equal(matching_errors(truth, seg), np.zeros_like(truth, bool))
+
+
+def test_each_direction_says_which_way_better_goes():
+    """A segmentation equal to the truth against shuffled labels: better by every score,
+    in the direction HIGHER_IS_BETTER gives it."""
+    rng = np.random.default_rng(0)
+    truth = np.repeat(np.arange(4), 50).reshape(10, 20)
+    perfect = score_pair(truth, truth)
+    shuffled = score_pair(truth, rng.permutation(truth.ravel()).reshape(truth.shape))
+    assert set(HIGHER_IS_BETTER) == set(SCORE_COLUMNS) - {"cover_num", "cover_den"}
+    for score, higher in HIGHER_IS_BETTER.items():
+        assert (perfect[score] > shuffled[score]) == higher, score
+
+
+def test_an_unmatched_segment_is_wrong_wherever_it_lies():
+    truth = np.array([[0, 0, 0, 0, 1, 1]])
+    seg = np.array([[5, 5, 5, 6, 7, 7]])  # 6 has no region left to match
+    np.testing.assert_array_equal(matching_errors(truth, seg), [[0, 0, 0, 1, 0, 0]])
+
+
+@pytest.mark.parametrize("x, y", [(1, 2), (2, 1)])
+def test_equal_matched_pixels_are_decided_by_the_larger_iou(x, y):
+    """Region A (2 px) can match segment X or Y for 1 pixel either way, beside B matched to
+    Z: equal pixels, so the larger IoU decides: A-X (1/3) over A-Y (1/4), whatever the
+    labels' order."""
+    truth = np.array([[0, 0, 1, 1, 1, 1, 1, 1]])
+    seg = np.array([[x, y, x, y, y, 3, 3, 3]])
+    np.testing.assert_array_equal(matching_errors(truth, seg), [[0, 1, 1, 1, 1, 0, 0, 0]])
+    accuracy, mean_iou = hungarian_scores(truth, seg)
+    assert accuracy == pytest.approx(4 / 8)
+    assert mean_iou == pytest.approx((1 / 3 + 3 / 6) / 2)

@@ -1,6 +1,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from segsweep.selection import (
     chosen_map,
@@ -114,3 +116,79 @@ def test_a_method_swept_over_its_own_parameter_draws_its_middle_value():
     assert value == 100.0 and labels[0, 0] == 100.0
     assert chosen_map({0.2: None}, picks, "lab", "ms", None, "quantile")[0] == 0.2
     assert value_label("scale", 300.0) == "scale = 300" and value_label("k", 4.0) == "k = 4"
+
+
+def knee_by_geometry(ks, values):
+    """The knee as kneedle defines it, by plain geometry: both axes scaled to [0, 1], the
+    point farthest from the chord joining the first and last points, on the side below it
+    (perpendicular distance along the normal; the smallest k on a tie)."""
+    ks, values = np.asarray(ks, float), np.asarray(values, float)
+    x = (ks - ks.min()) / (ks.max() - ks.min())
+    span = values.max() - values.min()
+    y = (values - values.min()) / span if span else np.zeros_like(values)
+    start, end = np.array([x[0], y[0]]), np.array([x[-1], y[-1]])
+    normal = np.array([end[1] - start[1], start[0] - end[0]])  # points below the chord
+    below = (np.stack([x, y], axis=1) - start) @ normal / np.linalg.norm(normal)
+    return ks[int(np.argmax(below))]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(3, 12), st.floats(0.5, 3.0), st.integers(0, 10_000), st.floats(1e-3, 1e4))
+def test_knee_is_the_point_farthest_below_the_chord(n, power, seed, scale):
+    rng = np.random.default_rng(seed)
+    ks = np.sort(rng.choice(np.arange(2, 40), size=n, replace=False))
+    values = scale / ks**power * np.exp(rng.normal(0, 0.05, n))
+    values = np.sort(values)[::-1]  # decreasing, as inertia over k
+    assert knee(ks, values) == knee_by_geometry(ks, values)
+
+
+def test_each_criterion_picks_by_its_own_rule_among_the_k_it_has():
+    fits = make_fits()
+    fits.loc[fits["k"] == 4, "calinski_harabasz"] = np.nan  # left empty at k = 4
+    picks = pick_k(fits)
+    assert picks.columns.tolist() == ["image", "space", "method", "criterion", "k", "value"]
+    assert picks["criterion"].tolist() == ["elbow", "bic", "aic", "silhouette",
+                                           "calinski_harabasz", "davies_bouldin"]  # fmt: skip
+    by = picks.set_index("criterion")
+    means = fits.groupby("k").mean(numeric_only=True)
+    assert by.loc["calinski_harabasz", "k"] == 5  # the best of 2, 3 and 5
+    for criterion, column, best in (
+        ("bic", "bic", means["bic"].idxmin()),
+        ("davies_bouldin", "davies_bouldin", means["davies_bouldin"].idxmin()),
+        ("silhouette", "silhouette", means["silhouette"].idxmax()),
+    ):
+        assert by.loc[criterion, "k"] == best
+        assert by.loc[criterion, "value"] == pytest.approx(means.loc[best, column])
+    assert by.loc["elbow", "k"] == knee(means.index, means["inertia"])
+
+
+def test_picks_only_where_k_is_swept_and_there_is_a_choice():
+    fits = make_fits()
+    one_k = fits[fits["k"] == 3].assign(method="one_k")
+    eps = fits.assign(method="dbscan", parameter="eps")  # named before k, as "eps" < "k"
+    picks = pick_k(pd.concat([fits, one_k, eps]))
+    assert set(picks["method"]) == {"gmm"}
+    two = pd.concat([fits, fits.assign(space="lab", image="im2")])
+    picks = pick_k(two)
+    assert picks[["image", "space"]].drop_duplicates().values.tolist() == [
+        ["im", "rgb"], ["im2", "lab"]]  # fmt: skip
+
+
+def test_merge_tables_sorts_by_every_key_and_numbers_rows_afresh():
+    keys = dict(image="b", space="rgb", method="km", value=2.0)
+    jobs = [pd.DataFrame([{**keys, "seed": 1, "x": 1}, {**keys, "seed": 0, "x": 2}]),
+            pd.DataFrame([{**keys, "image": "a", "seed": 5, "x": 3}])]  # fmt: skip
+    merged = merge_tables(jobs)
+    assert merged["x"].tolist() == [3, 2, 1]
+    assert merged.index.tolist() == [0, 1, 2]
+    assert merged.columns.tolist() == ["image", "space", "method", "value", "seed", "x"]
+
+
+def test_the_elbow_pick_of_another_space_or_method_is_not_drawn():
+    picks = pd.DataFrame([dict(space="rgb", method="km", criterion="elbow", k=4),
+                          dict(space="lab", method="gmm", criterion="elbow", k=5),
+                          dict(space="lab", method="km", criterion="bic", k=6)])  # fmt: skip
+    assert chosen_value(picks, "lab", "km", configured=None) is None
+    assert chosen_value(picks, "rgb", "km", configured=None) == 4
+    maps = {v: np.full((1, 1), v) for v in (0.1, 0.2, 0.3, 0.4, 0.5)}
+    assert chosen_map(maps, picks, "lab", "x", None, "eps")[0] == 0.3  # the middle of five

@@ -173,3 +173,88 @@ def test_seed_spread():
                              cover_den=200.0))  # fmt: skip
     spread = seed_spread(pd.DataFrame(rows))
     assert spread == {"seed_min": 0.5, "seed_median": 0.6, "seed_max": 0.7}
+
+
+def test_exactly_three_images_get_intervals_a_share_and_a_test():
+    entry = EntryScores.from_table(entry_table(3, seed=5))
+    assert set(score_intervals(entry)) == set(INTERVAL_SCORES)
+    assert 0.0 <= choice_stability(entry, 100, seed=0) <= 1.0
+    scores = {name: covering_at_ods(EntryScores.from_table(entry_table(3, quality=q, seed=5)))
+              for name, q in (("a", 0.8), ("b", 0.5))}  # fmt: skip
+    assert paired_tests(scores, top="a", alpha=0.05).set_index("entry").loc["b", "verdict"] != ""
+
+
+def test_the_choice_share_counts_the_resamples_choosing_the_same_value_only():
+    """The value chosen on every image is the larger one here, and some resamples choose
+    the smaller: a share counting 'at most the chosen column' would be 1."""
+    rows = []
+    for image in range(8):
+        better = 4 if image < 5 else 2  # most images prefer 4, three prefer 2
+        for k in (2, 4):
+            score = 0.7 if k == better else 0.5
+            rows.append(dict(image=str(image), value=k, rand=score, vi=1.0, ari=score,
+                             cover_num=score, cover_den=1.0))  # fmt: skip
+    entry = EntryScores.from_table(pd.DataFrame(rows))
+    assert dataset_scores(entry)["covering_ods_value"] == 4
+    share = choice_stability(entry, 400, seed=0)
+    assert 0.5 < share < 0.99
+
+
+def test_images_missing_a_value_count_where_they_were_fitted():
+    """An image not fitted at one value (a method's largest k, say) is left out of that
+    value's sums, not counted as zero; ODS's choice and its share follow the pooled ratios."""
+    rows = []
+    for image in range(6):
+        for k in (2, 3, 4):
+            if k == 4 and image < 3:
+                continue  # the small images were not fitted at k = 4
+            den = 100.0 if image < 3 else 1000.0
+            score = {2: 0.5, 3: 0.6, 4: 0.62}[k] if image >= 3 else {2: 0.9, 3: 0.2}[k]
+            rows.append(dict(image=str(image), value=k, rand=score, vi=1.0, ari=score,
+                             cover_num=score * den, cover_den=den))  # fmt: skip
+    entry = EntryScores.from_table(pd.DataFrame(rows))
+    scores = dataset_scores(entry)
+    # k = 4: 0.62 over the large images alone; k = 3: (3 * 20 + 3 * 600) / 3300
+    assert scores["covering_ods"] == pytest.approx(0.62)
+    assert scores["covering_ods_value"] == 4
+    assert choice_stability(entry, 300, seed=0) > 0.5
+
+
+def test_a_p_value_equal_to_alpha_is_not_significant():
+    good = entry_table(12, quality=0.7, seed=1)
+    halved = good.assign(cover_num=good["cover_num"] * 0.5)
+    scores = {"good": covering_at_ods(EntryScores.from_table(good)),
+              "halved": covering_at_ods(EntryScores.from_table(halved))}  # fmt: skip
+    p_value = 2 / 2**12  # exact: 12 images all one way, one test
+    verdicts = paired_tests(scores, top="good", alpha=p_value).set_index("entry")
+    assert verdicts.loc["halved", "p_value"] == p_value
+    assert verdicts.loc["halved", "verdict"] == TIED
+
+
+def test_every_entry_is_tested_against_the_top_whatever_its_name():
+    good = entry_table(10, quality=0.8, seed=2)
+    scores = {name: covering_at_ods(EntryScores.from_table(
+                  good.assign(cover_num=good["cover_num"] * factor)))
+              for name, factor in (("zz_top", 1.0), ("aa", 0.5), ("mm", 0.6))}  # fmt: skip
+    scores["few"] = scores["aa"].iloc[:2]  # too few shared images: untested, the rest go on
+    order = ["zz_top", "few", "aa", "mm"]
+    tests = paired_tests({name: scores[name] for name in order}, top="zz_top", alpha=0.05)
+    assert tests["entry"].tolist() == order
+    assert tests["verdict"].tolist() == ["best", "", WORSE, WORSE]
+
+
+def test_groups_join_entries_closer_than_the_difference_only():
+    import pandas as pd
+
+    ranks = pd.Series([1.0, 2.0, 2.5, 4.0], index=["a", "b", "c", "d"])
+    assert groups_not_different(ranks, 1.0) == [["b", "c"]]  # 1.0 apart is not closer
+    assert groups_not_different(ranks, 1.5) == [["a", "b"], ["b", "c"]]  # nor 1.5 apart
+    assert groups_not_different(ranks, 1.6) == [["a", "b", "c"], ["c", "d"]]
+    assert groups_not_different(ranks, 3.5) == [["a", "b", "c", "d"]]
+
+
+def test_the_rank_plot_needs_five_images_and_three_entries():
+    from segsweep.uncertainty import ranks_are_drawn
+
+    assert ranks_are_drawn(5, 3)
+    assert not ranks_are_drawn(4, 3) and not ranks_are_drawn(5, 2)

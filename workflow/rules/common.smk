@@ -15,7 +15,7 @@ from segsweep.discovery import (  # noqa: E402
     input_report,
 )
 from segsweep.storage import read_json  # noqa: E402
-from segsweep.uncertainty import MIN_ENTRIES_FOR_RANKS, MIN_IMAGES_FOR_RANKS  # noqa: E402
+from segsweep.uncertainty import ranks_are_drawn  # noqa: E402
 
 # One line per problem, key first, then exit 1: no schema dump, no traceback. A file given
 # with --configfile that names `methods` gives the whole set (config_errors.SET_KEYS).
@@ -150,8 +150,7 @@ def leaderboard_figures():
     if not labelled:
         return []
     entries = sum(len(spaces_of(method)) for method in METHODS)
-    enough = labelled >= MIN_IMAGES_FOR_RANKS and entries >= MIN_ENTRIES_FOR_RANKS
-    ranks = ["results/figures/ranks.png"] if enough else []
+    ranks = ["results/figures/ranks.png"] if ranks_are_drawn(labelled, entries) else []
     return ["results/figures/leaderboard.png", *ranks]
 
 

@@ -35,6 +35,14 @@ CRITERIA: dict[str, tuple[str, str]] = {
 GROUP = ["image", "space", "method"]
 
 
+def _knee_of(series: pd.Series) -> float:
+    return knee(series.index.to_numpy(), series.to_numpy())
+
+
+#: How each rule of :data:`CRITERIA` picks k from a criterion's values indexed by k.
+RULES = {"knee": _knee_of, "min": pd.Series.idxmin, "max": pd.Series.idxmax}
+
+
 def knee(ks: Sequence[float], values: Sequence[float]) -> float:
     """Return the k at the knee of a decreasing curve (see module docstring).
 
@@ -82,12 +90,7 @@ def pick_k(fits: pd.DataFrame) -> pd.DataFrame:
             if column not in per_k or per_k[column].isna().all():
                 continue
             series = per_k[column].dropna()
-            if rule == "knee":
-                k = knee(series.index.to_numpy(), series.to_numpy())
-            elif rule == "min":
-                k = series.idxmin()
-            else:
-                k = series.idxmax()
+            k = RULES[rule](series)
             rows.append(
                 dict(
                     zip(GROUP, keys, strict=True),

@@ -64,6 +64,14 @@ MIN_IMAGES = 3
 MIN_IMAGES_FOR_RANKS = 5
 MIN_ENTRIES_FOR_RANKS = 3
 
+
+def ranks_are_drawn(n_images: int, n_entries: int) -> bool:
+    """Whether the critical-difference rank plot is drawn: with at least
+    :data:`MIN_IMAGES_FOR_RANKS` images with ground truth and :data:`MIN_ENTRIES_FOR_RANKS`
+    entries (fewer say nothing about ranks)."""
+    return n_images >= MIN_IMAGES_FOR_RANKS and n_entries >= MIN_ENTRIES_FOR_RANKS
+
+
 TIED = "tied with the best"
 WORSE = "worse"
 
@@ -226,9 +234,12 @@ def choice_stability(entry: EntryScores, n_resamples: int, seed: int) -> float:
         entry.matrices["rand"], entry.matrices["vi"], numerators, denominators, entry.values
     )["cover_ods_column"]
 
-    def chosen_column(rows, axis=-1):
+    def chosen_column(rows, axis):
+        # rows: (resamples, images) of image indices; axis (-1) is the images' axis of rows
         with np.errstate(invalid="ignore", divide="ignore"):
-            sums = np.nansum(numerators[rows], axis=-2) / np.nansum(denominators[rows], axis=-2)
+            sums = np.nansum(numerators[rows], axis=axis - 1) / np.nansum(
+                denominators[rows], axis=axis - 1
+            )
         return np.argmax(np.where(np.isnan(sums), -np.inf, sums), axis=-1).astype(float)
 
     result = bootstrap(
