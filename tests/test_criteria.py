@@ -89,3 +89,18 @@ def test_evaluate_follows_fits_rows_and_scores_only_with_truth():
     )
     scored, _ = evaluate(features, maps, fits, 200, annotations=[truth.reshape(20, 50)])
     assert scored.loc[0, "ari"] == pytest.approx(1.0) and scored.loc[1, "ari"] < 0.1
+
+
+@pytest.mark.parametrize("n_clusters", [2, 7, 60, 1500])
+def test_silhouette_from_shared_distances_is_scikit_learns_bit_for_bit(n_clusters):
+    from sklearn.metrics import pairwise_distances, silhouette_score
+
+    from segsweep.criteria import silhouette_of_distances
+
+    rng = np.random.default_rng(n_clusters)
+    X = rng.random((2000, 3)).astype(np.float32)
+    distances = pairwise_distances(X)
+    labels = rng.integers(0, n_clusters, len(X)) * 3 + 1  # values need not be 0..c-1
+    labels[:5] = 10_000 + np.arange(5)  # singletons: silhouette 0 by definition
+    expected = silhouette_score(distances, labels, metric="precomputed")
+    assert silhouette_of_distances(np.ascontiguousarray(distances.T), labels) == expected

@@ -260,3 +260,58 @@ def test_options_before_the_swept_one_are_applied_once(noisy_photo):
     assert reuse["merge_boundaries"][1] is second and len(np.unique(second)) < len(np.unique(first))
     _, other_seed, _ = fit_one(features, setup, 0.05, 1, reuse)
     assert reuse["fit"].model is not model and reuse["smoothing"][1] is not kept["smoothing"]
+
+
+#: Settings that make some methods' fits quicker on the small test image (fewer superpixels
+#: than its pixels, fewer variational iterations).
+QUICKER = {"slic_ncut": {"n_segments": 60}, "slic_rag": {"n_segments": 60},
+           "slic_kmeans": {"n_segments": 60}, "bayesian_gmm": {"max_iter": 30}}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(methods.registry()))
+def test_a_sweep_equals_each_value_fitted_alone(name):
+    """What a sweep shares between values (a method's prepared superpixels and graph, the
+    model behind an option sweep, the options before the swept one) never changes a fit:
+    every value's labels and row equal those of fitting that value alone."""
+    from test_methods import SENSITIVE, graded_patches
+
+    from segsweep.configuration import method_setup
+    from segsweep.sweep import fit_one, sweep
+
+    cls = methods.get_method(name)
+    values, params = SENSITIVE[name]
+    params = {**params, **QUICKER.get(name, {})}
+    features = graded_patches((24, 36))
+    if cls.supported_spaces == ("grey",):
+        features = features.mean(axis=-1, keepdims=True)
+    setup = method_setup(
+        {"method": name, "grid": values, "params": params}, ks=[2], sample_size=300
+    )
+    fits, maps, _ = sweep(features, setup, [0, 1])
+    assert len(maps) == len(setup["grid"]) * (2 if cls.uses_seed else 1)
+    for (value, seed), labels in maps.items():
+        grid_value = setup["grid"][[float(v) for v in setup["grid"]].index(value)]
+        row, alone, _ = fit_one(features, setup, grid_value, seed)
+        np.testing.assert_array_equal(labels, alone, err_msg=f"{name} at {value}, seed {seed}")
+        swept = fits[(fits["value"] == value) & (fits["seed"] == seed)].iloc[0]
+        assert swept["n_clusters_found"] == row["n_clusters_found"]
+
+
+@pytest.mark.parametrize("option", ["smoothing", "min_region", "merge_boundaries"])
+def test_an_option_sweep_equals_each_value_applied_alone(option, noisy_photo):
+    from segsweep.configuration import method_setup
+    from segsweep.sweep import fit_one, sweep
+
+    values = {"smoothing": [0.5, 1.0, 2.0], "min_region": [2, 4, 10],
+              "merge_boundaries": [0.01, 0.03, 0.06]}[option]  # fmt: skip
+    raw = {"method": "kmeans", "grid": [6], "split_regions": True, "xy_weight": 0.5,
+           "smoothing": 0.1, "min_region": 2, "merge_boundaries": 0.02, "merge_sigma": 1.0,
+           option: values}  # fmt: skip
+    features = to_features(noisy_photo, "lab")
+    setup = method_setup(raw, ks=[6], sample_size=1000)
+    fits, maps, _ = sweep(features, setup, [0])
+    distinct = {maps[(float(v), 0)].tobytes() for v in values}
+    assert len(distinct) == 3  # the option's value matters
+    for value in setup["grid"]:
+        _, alone, _ = fit_one(features, setup, value, 0)
+        np.testing.assert_array_equal(maps[(float(value), 0)], alone)

@@ -49,16 +49,14 @@ def with_xy(features: np.ndarray, weight: float) -> np.ndarray:
     return np.concatenate([features, (xx * scale)[..., None], (yy * scale)[..., None]], axis=-1)
 
 
-def _neighbour_counts(labels: np.ndarray, n_labels: int) -> tuple[np.ndarray, np.ndarray]:
-    """For each label l, how many 4-neighbours of each pixel carry l; and neighbour totals."""
-    padded = np.pad(labels, 1, constant_values=-1)
-    shifts = [padded[:-2, 1:-1], padded[2:, 1:-1], padded[1:-1, :-2], padded[1:-1, 2:]]
-    same = np.zeros((n_labels, *labels.shape), dtype=np.float32)
-    for shifted in shifts:
-        for value in range(n_labels):
-            same[value] += shifted == value
-    total = sum((shifted >= 0).astype(np.float32) for shifted in shifts)
-    return same, total
+def _neighbour_index(height: int, width: int) -> np.ndarray:
+    """Flat index of each pixel's 4 neighbours (up, down, left, right), -1 off the image;
+    shape (4, height * width)."""
+    index = np.arange(height * width).reshape(height, width)
+    neighbours = np.full((4, height, width), -1)
+    neighbours[0, 1:], neighbours[1, :-1] = index[:-1], index[1:]
+    neighbours[2, :, 1:], neighbours[3, :, :-1] = index[:, :-1], index[:, 1:]
+    return neighbours.reshape(4, -1)
 
 
 #: Sweeps of iterated conditional modes at most, unless a setup sets ``smoothing_max_iter``.
@@ -101,16 +99,36 @@ def potts_icm(
     data_cost = np.stack(
         [((X - mean) ** 2).sum(axis=1).reshape(height, width) for mean in means]
     ).astype(np.float32) / np.float32(2.0 * variance)
-    checker = (np.add.outer(np.arange(height), np.arange(width)) % 2).astype(bool)
+    # Checkerboard ICM: each half-sweep sets every pixel of one colour to its cheapest label
+    # given its neighbours (which are of the other colour). A pixel is re-evaluated only when
+    # a neighbour changed since its last evaluation: otherwise it would get the label it
+    # already has, so the labels are those of evaluating every pixel every time.
+    flat = labels.ravel()
+    data = data_cost.reshape(n_labels, -1)
+    neighbours = _neighbour_index(height, width)
+    colour_of = (np.add.outer(np.arange(height), np.arange(width)) % 2).astype(bool).ravel()
+    dirty = np.ones(flat.size, dtype=bool)
+    strength32 = np.float32(strength)
     for sweep in range(1, max_iter + 1):
         changed = False
         for colour in (False, True):
-            same, total = _neighbour_counts(labels, n_labels)
-            cost = data_cost + np.float32(strength) * (total - same)
+            pixels = np.flatnonzero(dirty & (colour_of == colour))
+            dirty[pixels] = False
+            around = neighbours[:, pixels]
+            inside = around >= 0
+            total = inside.sum(axis=0).astype(np.float32)
+            neighbour_labels = flat[around[inside]]
+            columns = np.broadcast_to(np.arange(len(pixels)), around.shape)[inside]
+            same = np.bincount(neighbour_labels * len(pixels) + columns,
+                               minlength=n_labels * len(pixels))  # fmt: skip
+            same = same.reshape(n_labels, len(pixels)).astype(np.float32)
+            cost = data[:, pixels] + strength32 * (total - same)
             best = np.argmin(cost, axis=0)
-            update = (checker == colour) & (best != labels)
-            if update.any():
-                labels[update] = best[update]
+            moved = best != flat[pixels]
+            if moved.any():
+                flat[pixels[moved]] = best[moved]
+                touched = neighbours[:, pixels[moved]]
+                dirty[touched[touched >= 0]] = True
                 changed = True
         if not changed:
             return labels, sweep, True

@@ -106,15 +106,20 @@ def mean_log_likelihood(model, X: np.ndarray) -> float:
     return total / len(X)
 
 
-def _fit_and_label(model, method, model_features, sample_size, seed):
+def _fit_and_label(model, method, model_features, sample_size, seed, prepared=None):
     """Fit ``model`` (on a sample where allowed) and label every pixel.
 
     Returns the labels, the number of pixels fitted on and the mean log-likelihood of
     ``model_features`` when the labelling pass gives it (see :func:`predict_in_chunks`).
+    A method that prepares (:meth:`~segsweep.methods.ClusteringMethod.prepare`, image
+    methods) gets ``prepared``.
     """
     height, width, channels = model_features.shape
     if method.input_kind == "image":
-        model.fit(model_features)
+        if method.prepares():
+            model.fit(model_features, prepared=prepared)
+        else:
+            model.fit(model_features)
         labels = np.asarray(model.predict(model_features)).reshape(height, width)
         return labels, height * width, None
     flat = model_features.reshape(-1, channels)
@@ -221,11 +226,21 @@ def _fitted(features, setup, method_value, xy_weight, seed, reuse) -> _Fit:
         _, labels = np.unique(features.reshape(n_pixels, channels), axis=0, return_inverse=True)
         labels, n_fit, model, mean_ll = labels.reshape(height, width), n_pixels, None, None
     else:
+        prepared = None
+        if method.input_kind == "image" and method.prepares():
+            # what every value of the sweep shares (superpixels, their graph): made once
+            shared = ("model prepared", xy_weight, seed)
+            if reuse is None or shared not in reuse:
+                prepared = model.prepare(model_features)
+                if reuse is not None:
+                    reuse[shared] = prepared
+            else:
+                prepared = reuse[shared]
         with warnings.catch_warnings():
             # A degenerate fit (fewer distinct colours than k) is recorded in the table.
             warnings.simplefilter("ignore", ConvergenceWarning)
             labels, n_fit, mean_ll = _fit_and_label(
-                model, method, model_features, setup["sample_size"], seed
+                model, method, model_features, setup["sample_size"], seed, prepared
             )
     n_fit = getattr(model, "n_fit_", n_fit)  # a method that subsamples says how many it used
     fit = _Fit(key, canonical_labels(labels), n_fit, model, mean_ll, model_features)

@@ -229,6 +229,18 @@ class ClusteringMethod:
         """The seeds actually fitted (the first only for deterministic methods)."""
         return list(seeds) if cls.uses_seed else list(seeds[:1])
 
+    def prepare(self, X: np.ndarray):
+        """Work on the fit's input that does not depend on the swept value (superpixels and
+        their graph, say), or None (the default). A sweep calls it once per seed and passes
+        the result to every fit as ``fit(X, prepared=...)``; a method that overrides it
+        takes that keyword and must not change what it is given."""
+        return None
+
+    @classmethod
+    def prepares(cls) -> bool:
+        """Whether the method overrides :meth:`prepare`."""
+        return cls.prepare is not ClusteringMethod.prepare
+
     def fit(self, X: np.ndarray, y=None) -> ClusteringMethod:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -273,7 +285,8 @@ class RegionMethod(ClusteringMethod):
     merging): ``input_kind = "image"``, deterministic unless a subclass says otherwise.
 
     Subclasses implement :meth:`segment`; ``fit`` keeps its labels and ``predict`` returns
-    them for the image fitted on.
+    them for the image fitted on. A subclass that overrides ``prepare`` (work shared by every
+    swept value) takes it as ``segment(image, prepared)``.
     """
 
     input_kind = "image"
@@ -283,9 +296,14 @@ class RegionMethod(ClusteringMethod):
         """Labels (H, W) of ``image`` (H, W, C)."""
         raise NotImplementedError
 
-    def fit(self, image, y=None):
-        """Segment ``image`` (H, W, C) and keep its labels in ``labels_``."""
-        self.labels_ = np.asarray(self.segment(np.asarray(image, dtype=np.float64)))
+    def fit(self, image, y=None, prepared=None):
+        """Segment ``image`` (H, W, C), in float64, and keep its labels in ``labels_``."""
+        image = np.asarray(image, dtype=np.float64)
+        if self.prepares():
+            prepared = self.prepare(image) if prepared is None else prepared
+            self.labels_ = np.asarray(self.segment(image, prepared))
+        else:
+            self.labels_ = np.asarray(self.segment(image))
         return self
 
     def predict(self, image):

@@ -25,12 +25,18 @@ class SlicKMeansMethod(ClusteringMethod):
     compactness: float = param(0.1, "weight of space against colour", minimum=0.0)
     n_init: int = param(1, "KMeans initialisations", minimum=1)
 
-    def fit(self, image, y=None):
-        """Superpixels of ``image`` (H, W, C), then KMeans of their means."""
+    def prepare(self, image):
+        """SLIC superpixels of ``image`` (H, W, C): the same for every k."""
+        image = np.asarray(image, dtype=np.float64)
+        return slic_superpixels(image, self.n_segments, self.compactness)
+
+    def fit(self, image, y=None, prepared=None):
+        """Superpixels of ``image`` (H, W, C) (``prepared``, or computed), then KMeans of
+        their means."""
         from sklearn.cluster import KMeans
 
         image = np.asarray(image, dtype=np.float64)
-        self.superpixels_ = slic_superpixels(image, self.n_segments, self.compactness)
+        self.superpixels_ = self.prepare(image) if prepared is None else prepared
         flat = self.superpixels_.ravel()
         n = int(flat.max()) + 1
         sizes = np.bincount(flat, minlength=n).astype(np.float64)

@@ -35,11 +35,20 @@ class SlicNcutMethod(RegionMethod):
     n_segments: int = param(400, "approximate number of superpixels", minimum=2)
     compactness: float = param(0.1, "weight of space against colour in SLIC", minimum=0.0)
 
-    def segment(self, image):
-        """Superpixels of ``image`` (H, W, C) grouped by normalized cuts."""
+    def prepare(self, image):
+        """Superpixels of ``image`` (H, W, C) and their similarity graph: the same for every
+        ``thresh``, so a sweep computes them once."""
         from skimage import graph
 
+        image = np.asarray(image, dtype=np.float64)
         superpixels = slic_superpixels(image, self.n_segments, self.compactness)
         rag = graph.rag_mean_color(image, superpixels, mode="similarity", sigma=self.similarity)
+        return superpixels, rag
+
+    def segment(self, image, prepared):
+        """The superpixels grouped by normalized cuts (on a copy of their graph)."""
+        from skimage import graph
+
+        superpixels, rag = prepared
         rng = np.random.default_rng(self.random_state)
-        return graph.cut_normalized(superpixels, rag, thresh=self.thresh, rng=rng)
+        return graph.cut_normalized(superpixels, rag, thresh=self.thresh, rng=rng, in_place=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from segsweep.methods import RegionMethod, param
@@ -33,12 +35,21 @@ class SlicRagMethod(RegionMethod):
     n_segments: int = param(600, "approximate number of superpixels", minimum=2)
     compactness: float = param(0.1, "weight of space against colour in SLIC", minimum=0.0)
 
-    def segment(self, image):
-        """Superpixels of ``image`` (H, W, C) merged on their adjacency graph."""
+    def prepare(self, image):
+        """Superpixels of ``image`` (H, W, C) and their adjacency graph: the same for every
+        ``threshold``, so a sweep computes them once."""
         from skimage import graph
 
+        image = np.asarray(image, dtype=np.float64)
         superpixels = slic_superpixels(image, self.n_segments, self.compactness)
-        rag = graph.rag_mean_color(image, superpixels, mode="distance")
+        return superpixels, graph.rag_mean_color(image, superpixels, mode="distance")
+
+    def segment(self, image, prepared):
+        """The superpixels merged on a copy of their graph (merging changes it)."""
+        from skimage import graph
+
+        superpixels, rag = prepared
+        rag = copy.deepcopy(rag)
         if self.merge == "threshold":
             return graph.cut_threshold(superpixels, rag, self.threshold)
         return graph.merge_hierarchical(
