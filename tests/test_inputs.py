@@ -13,7 +13,7 @@ from corpus import make_name_corpus
 from PIL import Image
 from pipeline import TINY_CONFIG, copy_workflow, snakemake, write_images
 
-from segsweep.labelmaps import load_label_maps
+from segsweep.labelmaps import find_label_maps
 from segsweep.storage import read_csv
 
 pytestmark = pytest.mark.workflow
@@ -38,7 +38,8 @@ def test_any_file_name_is_segmented_as_its_own_image(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     fits = read_csv(workdir / "results/tables/fits.csv")
     assert set(fits["image"]) == set(expected.values())  # 0001 and 1 stay two images
-    sources = {read_csv(path)["image"][0] for path in (workdir / "results/fits").glob("*/*.csv")}
+    sources = {image for path in (workdir / "results/fits").glob("*/*.csv")
+               for image in read_csv(path)["image"]}  # fmt: skip
     assert sources == set(expected.values())
     dry = snakemake(workdir, "-n")  # every rule, figures and report included, takes the names
     assert dry.returncode == 0, dry.stderr[-3000:]
@@ -79,7 +80,7 @@ def test_digit_names_stay_strings_through_every_table_and_figure(bsds_shaped_run
     for image in ("0001", "1", "100007"):
         assert (results / f"figures/{image}/truth.png").is_file()
         assert (results / f"figures/{image}/lab_recolour.png").is_file()
-        assert set(load_label_maps(results / f"labels/{image}/kmeans.npz")) == {
+        assert set(find_label_maps(results, image, "kmeans")) == {
             ("lab", 2, 0), ("lab", 4, 0)
         }  # fmt: skip
     board = read_csv(results / "tables/leaderboard.csv")

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from pipeline import TINY_CONFIG, comparable_files, copy_workflow, snakemake, write_images
 
+from segsweep.batches import batch_of
 from segsweep.discovery import discover_images, image_id
 from segsweep.errors import InputImageError
 from segsweep.ingest import screen, to_rgb8
@@ -221,8 +222,9 @@ def test_killed_run_resumes_to_the_same_bytes_as_an_uninterrupted_run(tiny_run, 
 
 def test_deleting_one_output_regenerates_only_what_depends_on_it(tiny_run):
     results = tiny_run / "results"
-    deleted = results / "labels/stripes/kmeans.npz"
-    untouched = results / "labels/stripes/gmm.npz"
+    batch = batch_of("stripes", 16)  # the default number of batches
+    deleted = results / f"labels/{batch}/kmeans.npz"
+    untouched = results / f"labels/{batch}/gmm.npz"
     before = untouched.stat().st_mtime_ns
     deleted.unlink()
     result = snakemake(tiny_run)

@@ -16,8 +16,9 @@ from bench.cases import figure_rules
 from PIL import Image
 from pipeline import ROOT, TINY_CONFIG, copy_workflow, snakemake, write_images
 
+from segsweep.batches import batch_of
 from segsweep.ingest import load_standard_form
-from segsweep.labelmaps import load_label_maps
+from segsweep.labelmaps import find_label_maps
 
 pytestmark = pytest.mark.workflow
 
@@ -45,7 +46,7 @@ def test_tables_hold_every_fit(finished_run):
 
 
 def test_label_maps_cover_every_k_and_match_the_image(finished_run):
-    maps = load_label_maps(finished_run / "results/labels/stripes/gmm.npz")
+    maps = find_label_maps(finished_run / "results", "stripes", "gmm")
     assert sorted(maps) == [("lab", 2, 0), ("lab", 3, 0), ("rgb", 2, 0), ("rgb", 3, 0)]
     assert maps[("lab", 3, 0)].shape == (30, 45)
     assert len(np.unique(maps[("lab", 3, 0)])) == 3
@@ -76,7 +77,7 @@ def test_cutouts_are_transparent_exactly_on_the_corner_cluster(finished_run):
     with Image.open(finished_run / "results/cutouts/shaded_ball_cluster.png") as image:
         assert image.mode == "RGBA"
         rgba = np.asarray(image)
-    maps = load_label_maps(finished_run / "results/labels/shaded_ball/kmeans.npz")
+    maps = find_label_maps(finished_run / "results", "shaded_ball", "kmeans")
     labels = maps[("rgb", 2, 0)]  # figures.detail_method kmeans, first space rgb
     np.testing.assert_array_equal(rgba[..., 3] == 0, labels == labels[0, 0])
     assert set(np.unique(rgba[..., 3])) == {0, 255}
@@ -111,7 +112,7 @@ def test_full_covariance_mixture_beats_kmeans_in_rgb_on_the_shaded_ball(finished
 
 def test_rerun_is_a_no_op_and_figures_redraw_without_reclustering(finished_run):
     assert "Nothing to be done" in snakemake(finished_run).stderr
-    labels = finished_run / "results/labels/stripes/kmeans.npz"
+    labels = finished_run / f"results/labels/{batch_of('stripes', 16)}/kmeans.npz"
     figure = finished_run / "results/figures/stripes/rgb_recolour.png"
     before = labels.stat().st_mtime_ns, figure.stat().st_mtime_ns
     result = snakemake(

@@ -7,6 +7,7 @@ from snakemake.utils import validate
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 
 from segsweep import config_errors, configuration  # noqa: E402
+from segsweep.batches import batch_of, batches  # noqa: E402
 from segsweep.errors import SegsweepError  # noqa: E402
 from segsweep.discovery import (  # noqa: E402
     discover_bsds,
@@ -42,10 +43,13 @@ SPACES = config["spaces"]
 METHODS = list(METHOD_SETUPS)
 KS = config["k"]
 SEEDS = config["seeds"]
+#: Batch -> its images; one segment job per (batch, method) (see segsweep.batches).
+BATCHES = batches(IMAGES, config["batches"])
 
 
 wildcard_constraints:
     image="|".join(map(re.escape, IMAGES)),
+    batch="|".join(map(re.escape, BATCHES)),
     space="|".join(SPACES),
     method="|".join(METHODS),
 
@@ -99,37 +103,57 @@ def spaces_of(method):
 FIGURE_SPACES = [s for s in SPACES if methods_in(s)]
 
 
+def batch_images(wildcards):
+    """The accepted images of one batch, in order (call from input functions only)."""
+    return [image for image in BATCHES[wildcards.batch] if image in set(accepted_images())]
+
+
+def batch_standard_forms(wildcards):
+    """Standard forms of the accepted images of one batch."""
+    return [f"results/ingest/{image}.npz" for image in batch_images(wildcards)]
+
+
 def segment_megapixels(wildcards):
-    """Megapixels one segment job handles: the image's pixels times the method's spaces."""
-    record = screen_record(wildcards.image)
-    return record["height"] * record["width"] / 1e6 * len(spaces_of(wildcards.method))
+    """Megapixels one segment job handles: its images' pixels times the method's spaces."""
+    pixels = 0
+    for image in batch_images(wildcards):
+        record = screen_record(image)
+        pixels += record["height"] * record["width"]
+    return pixels / 1e6 * len(spaces_of(wildcards.method))
 
 
-def segment_outputs(kind, images):
-    """Every per-job file of one kind ("fits", "timings", "labels") of ``images``."""
+def accepted_batches():
+    """Batches holding an accepted image (call from input functions only)."""
+    accepted = set(accepted_images())
+    return [batch for batch, images in BATCHES.items() if accepted & set(images)]
+
+
+def segment_outputs(kind, batch_names=None):
+    """Every segment job's file of one kind ("fits", "timings", "labels") of the batches
+    ``batch_names`` (default: every batch with an accepted image)."""
     suffix = "npz" if kind == "labels" else "csv"
-    return [f"results/{kind}/{i}/{m}.{suffix}" for i in images for m in METHODS]
+    names = accepted_batches() if batch_names is None else batch_names
+    return [f"results/{kind}/{b}/{m}.{suffix}" for b in names for m in METHODS]
 
 
 def table_inputs(wildcards):
-    """Per-job fits and timings of every accepted image."""
-    images = accepted_images()
-    return {kind: segment_outputs(kind, images) for kind in ("fits", "timings")}
+    """Fits and timings of every segment job."""
+    return {kind: segment_outputs(kind) for kind in ("fits", "timings")}
 
 
 def all_label_maps(wildcards):
     """Label maps of every job: final products, so a deleted one is made again."""
-    return segment_outputs("labels", accepted_images())
+    return segment_outputs("labels")
 
 
 def image_labels(wildcards):
-    """Label maps of every method of one image, in the order of METHODS."""
-    return segment_outputs("labels", [wildcards.image])
+    """Label maps of every method of one image's batch, in the order of METHODS."""
+    return segment_outputs("labels", [batch_of(wildcards.image, config["batches"])])
 
 
 def image_fits(wildcards):
-    """Fits tables (with criteria and scores) of every method of one image."""
-    return segment_outputs("fits", [wildcards.image])
+    """Fits tables (with criteria and scores) of every method of one image's batch."""
+    return segment_outputs("fits", [batch_of(wildcards.image, config["batches"])])
 
 
 def truth_tables(wildcards=None):

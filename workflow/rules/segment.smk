@@ -1,16 +1,18 @@
-# One job per (image, method label) fits every colour space, swept value and seed and
-# measures every fit (criteria, and scores against the ground truth): starting a job costs
-# more than fitting a small image at one k. On a cluster, --group-components segment=N bundles N of these jobs
-# into one submission (see workflow/profiles/slurm).
+# One job per (batch of images, method label) fits every image of the batch in every colour
+# space, swept value and seed, and measures every fit (criteria, and scores against the
+# ground truth): starting a job costs as much as segmenting an image. `batches` in the
+# config sets how many batches the images fall into (segsweep.batches). On a cluster,
+# --group-components segment=N bundles N of these jobs into one submission (see
+# workflow/profiles/slurm).
 rule segment:
     input:
-        standard="results/ingest/{image}.npz",
+        standard=batch_standard_forms,
     output:
-        labels="results/labels/{image}/{method}.npz",
-        fits="results/fits/{image}/{method}.csv",
-        timings="results/timings/{image}/{method}.csv",
+        labels="results/labels/{batch}/{method}.npz",
+        fits="results/fits/{batch}/{method}.csv",
+        timings="results/timings/{batch}/{method}.csv",
     log:
-        "results/logs/segment/{image}/{method}.log",
+        "results/logs/segment/{batch}/{method}.log",
     group:
         "segment"
     conda:
@@ -21,6 +23,7 @@ rule segment:
         mem_mb=lambda wildcards: int(1000 + 300 * segment_megapixels(wildcards)),
         runtime=lambda wildcards: int(10 + 10 * segment_megapixels(wildcards)),
     params:
+        images=batch_images,
         setup=lambda wildcards: METHOD_SETUPS[wildcards.method],
         spaces=lambda wildcards: spaces_of(wildcards.method),
         seeds=SEEDS,

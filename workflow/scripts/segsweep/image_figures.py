@@ -441,22 +441,31 @@ def draw_details(rgb, features, labels, channels, seed, what, output) -> None:
     save_figure(cluster_masks_figure(rgb, labels, f"{what}: clusters and masks"), output.clusters)
 
 
+def image_rows(paths: Sequence[str], image: str) -> pd.DataFrame:
+    """The rows of ``image`` in the fits tables of its batch's jobs, as one table."""
+    from segsweep.selection import merge_tables
+    from segsweep.storage import read_csv
+
+    tables = [read_csv(path) for path in paths]
+    return merge_tables([table[table["image"] == image] for table in tables])
+
+
 def image_figures_main(snakemake) -> None:
     """Snakemake entry: every per-image figure and the two cut-outs of one image."""
     from segsweep.features import CHANNELS, to_features
     from segsweep.ingest import load_standard_form, write_png
     from segsweep.labelmaps import load_label_maps, maps_by_value
-    from segsweep.selection import merge_tables, pick_k
-    from segsweep.storage import read_csv
+    from segsweep.selection import pick_k
 
     params, output = snakemake.params, snakemake.output
-    image = displayable(snakemake.wildcards.image)  # for titles
+    name = snakemake.wildcards.image
+    image = displayable(name)  # for titles
     rgb, _ = load_standard_form(snakemake.input.standard)
-    fits = merge_tables([read_csv(path) for path in snakemake.input.fits])
+    fits = image_rows(snakemake.input.fits, name)
     picks = pick_k(fits)
     label_maps = {}
     for method, path in zip(params.methods, snakemake.input.labels, strict=True):
-        stored = load_label_maps(path)
+        stored = load_label_maps(path, name)
         for space in {key[0] for key in stored}:
             label_maps[(space, method)] = maps_by_value(stored, space, params.seed)
     edges = canny_edges(rgb, params.sigma)  # of the photo, the same in every space
@@ -483,17 +492,16 @@ def truth_main(snakemake) -> None:
     """Snakemake entry: ground truth beside the best segmentation of one image."""
     from segsweep.ingest import load_standard_form
     from segsweep.labelmaps import load_label_maps, maps_by_value
-    from segsweep.selection import merge_tables
-    from segsweep.storage import read_csv
 
-    image, seed = displayable(snakemake.wildcards.image), snakemake.params.seed
-    fits = merge_tables([read_csv(path) for path in snakemake.input.fits])
+    name, seed = snakemake.wildcards.image, snakemake.params.seed
+    image = displayable(name)
+    fits = image_rows(snakemake.input.fits, name)
     rows = fits.dropna(subset=["ari"])
     # the figure seed's fits, and those of methods fitted with one seed only
     rows = rows[(rows["seed"] == seed) | ~rows.duplicated(["space", "method", "value"], keep=False)]
     best = rows.loc[rows["ari"].idxmax()]
     labels_path = dict(zip(snakemake.params.methods, snakemake.input.labels, strict=True))
-    stored = load_label_maps(labels_path[best["method"]])
+    stored = load_label_maps(labels_path[best["method"]], name)
     segmentation = maps_by_value(stored, best["space"], seed)[best["value"]]
     rgb, annotations = load_standard_form(snakemake.input.standard)
     fig = truth_figure(

@@ -1,6 +1,8 @@
 """Label maps shared by the steps: canonical numbering, cluster means, compactness, and the
-``.npz`` file holding one job's maps with their typed (space, k, seed) index. Needs numpy
-only, so drawing steps can import it without scikit-learn."""
+``.npz`` files holding label maps with their typed (space, value, seed) index: one image's
+(:func:`save_label_maps`), or a batch of images' (:func:`save_batch_label_maps`, what a
+segment job writes). Needs numpy only, so drawing steps can import it without
+scikit-learn."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from segsweep.storage import load_arrays, save_arrays
+from segsweep.storage import ArrayWriter, save_arrays
 
 #: Rows per chunk when a model labels or scores all pixels (large: each call has overhead).
 CHUNK_ROWS = 1 << 18
@@ -104,33 +106,82 @@ def compactness(X: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
 MapKey = tuple[str, float, int]
 
 
+def _index_arrays(label_maps: Mapping[MapKey, np.ndarray]) -> dict[str, np.ndarray]:
+    """The arrays that hold one image's label maps: ``labels`` (n, H, W) in key order, in
+    the smallest unsigned type that holds them all, and its index ``space``, ``value``,
+    ``seed``."""
+    keys = sorted(label_maps)
+    stacked = np.stack([label_maps[key] for key in keys]) if keys else np.zeros((0, 0, 0))
+    return {
+        "labels": stacked.astype(_label_dtype(int(stacked.max(initial=0)) + 1), copy=False),
+        "space": np.array([key[0] for key in keys], dtype=str),
+        "value": np.array([key[1] for key in keys], dtype=np.float64),
+        "seed": np.array([key[2] for key in keys], dtype=np.int64),
+    }
+
+
 def save_label_maps(path, label_maps: Mapping[MapKey, np.ndarray]) -> None:
-    """Store one job's label maps as a reproducible ``.npz`` file.
+    """Store one image's label maps as a reproducible ``.npz`` file.
 
     The file holds ``labels`` (n, H, W), every map in key order in the smallest unsigned type
     that holds all of them, and the typed index ``space`` (str), ``value`` (float64, of the
     swept parameter) and ``seed`` (int64), so ``numpy.load(path)["labels"][i]`` is the map
     of ``space[i], value[i], seed[i]``.
     """
-    keys = sorted(label_maps)
-    stacked = np.stack([label_maps[key] for key in keys]) if keys else np.zeros((0, 0, 0))
-    save_arrays(
-        path,
-        {
-            "labels": stacked.astype(_label_dtype(int(stacked.max(initial=0)) + 1), copy=False),
-            "space": np.array([key[0] for key in keys], dtype=str),
-            "value": np.array([key[1] for key in keys], dtype=np.float64),
-            "seed": np.array([key[2] for key in keys], dtype=np.int64),
-        },
-    )
+    save_arrays(path, _index_arrays(label_maps))
 
 
-def load_label_maps(path) -> dict[MapKey, np.ndarray]:
-    """Label maps stored by :func:`save_label_maps`, keyed by (space, value, seed)."""
-    arrays = load_arrays(path)
+def save_batch_label_maps(path, images) -> None:
+    """Store the label maps of a batch of images in one reproducible ``.npz`` file, written
+    image by image (only one image's maps in memory at a time).
+
+    Parameters
+    ----------
+    path : path-like
+    images : iterable of (image name, label maps)
+        Each image's maps as :func:`save_label_maps` takes them; they are stored as the
+        members ``IMAGE/labels``, ``IMAGE/space``, ``IMAGE/value`` and ``IMAGE/seed``
+        (``numpy.load(path)["IMAGE/labels"]``).
+    """
+    with ArrayWriter(path) as writer:
+        for image, label_maps in images:
+            for name, array in _index_arrays(label_maps).items():
+                writer.add(f"{image}/{name}", array)
+
+
+def batch_images(path) -> list[str]:
+    """The images whose label maps a batch file (:func:`save_batch_label_maps`) holds."""
+    with np.load(path, allow_pickle=False) as archive:
+        return sorted({name.rsplit("/", 1)[0] for name in archive.files if "/" in name})
+
+
+def load_label_maps(path, image: str | None = None) -> dict[MapKey, np.ndarray]:
+    """Label maps stored by :func:`save_label_maps` (``image`` None), or those of ``image``
+    in a batch file (:func:`save_batch_label_maps`), keyed by (space, value, seed). Only
+    that image's arrays are read."""
+    prefix = "" if image is None else f"{image}/"
+    with np.load(path, allow_pickle=False) as archive:
+        arrays = {name: archive[prefix + name] for name in ("labels", "space", "value", "seed")}
     columns = (arrays["space"].tolist(), arrays["value"].tolist(), arrays["seed"].tolist())
     keys = zip(*columns, strict=True)
     return {key: labels for key, labels in zip(keys, arrays["labels"], strict=True)}
+
+
+def find_label_maps(results, image: str, method: str) -> dict[MapKey, np.ndarray]:
+    """The label maps of ``image`` by method label ``method`` in a run's ``results`` folder
+    (whichever batch file holds them: ``results/labels/BATCH/METHOD.npz``).
+
+    Raises
+    ------
+    FileNotFoundError
+        If no batch file of that method holds the image.
+    """
+    from pathlib import Path
+
+    for path in sorted(Path(results, "labels").glob(f"*/{method}.npz")):
+        if image in batch_images(path):
+            return load_label_maps(path, image)
+    raise FileNotFoundError(f"{results}/labels: no label maps of image {image!r} by {method!r}")
 
 
 def maps_by_value(

@@ -1,14 +1,16 @@
 """Segment one image with one method setup: every colour space, swept value and seed,
 measured at once.
 
-This is the workflow's unit of work, one Snakemake job per (image, method label). Starting a
-job costs about 1.2 s (Python, scikit-learn's imports, Snakemake's script preamble), as much as
-fitting a 0.15 Mpx image at several k; so one job converts the image to every colour space the
+:func:`segment` is the work on one image: it converts the image to every colour space the
 method works in, fits every value of its grid (k, or the method's own parameter) and seed
-(:func:`segsweep.sweep.sweep`) and measures every fit
-(:func:`segsweep.evaluate.evaluate`: internal criteria, and scores against the ground truth)
-while the features and label maps are in memory. Adding an image or a method label adds jobs
-and reruns none; adding a colour space reruns the method's jobs, which then fit every space.
+(:func:`segsweep.sweep.sweep`) and measures every fit (:func:`segsweep.evaluate.evaluate`:
+internal criteria, and scores against the ground truth) while the features and label maps
+are in memory. The workflow's unit of work is one Snakemake job per (batch of images,
+method label) (:mod:`segsweep.batches`): starting a job costs about a second (Python,
+scikit-learn's imports, Snakemake's script preamble), as much as segmenting an image, so a
+job segments every image of its batch. Adding an image reruns its batch's jobs; adding a
+method label adds jobs and reruns none; adding a colour space reruns the method's jobs,
+which then fit every space.
 """
 
 from __future__ import annotations
@@ -76,21 +78,37 @@ def segment(
 
 
 def main(snakemake) -> None:
-    """Snakemake entry: segment one (image, method) and write labels, fits and timings."""
+    """Snakemake entry: segment every image of one batch with one method setup and write its
+    label maps, fits and timings (one file each for the batch)."""
     from segsweep.ingest import load_standard_form
-    from segsweep.labelmaps import save_label_maps
+    from segsweep.labelmaps import save_batch_label_maps
     from segsweep.storage import write_csv
 
-    rgb, annotations = load_standard_form(snakemake.input.standard)
-    params = snakemake.params
-    fits, label_maps, timings = segment(
-        rgb, annotations, params.setup, params.spaces, params.seeds,
-        params.criteria["silhouette_sample"], params.criteria["max_segments"],
-    )  # fmt: skip
-    keys = {"image": snakemake.wildcards.image, "method": snakemake.wildcards.method}
-    save_label_maps(snakemake.output.labels, label_maps)
-    write_csv(snakemake.output.fits, fits.assign(**keys)[_key_first(fits)])
-    write_csv(snakemake.output.timings, timings.assign(**keys)[_key_first(timings)])
+    params, method = snakemake.params, snakemake.wildcards.method
+    fits_tables, timing_tables = [], []
+
+    def label_maps_by_image():
+        for image, path in zip(params.images, snakemake.input.standard, strict=True):
+            rgb, annotations = load_standard_form(path)
+            fits, label_maps, timings = segment(
+                rgb, annotations, params.setup, params.spaces, params.seeds,
+                params.criteria["silhouette_sample"], params.criteria["max_segments"],
+            )  # fmt: skip
+            keys = {"image": image, "method": method}
+            fits_tables.append(fits.assign(**keys)[_key_first(fits)])
+            timing_tables.append(timings.assign(**keys)[_key_first(timings)])
+            yield image, label_maps
+
+    save_batch_label_maps(snakemake.output.labels, label_maps_by_image())
+    write_csv(snakemake.output.fits, _joined(fits_tables))
+    write_csv(snakemake.output.timings, _joined(timing_tables))
+
+
+def _joined(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """The batch's rows; the key columns alone for a batch without accepted images."""
+    if not tables:
+        return pd.DataFrame(columns=["image", "space", "method", "value", "seed"])
+    return pd.concat(tables, ignore_index=True)
 
 
 def _key_first(table: pd.DataFrame) -> list[str]:

@@ -118,18 +118,40 @@ def save_arrays(path: str | os.PathLike, arrays: Mapping[str, np.ndarray]) -> No
     :func:`numpy.savez_compressed` stamps each entry with the current time; this writes the
     same format (readable by :func:`numpy.load`) with a fixed date, entries in sorted order.
     """
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with ArrayWriter(path) as writer:
         for name in sorted(arrays):
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            member = io.BytesIO()
-            np.lib.format.write_array(
-                member, np.ascontiguousarray(arrays[name]), allow_pickle=False
-            )
-            archive.writestr(info, member.getvalue(), compresslevel=6)
-    write_bytes(path, buffer.getvalue())
+            writer.add(name, arrays[name])
+
+
+class ArrayWriter:
+    """Write named arrays one at a time into a compressed ``.npz`` file, atomically and
+    with reproducible bytes (:func:`save_arrays`, which holds them all at once, writes the
+    same format): only the array being added is in memory.
+
+    Use as a context manager; the file appears under its name when the block ends without
+    an error.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self._atomic = atomic_path(path)
+
+    def __enter__(self) -> ArrayWriter:
+        self._tmp = self._atomic.__enter__()
+        self._archive = zipfile.ZipFile(self._tmp, "w", compression=zipfile.ZIP_DEFLATED)
+        return self
+
+    def add(self, name: str, array: np.ndarray) -> None:
+        """Add ``array`` as the member ``name`` (``numpy.load(path)[name]``)."""
+        info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_EPOCH)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        member = io.BytesIO()
+        np.lib.format.write_array(member, np.ascontiguousarray(array), allow_pickle=False)
+        self._archive.writestr(info, member.getvalue(), compresslevel=6)
+
+    def __exit__(self, *error) -> bool | None:
+        self._archive.close()
+        return self._atomic.__exit__(*error)
 
 
 def load_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
