@@ -99,12 +99,23 @@ def potts_icm(
     data_cost = np.stack(
         [((X - mean) ** 2).sum(axis=1).reshape(height, width) for mean in means]
     ).astype(np.float32) / np.float32(2.0 * variance)
-    # Checkerboard ICM: each half-sweep sets every pixel of one colour to its cheapest label
-    # given its neighbours (which are of the other colour). A pixel is re-evaluated only when
-    # a neighbour changed since its last evaluation: otherwise it would get the label it
-    # already has, so the labels are those of evaluating every pixel every time.
+    return _icm_sweeps(data_cost.reshape(n_labels, -1), labels, strength, max_iter)
+
+
+def _icm_sweeps(
+    data: np.ndarray, labels: np.ndarray, strength: float, max_iter: int
+) -> tuple[np.ndarray, int, bool]:
+    """Checkerboard ICM sweeps of :func:`potts_icm` on ``labels`` (changed in place), with
+    the data cost ``data`` of each label at each pixel, shape (n_labels, n_pixels).
+
+    Each half-sweep sets every pixel of one colour to its cheapest label given its
+    neighbours (which are of the other colour). A pixel is re-evaluated only when a
+    neighbour changed since its last evaluation: otherwise it would get the label it already
+    has, so the labels are those of evaluating every pixel every time.
+    """
+    height, width = labels.shape
+    n_labels = len(data)
     flat = labels.ravel()
-    data = data_cost.reshape(n_labels, -1)
     neighbours = _neighbour_index(height, width)
     colour_of = (np.add.outer(np.arange(height), np.arange(width)) % 2).astype(bool).ravel()
     dirty = np.ones(flat.size, dtype=bool)

@@ -322,7 +322,7 @@ def summary_html(
     Parameters
     ----------
     run : dict
-        ``spaces``, ``k``, ``seeds`` and ``silhouette_sample`` as configured.
+        ``spaces``, ``k``, ``seeds``, ``silhouette_sample`` and ``max_segments``.
     images : DataFrame
         Columns ``image, width, height`` (from the ingest metadata).
     method_setups : dict
@@ -333,17 +333,14 @@ def summary_html(
         Package -> version.
     leaderboard, choice_summary : DataFrame, optional
         From :mod:`segsweep.leaderboard`, when some image has ground truth.
-    rejected : DataFrame, optional
-        Columns ``image, source, reason``: images left out.
-    ignored : dict
-        Entries of the image folder that are not used -> why.
+    rejected, ignored : DataFrame (``image, source, reason``) and dict, optional
+        Images left out, and entries of the image folder that are not used -> why.
     alpha : float, optional
         Level of the leaderboard's paired tests (config ``leaderboard.alpha``), for the
         sentence on ties; needed with a leaderboard.
     caps : DataFrame, optional
         What was computed on less than everything (:func:`caps_table`).
     """
-    truth_parts = truth_section(leaderboard, choice_summary, alpha)
     versions_frame = pd.DataFrame(sorted(versions.items()), columns=["package", "version"])
     parts = [
         "<meta charset='utf-8'><title>segsweep summary</title>",
@@ -353,7 +350,7 @@ def summary_html(
         "<h2>What was run</h2>",
         table(run_table(run, images, method_setups), escape=False),
         *input_problems(rejected, ignored or {}),
-        *truth_parts,
+        *truth_section(leaderboard, choice_summary, alpha),
         *caps_section(caps),
         "<h2>Which k each criterion picks</h2>",
         "<p class='note'>Median (and range) over images of the k each criterion picks. elbow: "
