@@ -1,8 +1,17 @@
 import numpy as np
 import pandas as pd
+from conftest import FLAT_COLOURS
 from PIL import Image
 
-from segsweep.figures import PALETTE, downsample_step, label_colormap, recolour, save_figure
+from segsweep.figures import (
+    PALETTE,
+    _palette_rgb,
+    downsample_step,
+    label_colormap,
+    panel_titles,
+    recolour,
+    save_figure,
+)
 from segsweep.image_figures import elbow_figure, segmentation_grid
 
 
@@ -39,15 +48,36 @@ def test_segmentation_grid_writes_a_png(tmp_path, stripes):
     columns, parameters = {"kmeans": [2, 3], "fh": [50.0]}, {"kmeans": "k", "fh": "scale"}
     for kind in ("recolour", "labels"):
         fig = segmentation_grid(rgb, maps, columns, parameters, kind=kind, title="t")
-        titles = [ax.get_title() for ax in fig.axes]
-        assert titles[1:3] == ["k = 2", "k = 3"] and titles[4] == "scale = 50"
-        assert not fig.axes[5].axison  # the shorter row's empty panel
-        save_figure(fig, tmp_path / f"{kind}.png", dpi=50)
-        fmt, (width, height) = read_png(tmp_path / f"{kind}.png")
-        assert fmt == "PNG"
-        # 3 columns of 2 inches at 50 dpi with narrow margins; 2 rows
-        assert 300 <= width <= 340
-        assert 100 < height < 300
+        titles = panel_titles(fig)
+        # each row: the photo, its values; the row label after its panels' titles
+        assert titles == ["photo", "k = 2", "k = 3", "kmeans", "photo", "scale = 50", "fh"]
+        save_figure(fig, tmp_path / f"{kind}.png")
+        with Image.open(tmp_path / f"{kind}.png") as image:
+            pixels = np.asarray(image.convert("RGB"))
+        # 3 columns of 2 inches at 100 dpi with narrow margins; 2 rows
+        assert 600 <= pixels.shape[1] <= 680 and 200 < pixels.shape[0] < 600
+        colours = {tuple(c) for c in pixels.reshape(-1, 3)}
+        if kind == "labels":  # the three stripes in the palette's first three colours
+            assert {tuple(c) for c in _palette_rgb(3)} <= colours
+        else:  # each stripe in its own flat colour, as the photo has them
+            assert {tuple(int(v) for v in c) for c in FLAT_COLOURS} <= colours
+
+
+def test_panels_are_resized_to_their_boxes_and_framed(tmp_path):
+    from segsweep.figures import Panel, panel_figure
+
+    labels = np.repeat(np.arange(4), 25).reshape(10, 10)
+    fig = panel_figure([[Panel("a", labels), None, Panel("c", labels > 1)]], aspect=0.5,
+                       panel=1.0, title="t")  # fmt: skip
+    canvas, drawn = fig.segsweep_panels
+    assert drawn.sum() == 2 * 100 * 50  # two panels of 1 x 0.5 inches at 100 dpi
+    assert panel_titles(fig) == ["a", "c"]
+    box = canvas[drawn].reshape(-1, 3)
+    assert (box == 0).all(axis=1).sum() >= 2 * (2 * 100 + 2 * 50) - 8  # black frames
+    save_figure(fig, tmp_path / "p.png")
+    with Image.open(tmp_path / "p.png") as image:
+        saved = np.asarray(image.convert("RGB"))
+    np.testing.assert_array_equal(saved[drawn], canvas[drawn])  # laid over unchanged
 
 
 def test_elbow_figure_writes_a_png(tmp_path):
@@ -71,7 +101,8 @@ def test_elbow_figure_writes_a_png(tmp_path):
     assert [ax.get_title() for ax in fig.axes[::2]] == ["lab", "rgb"]  # a row per space
     assert fig.axes[0].get_legend() is not None
     save_figure(fig, tmp_path / "elbow.png", dpi=50)
-    assert read_png(tmp_path / "elbow.png") == ("PNG", (360, 300))
+    # 2 rows x 2 measures of 2.75 x 2.2 inches at fixed margins, at 50 dpi
+    assert read_png(tmp_path / "elbow.png") == ("PNG", (377, 322))
 
 
 def test_grid_maps_give_each_method_its_own_values_in_order():

@@ -6,7 +6,7 @@ from PIL import Image
 
 from segsweep.dataset_figures import background_figure, leaderboard_figure
 from segsweep.features import to_features
-from segsweep.figures import save_figure
+from segsweep.figures import panel_titles, save_figure
 from segsweep.image_figures import (
     chebyshev_background,
     cluster_masks_figure,
@@ -39,7 +39,7 @@ def test_scatter_figures(tmp_path, stripes):
     assert len(fig.axes) == 6
     assert fig.axes[0].get_xlabel() == "L*" and fig.axes[0].get_ylabel() == "a*"
     save_figure(fig, tmp_path / "s.png", dpi=50)
-    assert png_size(tmp_path / "s.png") == (600, 400)
+    assert png_size(tmp_path / "s.png") == (602, 397)  # 2 x 3 axes at fixed margins, 50 dpi
     fig = scatter3d_figure(features, rgb, truth, ("L*", "a*", "b*"), 0, "t")
     save_figure(fig, tmp_path / "s3.png", dpi=50)
     assert png_size(tmp_path / "s3.png") == (550, 260)
@@ -51,10 +51,11 @@ def test_scatter_figures(tmp_path, stripes):
 def test_cluster_masks_figure(tmp_path, stripes):
     rgb, truth = stripes
     fig = cluster_masks_figure(rgb, truth, "t")
-    assert len(fig.axes) == 2 * 4
-    assert fig.axes[1].get_title().startswith("mask 0 (33%)")
-    save_figure(fig, tmp_path / "m.png", dpi=40)
-    assert int(2.2 * 4 * 40) <= png_size(tmp_path / "m.png")[0] <= int(2.2 * 4 * 40 * 1.1)
+    titles = panel_titles(fig)
+    assert len(titles) == 2 * 4 and titles[1] == "mask 0 (33%)"
+    assert titles[4:6] == ["photo", "photo x mask 0"]
+    save_figure(fig, tmp_path / "m.png")
+    assert int(2.2 * 4 * 100) <= png_size(tmp_path / "m.png")[0] <= int(2.2 * 4 * 100 * 1.1)
 
 
 def test_cutout_alpha_is_zero_exactly_on_the_corner_cluster(tmp_path, noisy_photo):
@@ -79,8 +80,8 @@ def test_chebyshev_baseline():
 def test_background_picks_and_leaderboard_figures(tmp_path, noisy_photo):
     rgba = cutout(noisy_photo, chebyshev_background(noisy_photo))
     fig = background_figure([("a", noisy_photo, rgba, rgba), ("b", noisy_photo, rgba, rgba)])
-    assert len(fig.axes) == 6
-    save_figure(fig, tmp_path / "b.png", dpi=40)
+    assert len(panel_titles(fig)) == 6 and panel_titles(fig)[3] == "b: photo"
+    save_figure(fig, tmp_path / "b.png")
     picks = pd.DataFrame(
         [dict(space="rgb", method=m, criterion=c, k=k)
          for m in ("kmeans", "gmm") for c, k in (("elbow", 3), ("silhouette", 2), ("bic", 4))]

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from segsweep.figures import downsample_step, image_panels, plt
+from segsweep.figures import Panel, downsample_step, panel_figure, plt
 from segsweep.image_figures import baseline_threshold
 
 
@@ -35,19 +35,16 @@ def background_figure(rows: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarr
     """
     title = "Background removal (transparent = background, shown as a checkerboard)"
     aspects = [rgb.shape[0] / rgb.shape[1] for _, rgb, _, _ in rows]
-    fig, axes = image_panels(len(rows), 3, aspects, panel=2.4, title=title)
-    for row, (name, rgb, clustered, baseline) in enumerate(rows):
+    cells = []
+    for name, rgb, clustered, baseline in rows:
         step = downsample_step(rgb.shape)
-        panels = (
-            ("photo", rgb / 255.0),
-            ("cut-out: corner pixel's cluster", composite(clustered)),
-            (f"baseline: Chebyshev <= {baseline_threshold():g}", composite(baseline)),
-        )
-        for col, (what, image) in enumerate(panels):
-            ax = axes[row, col]
-            ax.imshow(image[::step, ::step])
-            ax.set_title(f"{name}: {what}" if col == 0 else what, fontsize=9)
-    return fig
+        cells.append([
+            Panel(f"{name}: photo", rgb[::step, ::step]),
+            Panel("cut-out: corner pixel's cluster", composite(clustered)[::step, ::step]),
+            Panel(f"baseline: Chebyshev <= {baseline_threshold():g}",
+                  composite(baseline)[::step, ::step]),
+        ])  # fmt: skip
+    return panel_figure(cells, aspects, panel=2.4, title=title, title_size=9)
 
 
 def leaderboard_figure(leaderboard: pd.DataFrame) -> Figure:

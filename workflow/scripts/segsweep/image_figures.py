@@ -23,14 +23,15 @@ from matplotlib.figure import Figure
 from segsweep.figures import (
     FIGURE_DPI,
     PALETTE,
+    Panel,
     displayable,
     downsample_step,
-    image_panels,
     label_colormap,
+    panel_figure,
+    plot_grid,
     plt,
     recolour,
     save_figure,
-    show_labels,
 )
 from segsweep.methods import sample_indices
 from segsweep.selection import chosen_map, nearest_fitted, value_label
@@ -66,23 +67,15 @@ def segmentation_grid(
     panel = 2.0
     step = downsample_step(rgb.shape, max_side=int(panel * FIGURE_DPI))  # the panel's pixels
     photo = rgb[::step, ::step]
-    n_cols = max(len(values) for values in columns.values()) + 1
-    fig, axes = image_panels(len(columns), n_cols, rgb.shape[0] / rgb.shape[1], panel, title)
-    for row, (method, values) in enumerate(columns.items()):
-        axes[row, 0].imshow(photo)
-        axes[row, 0].set_title("photo")
-        axes[row, 0].set_ylabel(method)
-        for col, value in enumerate(values, start=1):
-            ax = axes[row, col]
+    rows = []
+    for method, values in columns.items():
+        cells = [Panel("photo", photo)]
+        for value in values:
             labels = label_maps[(method, value)]
-            if kind == "recolour":
-                ax.imshow(recolour(rgb, labels, step))
-            else:
-                show_labels(ax, labels[::step, ::step])
-            ax.set_title(value_label(parameters[method], value))
-        for col in range(len(values) + 1, n_cols):
-            axes[row, col].set_axis_off()
-    return fig
+            image = recolour(rgb, labels, step) if kind == "recolour" else labels[::step, ::step]
+            cells.append(Panel(value_label(parameters[method], value), image))
+        rows.append(cells)
+    return panel_figure(rows, rgb.shape[0] / rgb.shape[1], panel, title, row_labels=list(columns))
 
 
 def elbow_figure(fits: pd.DataFrame, picks: pd.DataFrame, title: str = "") -> Figure:
@@ -107,10 +100,7 @@ def elbow_figure(fits: pd.DataFrame, picks: pd.DataFrame, title: str = "") -> Fi
     )
     has_bic = "bic" in fits and fits["bic"].notna().any()
     measures = ["inertia", "eta"] + (["bic"] if has_bic else [])
-    fig, axes = plt.subplots(
-        len(panels), len(measures), figsize=(3.6 * len(measures), 3.0 * len(panels)),
-        squeeze=False,
-    )  # fmt: skip
+    fig, axes = plot_grid(len(panels), len(measures), (2.75, 2.2), gaps=(0.95, 0.85))
     elbows = picks[picks["criterion"] == "elbow"].set_index(["space", "method"])["k"]
     y_labels = ["inertia (within-cluster SS)", "eta (mean distance to centre)",
                 "BIC (solid), AIC (dashed)"]  # fmt: skip
@@ -127,9 +117,10 @@ def elbow_figure(fits: pd.DataFrame, picks: pd.DataFrame, title: str = "") -> Fi
         axes[row, 0].set_title(space if parameter == "k" else f"{space}, swept over {parameter}")
         legend = "method (star: elbow k)" if parameter == "k" else "method"
         axes[row, 0].legend(title=legend)
+        if has_bic and in_panel["bic"].isna().all():  # no mixture in this row
+            axes[row, -1].set_axis_off()
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
     return fig
 
 
@@ -165,19 +156,12 @@ def truth_figure(
     pale = (0.35 * rgb.mean(axis=2, keepdims=True) + 0.65 * 255).repeat(3, axis=2)
     overlay = np.where(errors[..., None], np.array([214, 39, 40]), pale).astype(np.uint8)
     panels = [
-        ("photo", rgb),
-        ("ground truth", None),
-        ("segmentation (cluster mean colours)", recolour(rgb, segmentation)),
-        (f"wrong pixels after matching: {errors.mean():.1%}", overlay),
+        Panel("photo", rgb[::step, ::step]),
+        Panel("ground truth", truth[::step, ::step]),
+        Panel("segmentation (cluster mean colours)", recolour(rgb, segmentation, step)),
+        Panel(f"wrong pixels after matching: {errors.mean():.1%}", overlay[::step, ::step]),
     ]
-    fig, axes = image_panels(1, 4, rgb.shape[0] / rgb.shape[1], panel=3.0, title=title)
-    for ax, (name, array) in zip(axes[0], panels, strict=True):
-        if array is None:
-            show_labels(ax, truth[::step, ::step])
-        else:
-            ax.imshow(array[::step, ::step])
-        ax.set_title(name, fontsize=9)
-    return fig
+    return panel_figure([panels], rgb.shape[0] / rgb.shape[1], 3.0, title, title_size=9)
 
 
 def canny_edges(rgb: np.ndarray, sigma: float) -> np.ndarray:
@@ -209,12 +193,8 @@ def edges_figure(
     panels = [("Canny edges", edges)] + [
         (name, find_boundaries(labels, mode="inner")) for name, labels in segmentations
     ]
-    columns = min(len(panels), 4)
-    rows = math.ceil(len(panels) / columns)
-    fig, axes = image_panels(rows, columns, rgb.shape[0] / rgb.shape[1], 3.0, title)
-    for ax in axes.ravel():
-        ax.set_axis_off()
-    for ax, (name, mask) in zip(axes.ravel(), panels, strict=False):
+    cells = []
+    for name, mask in panels:
         # Thin lines vanish when a large image is shown small: thicken by the stride first.
         if step > 1:
             from scipy.ndimage import binary_dilation
@@ -222,9 +202,10 @@ def edges_figure(
             mask = binary_dilation(mask, iterations=step // 2)
         overlay = rgb.copy()
         overlay[mask] = (255, 230, 0) if name == "Canny edges" else (230, 0, 60)
-        ax.imshow(overlay[::step, ::step])
-        ax.set_title(name)
-    return fig
+        cells.append(Panel(name, overlay[::step, ::step]))
+    columns = min(len(cells), 4)
+    rows = [cells[start : start + columns] for start in range(0, len(cells), columns)]
+    return panel_figure(rows, rgb.shape[0] / rgb.shape[1], 3.0, title)
 
 
 #: Pixels drawn in scatter plots (a seeded random sample).
@@ -280,7 +261,7 @@ def scatter_figure(
         fig.suptitle(title)
         fig.tight_layout()
         return fig
-    fig, axes = plt.subplots(2, len(pairs), figsize=(4.0 * len(pairs), 8.0), squeeze=False)
+    fig, axes = plot_grid(2, len(pairs), (3.15, 3.0), gaps=(0.75, 0.75))
     for col, (a, b) in enumerate(pairs):
         for row, colours in enumerate((own, by_cluster)):
             ax = axes[row, col]
@@ -290,7 +271,6 @@ def scatter_figure(
             what = "own colours" if row == 0 else "by cluster"
             ax.set_title(f"{channels[a]} - {channels[b]} ({what})")
     fig.suptitle(title)
-    fig.tight_layout()
     return fig
 
 
@@ -326,20 +306,16 @@ def cluster_masks_figure(rgb: np.ndarray, labels: np.ndarray, title: str = "") -
     n = int(labels.max()) + 1
     columns = n + 1
     panel = 2.2 if columns <= 8 else 1.6
-    fig, axes = image_panels(2, columns, rgb.shape[0] / rgb.shape[1], panel, title)
     small_labels = labels[::step, ::step]
     small_rgb = rgb[::step, ::step]
-    show_labels(axes[0, 0], small_labels)
-    axes[0, 0].set_title("label map")
-    axes[1, 0].imshow(small_rgb)
-    axes[1, 0].set_title("photo")
-    for value in range(n):
-        mask = small_labels == value
-        axes[0, value + 1].imshow(mask, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
-        axes[0, value + 1].set_title(f"mask {value} ({(labels == value).mean():.0%})")
-        axes[1, value + 1].imshow(small_rgb * mask[..., None])
-        axes[1, value + 1].set_title(f"photo x mask {value}")
-    return fig
+    masks = [small_labels == value for value in range(n)]
+    rows = [
+        [Panel("label map", small_labels)]
+        + [Panel(f"mask {v} ({(labels == v).mean():.0%})", m) for v, m in enumerate(masks)],
+        [Panel("photo", small_rgb)]
+        + [Panel(f"photo x mask {v}", small_rgb * m[..., None]) for v, m in enumerate(masks)],
+    ]
+    return panel_figure(rows, rgb.shape[0] / rgb.shape[1], panel, title)
 
 
 def picks_figure(picks: pd.DataFrame, title: str = "") -> Figure:
