@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SNAKEMAKE := $(BIN)/snakemake --workflow-profile workflow/profiles/default
 REPORT := results/report.html
-FIGURE_RULES := plot_image plot_truth plot_background plot_leaderboard report_figures summary
+FIGURE_RULES := plot_image plot_image_with_truth plot_background plot_leaderboard plot_ranks report_figures summary
 
 .PHONY: run figures report test test-fast test-slurm lint format methods data bench \
 	bench-scale val-study mutation lock clean

@@ -7,7 +7,7 @@
 - screens it (decode, ground truth) as the ``screen`` job does;
 - runs each method entry's ``segment`` job's work (every value and seed, its criteria and
   scores) and writes its outputs, as the job does;
-- draws its figures as ``plot_image`` and ``plot_truth`` do;
+- draws its figures as ``plot_image_with_truth`` does (``plot_image`` without truth);
 
 with a timer around each stage (the functions in :data:`STAGES`): the time of a stage is its
 own, less that of the timed stages it calls, so a column sums to the job's work. Then it
@@ -73,6 +73,7 @@ STAGES = [
     ("segsweep.image_figures", "scatter3d_figure", "draw: scatter 3-D"),
     ("segsweep.image_figures", "cluster_masks_figure", "draw: cluster masks"),
     ("segsweep.image_figures", "truth_figure", "draw: truth"),
+    ("segsweep.image_figures", "image_rows", "read inputs"),
     ("segsweep.image_figures", "save_figure", "draw: render and save PNG"),
     ("segsweep.ingest", "write_png", "draw: cut-outs"),
     ("segsweep.selection", "pick_k", "draw: picks"),
@@ -137,8 +138,8 @@ def load_config(extra: str | None, bsds: str, split: str, image_count: int) -> d
 
 
 def profile(config: dict, image: str | None) -> tuple[dict[str, dict[str, float]], str]:
-    """Stage seconds of each job of one image: ``screen``, one ``segment`` per entry,
-    ``plot_image`` and ``plot_truth``."""
+    """Stage seconds of each job of one image: ``screen``, one ``segment`` per entry (of a
+    batch of this one image) and the figure job."""
     from threadpoolctl import threadpool_limits
 
     from segsweep import configuration, image_figures, ingest, segment
@@ -161,11 +162,11 @@ def profile(config: dict, image: str | None) -> tuple[dict[str, dict[str, float]
                   for m in setups}  # fmt: skip
         for method, setup in setups.items():
             job = SimpleNamespace(
-                input=SimpleNamespace(standard=str(out / "standard.npz")),
+                input=SimpleNamespace(standard=[str(out / "standard.npz")]),
                 output=SimpleNamespace(labels=str(out / f"{method}.npz"),
                                        fits=str(out / f"{method}.csv"),
                                        timings=str(out / f"{method}.timings.csv")),
-                params=SimpleNamespace(setup=setup, spaces=spaces[method],
+                params=SimpleNamespace(images=[name], setup=setup, spaces=spaces[method],
                                        seeds=config["seeds"], criteria=config["criteria"]),
                 wildcards=SimpleNamespace(image=name, method=method),
             )  # fmt: skip
@@ -186,20 +187,13 @@ def profile(config: dict, image: str | None) -> tuple[dict[str, dict[str, float]
                                  fits=[str(out / f"{m}.csv") for m in setups])  # fmt: skip
         names = [f"{s}_{k}" for s in figure_spaces for k in ("recolour", "labels", "edges")]
         names += ["elbow", "picks", "scatter", "scatter3d", "clusters", "cutout", "baseline"]
+        names += ["truth"] if annotations else []
         outputs = _Output({n: str(out / f"{n}.png") for n in names})
         figures_job = SimpleNamespace(input=inputs, output=outputs,
                                       params=SimpleNamespace(**common),
                                       wildcards=SimpleNamespace(image=name))  # fmt: skip
         image_figures.image_figures_main(figures_job)
-        jobs["plot_image"] = timers.take()
-        if annotations:
-            truth_job = SimpleNamespace(
-                input=inputs, output=SimpleNamespace(figure=str(out / "truth.png")),
-                params=SimpleNamespace(seed=common["seed"], methods=common["methods"]),
-                wildcards=SimpleNamespace(image=name),
-            )  # fmt: skip
-            image_figures.truth_main(truth_job)
-            jobs["plot_truth"] = timers.take()
+        jobs["plot_image_with_truth" if annotations else "plot_image"] = timers.take()
     return jobs, name
 
 
@@ -207,6 +201,8 @@ class _Output(dict):
     """Snakemake's output object: attributes and items."""
 
     def __getattr__(self, key):
+        if key not in self:
+            raise AttributeError(key)
         return self[key]
 
 
@@ -216,7 +212,7 @@ JOB_IMPORTS = {
     "screen": "from segsweep import ingest",
     "segment": "from segsweep import segment",
     "plot_image": "from segsweep import image_figures",
-    "plot_truth": "from segsweep import image_figures",
+    "plot_image_with_truth": "from segsweep import image_figures",
 }
 
 
@@ -241,7 +237,7 @@ def table(jobs: dict[str, dict[str, float]], startup: dict[str, float]) -> str:
     stages = [stage for _, _, stage in STAGES]
     stages = list(dict.fromkeys(stages))
     columns = list(jobs)
-    kind = {column: column.split()[0] for column in columns}
+    kind = {column: column.split()[0] for column in columns}  # the job's rule
     lines = ["| stage | " + " | ".join(columns) + " | all |",
              "|---|" + "---|" * (len(columns) + 1)]  # fmt: skip
 

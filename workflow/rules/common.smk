@@ -205,8 +205,30 @@ def image_figures():
 
 
 IMAGE_FIGURES = image_figures()
-#: The ground-truth figure (plot_truth), drawn for images with truth only.
+#: The ground-truth figure (plot_image_with_truth), drawn for images with truth only.
 TRUTH_FIGURE = {"truth": "Ground truth"}
+
+
+def image_pattern(with_truth):
+    """Wildcard pattern of the images with (or without) ground truth; one that matches no
+    name when there are none."""
+    names = [image for image in IMAGES if (image in TRUTH) == with_truth]
+    return "|".join(map(re.escape, names)) if names else "(?!)"
+
+
+#: What plot_image and plot_image_with_truth draw with.
+PLOT_IMAGE_PARAMS = dict(
+    methods=METHODS,
+    spaces=FIGURE_SPACES,
+    methods_in_space={space: methods_in(space) for space in FIGURE_SPACES},
+    parameters={m: METHOD_SETUPS[m]["parameter"] for m in METHODS},
+    seed=FIGURE_SEED,
+    k=config["figures"]["k"],
+    sigma=config["figures"]["canny_sigma"],
+    detail_space=DETAIL_SPACE,
+    detail_method=DETAIL_METHOD,
+    cutout_k=config["figures"]["cutout_k"],
+)
 
 
 def image_figure_outputs():

@@ -1,6 +1,7 @@
 # One job draws every figure of an image: starting a job costs as much as drawing a figure.
-# It reads that image's own tables only, so it starts as soon as the image is segmented and
-# adding an image redraws no other image's figures.
+# It reads that image's own rows and maps of its batch's tables, so it starts as soon as the
+# batch is segmented. Images with ground truth also get the truth figure, from the same job
+# (a rule of their own, since a rule's outputs are the same for every image).
 rule plot_image:
     input:
         standard="results/ingest/{image}.npz",
@@ -12,37 +13,34 @@ rule plot_image:
         baseline="results/cutouts/{image}_baseline.png",
     log:
         "results/logs/figures/{image}.log",
+    wildcard_constraints:
+        image=image_pattern(with_truth=False),
     conda:
         "../../environment.yml"
     params:
-        methods=METHODS,
-        spaces=FIGURE_SPACES,
-        methods_in_space={space: methods_in(space) for space in FIGURE_SPACES},
-        parameters={m: METHOD_SETUPS[m]["parameter"] for m in METHODS},
-        seed=FIGURE_SEED,
-        k=config["figures"]["k"],
-        sigma=config["figures"]["canny_sigma"],
-        detail_space=DETAIL_SPACE,
-        detail_method=DETAIL_METHOD,
-        cutout_k=config["figures"]["cutout_k"],
+        **PLOT_IMAGE_PARAMS,
     script:
         "../scripts/image_figures.py"
 
 
-rule plot_truth:
+rule plot_image_with_truth:
     input:
         standard="results/ingest/{image}.npz",
-        fits=image_fits,
         labels=image_labels,
+        fits=image_fits,
     output:
-        figure=FIGURE_PATH.replace("{name}", "truth"),
+        **image_figure_outputs(),
+        cutout="results/cutouts/{image}_cluster.png",
+        baseline="results/cutouts/{image}_baseline.png",
+        truth=FIGURE_PATH.replace("{name}", "truth"),
     log:
-        "results/logs/figures/{image}/truth.log",
+        "results/logs/figures/{image}.log",
+    wildcard_constraints:
+        image=image_pattern(with_truth=True),
     conda:
         "../../environment.yml"
     params:
-        seed=FIGURE_SEED,
-        methods=METHODS,
+        **PLOT_IMAGE_PARAMS,
     script:
         "../scripts/image_figures.py"
 

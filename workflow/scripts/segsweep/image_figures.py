@@ -5,9 +5,10 @@ cluster masks and the background-removal cut-outs beside the Chebyshev-threshold
 Each ``*_figure`` function takes arrays and tables and returns a matplotlib Figure. The
 Snakemake entries at the end decide what each image's figures show: a figure takes well under
 a second to draw, and starting a job (Python, Snakemake's script preamble, matplotlib) costs
-about as much again, so each image gets one job (``plot_image``) that reads the photo, the
-tables and the label maps once and draws every figure; ``plot_truth`` draws the ground truth
-beside the best fit. Shared plotting helpers are in :mod:`segsweep.figures`, figures over all
+about as much again, so each image gets one job (``plot_image``, or
+``plot_image_with_truth`` for an image with ground truth, which also draws the truth beside
+the best fit) that reads the photo, the tables and the label maps once and draws every
+figure. Shared plotting helpers are in :mod:`segsweep.figures`, figures over all
 images in :mod:`segsweep.dataset_figures`.
 """
 
@@ -436,7 +437,7 @@ def image_figures_main(snakemake) -> None:
     params, output = snakemake.params, snakemake.output
     name = snakemake.wildcards.image
     image = displayable(name)  # for titles
-    rgb, _ = load_standard_form(snakemake.input.standard)
+    rgb, annotations = load_standard_form(snakemake.input.standard)
     fits = image_rows(snakemake.input.fits, name)
     picks = pick_k(fits)
     label_maps = {}
@@ -462,33 +463,31 @@ def image_figures_main(snakemake) -> None:
     cutout_value = nearest_fitted(by_value, params.cutout_k) if parameter == "k" else value
     write_png(output.cutout, cutout(rgb, corner_cluster(by_value[cutout_value])))
     write_png(output.baseline, cutout(rgb, chebyshev_background(rgb)))
+    truth_path = getattr(output, "truth", None)  # plot_image_with_truth
+    if truth_path is not None:
+        label_paths = dict(zip(params.methods, snakemake.input.labels, strict=True))
+        draw_truth(fits, label_paths, rgb, annotations, name, params.seed, truth_path)
 
 
-def truth_main(snakemake) -> None:
-    """Snakemake entry: ground truth beside the best segmentation of one image."""
-    from segsweep.ingest import load_standard_form
+def draw_truth(fits, label_paths, rgb, annotations, name, seed, path) -> None:
+    """Ground truth beside the best segmentation of one image (by ARI, the figure seed's
+    fits and those of methods fitted with one seed only), saved to ``path``."""
     from segsweep.labelmaps import load_label_maps, maps_by_value
 
-    name, seed = snakemake.wildcards.image, snakemake.params.seed
-    image = displayable(name)
-    fits = image_rows(snakemake.input.fits, name)
     rows = fits.dropna(subset=["ari"])
-    # the figure seed's fits, and those of methods fitted with one seed only
     rows = rows[(rows["seed"] == seed) | ~rows.duplicated(["space", "method", "value"], keep=False)]
     best = rows.loc[rows["ari"].idxmax()]
-    labels_path = dict(zip(snakemake.params.methods, snakemake.input.labels, strict=True))
-    stored = load_label_maps(labels_path[best["method"]], name)
+    stored = load_label_maps(label_paths[best["method"]], name)
     segmentation = maps_by_value(stored, best["space"], seed)[best["value"]]
-    rgb, annotations = load_standard_form(snakemake.input.standard)
     fig = truth_figure(
         rgb,
         annotations[0],
         segmentation,
-        title=f"{image}: best fit by ARI: {best['method']} in {best['space']}, "
+        title=f"{displayable(name)}: best fit by ARI: {best['method']} in {best['space']}, "
         f"{value_label(best['parameter'], best['value'])} (ARI {best['ari']:.3f})",
     )
-    save_figure(fig, snakemake.output.figure)
+    save_figure(fig, path)
 
 
 #: Snakemake entry of each rule this module serves (see :func:`segsweep.entry.run_rule`).
-RULES = {"plot_image": image_figures_main, "plot_truth": truth_main}
+RULES = {"plot_image": image_figures_main, "plot_image_with_truth": image_figures_main}
