@@ -28,7 +28,7 @@ SHIPPED = yaml.safe_load((ROOT / "config.yaml").read_text())
         ({"methods": {"a b": {}}}, "methods: the name 'a b' is not allowed;"),
         ({"k": "2-10"}, "k = '2-10': must be a list"),
         ({"figures": {"canny_sigma": 0}}, "figures.canny_sigma = 0: must be a number > 0"),
-        ({"zzz": 1}, "zzz: unknown key; allowed: batches, bsds, criteria, figures"),
+        ({"zzz": 1}, "zzz: unknown key; allowed: batch_size, bsds, criteria"),
         ({"methods": {"m": {"merge_boundaries": [0.1, -0.2]}}},
          "methods.m.merge_boundaries = [0.1, -0.2]: must be a number >= 0 or a list, each a "
          "number >= 0"),

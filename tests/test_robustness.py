@@ -222,7 +222,7 @@ def test_killed_run_resumes_to_the_same_bytes_as_an_uninterrupted_run(tiny_run, 
 
 def test_deleting_one_output_regenerates_only_what_depends_on_it(tiny_run):
     results = tiny_run / "results"
-    batch = batch_of("stripes", 16)  # the default number of batches
+    batch = batch_of("stripes", 1)  # 3 images in batches of 16: one batch
     deleted = results / f"labels/{batch}/kmeans.npz"
     untouched = results / f"labels/{batch}/gmm.npz"
     before = untouched.stat().st_mtime_ns

@@ -7,7 +7,7 @@ from snakemake.utils import validate
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 
 from segsweep import config_errors, configuration  # noqa: E402
-from segsweep.batches import batch_of, batches  # noqa: E402
+from segsweep.batches import batch_count, batch_of, batches  # noqa: E402
 from segsweep.errors import SegsweepError  # noqa: E402
 from segsweep.discovery import (  # noqa: E402
     discover_bsds,
@@ -44,7 +44,8 @@ METHODS = list(METHOD_SETUPS)
 KS = config["k"]
 SEEDS = config["seeds"]
 #: Batch -> its images; one segment job per (batch, method) (see segsweep.batches).
-BATCHES = batches(IMAGES, config["batches"])
+BATCHES = batches(list(IMAGES), config["batch_size"])
+BATCH_COUNT = batch_count(len(IMAGES), config["batch_size"])
 
 
 wildcard_constraints:
@@ -148,12 +149,12 @@ def all_label_maps(wildcards):
 
 def image_labels(wildcards):
     """Label maps of every method of one image's batch, in the order of METHODS."""
-    return segment_outputs("labels", [batch_of(wildcards.image, config["batches"])])
+    return segment_outputs("labels", [batch_of(wildcards.image, BATCH_COUNT)])
 
 
 def image_fits(wildcards):
     """Fits tables (with criteria and scores) of every method of one image's batch."""
-    return segment_outputs("fits", [batch_of(wildcards.image, config["batches"])])
+    return segment_outputs("fits", [batch_of(wildcards.image, BATCH_COUNT)])
 
 
 def truth_tables(wildcards=None):

@@ -1,7 +1,7 @@
 # One job per (batch of images, method label) fits every image of the batch in every colour
 # space, swept value and seed, and measures every fit (criteria, and scores against the
-# ground truth): starting a job costs as much as segmenting an image. `batches` in the
-# config sets how many batches the images fall into (segsweep.batches). On a cluster,
+# ground truth): starting a job costs as much as segmenting an image. `batch_size` in the
+# config sets about how many images a batch holds (segsweep.batches). On a cluster,
 # --group-components segment=N bundles N of these jobs into one submission (see
 # workflow/profiles/slurm).
 rule segment:
