@@ -10,7 +10,7 @@ REPORT := results/report.html
 FIGURE_RULES := plot_image plot_image_with_truth plot_background plot_leaderboard plot_ranks report_figures summary
 
 .PHONY: run figures report test test-fast test-slurm lint format methods data bench \
-	bench-scale val-study mutation lock clean
+	bench-scale bench-bsds val-study mutation lock clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -77,6 +77,13 @@ bench: $(INSTALLED)
 ## (writes results/bench/scale.md; BENCH_ARGS="--bsds PATH" runs on a BSDS500 copy)
 bench-scale: $(INSTALLED)
 	$(BIN)/python tests/bench/scale.py $(BENCH_ARGS)
+
+## bench-bsds: the published BSDS500 configuration end to end (tables, figures, report) on the
+## first N test images, this checkout against the code of b81c82c run side by side
+## (BSDS=PATH, N=10 by default); prints times, job-seconds per rule and whether results match
+N ?= 10
+bench-bsds: $(INSTALLED)
+	$(BIN)/python tests/bench/bsds.py --bsds $(BSDS) --n $(N)
 
 ## val-study: the BSDS500 val study that chose the published setup (not a test; about an
 ## hour on 2 cores); BSDS=PATH names your BSDS500 copy (default data/BSDS500), LIMIT=N

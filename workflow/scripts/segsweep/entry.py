@@ -13,7 +13,9 @@ traceback.
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
 from collections.abc import Callable
 from types import ModuleType
 
@@ -31,12 +33,30 @@ def run(snakemake, main: Callable[[object], None]) -> None:
     )
     logging.captureWarnings(True)
     try:
+        start = time.perf_counter()
         with threadpool_limits(limits=max(1, int(snakemake.threads))):
             main(snakemake)
+        # what the job spent on its work, and since its process started (Python, imports,
+        # Snakemake's preamble and the work): benchmarks read both (tests/bench/bsds.py)
+        logging.info(
+            "segsweep job seconds: work %.3f, process %.3f",
+            time.perf_counter() - start, time.time() - _process_start(),
+        )  # fmt: skip
     except SegsweepError as error:
         logging.error("%s", error)
         print(f"segsweep error: {error}", file=sys.stderr)
         sys.exit(1)
+
+
+def _process_start() -> float:
+    """When this process started (seconds since the epoch), from /proc where there is one;
+    else now (the job then reports no start-up)."""
+    try:
+        import psutil
+
+        return psutil.Process(os.getpid()).create_time()
+    except Exception:  # no psutil or no process table: a benchmark figure, not a result
+        return time.time()
 
 
 def run_rule(snakemake, module: ModuleType) -> None:
