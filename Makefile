@@ -5,7 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-SNAKEMAKE := $(BIN)/snakemake --workflow-profile workflow/profiles/default
+# the console shows how far a run is and about how long is left (workflow/plugins)
+SNAKEMAKE := PYTHONPATH=workflow/plugins $(BIN)/snakemake --workflow-profile workflow/profiles/default \
+	--logger segsweep
 REPORT := results/report.html
 FIGURE_RULES := plot_image plot_image_with_truth plot_background plot_leaderboard plot_ranks report_figures summary
 

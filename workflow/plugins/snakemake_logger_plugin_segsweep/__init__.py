@@ -1,0 +1,86 @@
+"""Snakemake logger plugin ``segsweep``: Snakemake's own console output, with each progress
+line saying about how long is left.
+
+``snakemake --logger segsweep`` (the Makefile's ``make run`` uses it, with
+``workflow/plugins`` on ``PYTHONPATH``) prints exactly what Snakemake prints, through
+Snakemake's default formatter and filter, except that each "N of M steps (P%) done" line
+goes on with the time elapsed and an estimate of the time left at the pace so far, for
+example ``40 of 120 steps (33%) done; 5 min elapsed, about 10 min left``. Plain lines, so it
+reads the same in a terminal, a pipe, a file or a cluster job's output; Snakemake's log file
+under ``.snakemake/log`` is written by Snakemake's own file handler and does not change.
+
+The estimate is the elapsed time times the steps left over the steps done: jobs of one kind
+run in bursts, so it swings early in a run and settles as the run goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from dataclasses import dataclass
+
+from snakemake_interface_logger_plugins.base import LogHandlerBase
+from snakemake_interface_logger_plugins.common import LogEvent
+from snakemake_interface_logger_plugins.settings import LogHandlerSettingsBase
+
+
+@dataclass
+class LogHandlerSettings(LogHandlerSettingsBase):
+    """No settings of its own."""
+
+
+def duration(seconds: float) -> str:
+    """``45 s``, ``12 min`` or ``1 h 05 min``."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def progress_note(done: int, total: int, elapsed: float) -> str:
+    """``; E elapsed, about L left`` for ``done`` of ``total`` steps after ``elapsed`` seconds
+    (nothing before the first step or after the last)."""
+    if done <= 0 or done >= total:
+        return f"; {duration(elapsed)} elapsed" if done >= total > 0 else ""
+    return f"; {duration(elapsed)} elapsed, about {duration(elapsed * (total - done) / done)} left"
+
+
+class LogHandler(LogHandlerBase, logging.StreamHandler):
+    """Snakemake's default console output (its formatter and filter are attached, since this
+    handler has none of its own), progress lines with the time left."""
+
+    def __post_init__(self) -> None:
+        logging.StreamHandler.__init__(self, sys.stdout if self.common_settings.stdout
+                                       else sys.stderr)  # fmt: skip
+        self.started = time.monotonic()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        logging.StreamHandler.emit(self, record)
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        if getattr(record, "event", None) == LogEvent.PROGRESS:
+            done, total = int(record.done), int(record.total)
+            text += progress_note(done, total, time.monotonic() - self.started)
+        return text
+
+    @property
+    def writes_to_stream(self) -> bool:
+        return True
+
+    @property
+    def writes_to_file(self) -> bool:
+        return False
+
+    @property
+    def has_filter(self) -> bool:
+        return False
+
+    @property
+    def has_formatter(self) -> bool:
+        return False
+
+    @property
+    def needs_rulegraph(self) -> bool:
+        return False
