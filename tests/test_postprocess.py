@@ -334,3 +334,34 @@ def test_icm_skipping_unchanged_neighbourhoods_equals_full_sweeps(seed):
     expected = full_sweep_icm(features, labels, strength, max_iter)
     np.testing.assert_array_equal(got[0], expected[0])
     assert got[1:] == expected[1:]
+
+
+def test_icm_leaves_one_label_or_one_colour_alone():
+    from segsweep.postprocess import potts_icm
+
+    rng = np.random.default_rng(0)
+    features = rng.random((6, 7, 3)).astype(np.float32)
+    one_label = np.zeros((6, 7), int)
+    labels, sweeps, converged = potts_icm(features, one_label, 2.0)
+    np.testing.assert_array_equal(labels, one_label)
+    assert (sweeps, converged) == (0, True)
+    flat = np.ones((6, 7, 3), np.float32)  # one colour: no variance to weigh the data by
+    two_labels = rng.integers(0, 2, (6, 7))
+    labels, sweeps, converged = potts_icm(flat, two_labels, 2.0)
+    np.testing.assert_array_equal(labels, two_labels)
+    assert (sweeps, converged) == (0, True)
+    # strength 0 is no smoothing, whatever the labels (here far from the nearest means)
+    random = rng.integers(0, 3, (6, 7))
+    labels, sweeps, converged = potts_icm(features, random, 0.0)
+    np.testing.assert_array_equal(labels, random)
+    assert (sweeps, converged) == (0, True)
+
+
+def test_the_last_region_is_kept_when_it_is_large():
+    from segsweep.postprocess import merge_small_regions
+
+    labels = np.zeros((10, 10), int)
+    labels[:, 7:] = 1  # the last connected region, 30 pixels
+    labels[0, 0] = 2  # one stray pixel, absorbed
+    merged = merge_small_regions(labels, min_size=20)
+    assert set(np.unique(merged)) == {0, 1} and (merged[:, 7:] == 1).all()

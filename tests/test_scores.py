@@ -238,6 +238,10 @@ def test_ami_is_scikit_learns_formula_around_the_expected_information(monkeypatc
     for t in (truth, truth.T.reshape(truth.shape), truth // 5, np.zeros_like(truth)):
         expected = adjusted_mutual_info_score(t.ravel(), segmentation.ravel())
         assert score_pair(t, segmentation)["ami"] == pytest.approx(expected, abs=1e-15)
+    # one cluster on one side: exactly 0, on both: exactly 1, as scikit-learn says
+    assert score_pair(np.zeros_like(truth), segmentation)["ami"] == 0.0
+    assert score_pair(truth, np.zeros_like(truth))["ami"] == 0.0
+    assert score_pair(np.zeros_like(truth), np.ones_like(truth))["ami"] == 1.0
     scores = score_annotations([truth, truth // 5], segmentation)
     assert all(np.isfinite(scores[key]) for key in SCORE_COLUMNS)
 

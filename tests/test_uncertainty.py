@@ -248,6 +248,8 @@ def test_groups_join_entries_closer_than_the_difference_only():
 
     ranks = pd.Series([1.0, 2.0, 2.5, 4.0], index=["a", "b", "c", "d"])
     assert groups_not_different(ranks, 1.0) == [["b", "c"]]  # 1.0 apart is not closer
+    tight = pd.Series([1.0, 1.2, 1.4, 3.0], index=["a", "b", "c", "d"])
+    assert groups_not_different(tight, 0.5) == [["a", "b", "c"]]  # b-c lies inside a-c
     assert groups_not_different(ranks, 1.5) == [["a", "b"], ["b", "c"]]  # nor 1.5 apart
     assert groups_not_different(ranks, 1.6) == [["a", "b", "c"], ["c", "d"]]
     assert groups_not_different(ranks, 3.5) == [["a", "b", "c", "d"]]
@@ -256,5 +258,22 @@ def test_groups_join_entries_closer_than_the_difference_only():
 def test_the_rank_plot_needs_five_images_and_three_entries():
     from segsweep.uncertainty import ranks_are_drawn
 
-    assert ranks_are_drawn(5, 3)
+    assert ranks_are_drawn(5, 3) and ranks_are_drawn(200, 6)
     assert not ranks_are_drawn(4, 3) and not ranks_are_drawn(5, 2)
+
+
+def test_a_resample_without_any_image_of_a_value_never_chooses_it():
+    """Only image 0 was fitted at k = 4, where it is the best of all: resamples that leave
+    it out have no covering at k = 4 at all, and must choose among the values they have."""
+    rows = []
+    for image in range(3):
+        for k in (2, 3, 4):
+            if k == 4 and image > 0:
+                continue
+            score = {2: 0.5, 3: 0.55, 4: 0.95}[k]
+            rows.append(dict(image=str(image), value=k, rand=score, vi=1.0, ari=score,
+                             cover_num=score, cover_den=1.0))  # fmt: skip
+    entry = EntryScores.from_table(pd.DataFrame(rows))
+    assert dataset_scores(entry)["covering_ods_value"] == 4
+    # about (2/3)^3 of the resamples lack image 0
+    assert 0.55 < choice_stability(entry, 2000, seed=0) < 0.85

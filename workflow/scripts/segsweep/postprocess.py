@@ -335,11 +335,7 @@ class _EdgeWeights:
         flat = labels.ravel().astype(np.intp)
         self.size = np.bincount(flat).astype(np.float64)
         channels = np.moveaxis(features, -1, 0)
-        self.total = (
-            np.stack([np.bincount(flat, weights=c.ravel()) for c in channels], axis=1)
-            if criterion != "boundary"
-            else None
-        )
+        self.total = np.stack([np.bincount(flat, weights=c.ravel()) for c in channels], axis=1)
         self.n_pixels = float(labels.size)
         for a, b, data in rag.edges(data=True):
             data["boundary"] = data["weight"]
@@ -348,19 +344,28 @@ class _EdgeWeights:
     def merge_nodes(self, src: int, dst: int) -> None:
         """Region ``src`` joins ``dst``: pool their statistics in ``dst``."""
         self.size[dst] += self.size[src]
-        if self.total is not None:
-            self.total[dst] += self.total[src]
+        self.total[dst] += self.total[src]
 
     def weight(self, a: int, b: int, boundary: float) -> float:
         """The criterion's weight of the edge between regions ``a`` and ``b``."""
-        if self.criterion == "boundary":
-            return boundary
-        difference = self.total[a] / self.size[a] - self.total[b] / self.size[b]
-        if self.criterion == "ward":
-            pooled = self.size[a] * self.size[b] / (self.size[a] + self.size[b])
-            return float(pooled * difference @ difference / self.n_pixels)
-        colour = float(np.sqrt(difference @ difference))
-        return colour if self.criterion == "colour" else colour * boundary
+        return getattr(self, f"_{self.criterion}")(a, b, boundary)
+
+    def _boundary(self, a, b, boundary):
+        return boundary
+
+    def _difference(self, a, b):
+        return self.total[a] / self.size[a] - self.total[b] / self.size[b]
+
+    def _colour(self, a, b, boundary):
+        return float(np.linalg.norm(self._difference(a, b)))
+
+    def _colour_boundary(self, a, b, boundary):
+        return self._colour(a, b, boundary) * boundary
+
+    def _ward(self, a, b, boundary):
+        difference = self._difference(a, b)
+        pooled = self.size[a] * self.size[b] / (self.size[a] + self.size[b])
+        return float(pooled * difference @ difference / self.n_pixels)
 
     def __call__(self, rag, src, dst, neighbour):
         """Edge from the merged region ``dst`` to ``neighbour`` (``merge_hierarchical``'s

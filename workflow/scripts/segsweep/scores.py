@@ -218,8 +218,8 @@ def pair_confusion(table: PairTable) -> tuple[int, int, int, int]:
 def rand_index(table: PairTable) -> float:
     """Rand index, as ``sklearn.metrics.rand_score``."""
     tn, fp, fn, tp = pair_confusion(table)
-    agree, total = tn + tp, tn + fp + fn + tp
-    return 1.0 if agree == total or total == 0 else agree / total
+    total = tn + fp + fn + tp  # ordered pairs of pixels: 0 for an empty image
+    return (tn + tp) / total if total else 1.0
 
 
 def adjusted_rand_index(table: PairTable) -> float:

@@ -333,11 +333,13 @@ def groups_not_different(ranks: pd.Series, difference: float) -> list[list[str]]
     ``difference`` (the bars of a critical-difference plot)."""
     names, values = list(ranks.index), ranks.to_numpy()
     spans: list[tuple[int, int]] = []
+    end = 0
     for start in range(len(names)):
-        end = start
+        end = max(end, start)
         while end + 1 < len(names) and values[end + 1] - values[start] < difference:
             end += 1
-        if end > start and not any(a <= start and end <= b for a, b in spans):
+        # a run reaching no further than the last one is inside it (runs only grow right)
+        if end > start and (not spans or end > spans[-1][1]):
             spans.append((start, end))
     return [names[a : b + 1] for a, b in spans]
 
