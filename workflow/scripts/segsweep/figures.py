@@ -192,34 +192,33 @@ def panel_figure(
     drawn = np.zeros(canvas.shape[:2], dtype=bool)  # pixels of the panels
     fig = plt.figure(figsize=(canvas.shape[1] / FIGURE_DPI, canvas.shape[0] / FIGURE_DPI),
                      dpi=FIGURE_DPI)  # fmt: skip
-    texts = []  # (x, y, text, rotation): panel titles, then the row's label, row by row
     y = top + _PANEL_TITLE  # inches from the top to the current row's panels
     for row, (cells, row_height) in enumerate(zip(rows, heights, strict=True)):
         for col, cell in enumerate(cells):
-            if cell is None:
-                continue
-            left = _ROW_LABEL + col * (panel + _GAP)
-            x0, y0 = round(left * FIGURE_DPI), round(y * FIGURE_DPI)
-            w, h = round(panel * FIGURE_DPI), round(row_height * FIGURE_DPI)
-            canvas[y0 : y0 + h, x0 : x0 + w] = panel_pixels(cell, w, h)
-            drawn[y0 : y0 + h, x0 : x0 + w] = True
-            canvas[[y0, y0 + h - 1], x0 : x0 + w] = 0  # the frame an axes would draw
-            canvas[y0 : y0 + h, [x0, x0 + w - 1]] = 0
-            texts.append(((left + panel / 2) / width, 1 - (y - 0.06) / height, cell.title, 0))
+            if cell is not None:
+                left = _ROW_LABEL + col * (panel + _GAP)
+                _paste(canvas, drawn, cell, (left, y, panel, row_height))
+                fig.text((left + panel / 2) / width, 1 - (y - 0.06) / height, cell.title,
+                         ha="center", va="bottom", fontsize=title_size)  # fmt: skip
         if row_labels is not None:
-            middle = 1 - (y + row_height / 2) / height
-            texts.append((0.5 * _ROW_LABEL / width, middle, row_labels[row], 90))
+            fig.text(0.5 * _ROW_LABEL / width, 1 - (y + row_height / 2) / height,
+                     row_labels[row], rotation=90, ha="center", va="center")  # fmt: skip
         y += row_height + _PANEL_TITLE
     # matplotlib draws the text only; save_figure lays the panels' pixels over it as they are
     fig.segsweep_panels = (canvas, drawn)
-    for x, y_text, text, rotation in texts:
-        if rotation:
-            fig.text(x, y_text, text, rotation=90, ha="center", va="center")
-        else:
-            fig.text(x, y_text, text, ha="center", va="bottom", fontsize=title_size)
     if title:
         fig.suptitle(title, y=1 - 0.15 / height, va="top")
     return fig
+
+
+def _paste(canvas: np.ndarray, drawn: np.ndarray, cell: Panel, box) -> None:
+    """Draw ``cell`` into ``canvas`` in ``box`` (left, top, width, height, in inches from
+    the top left), framed as an axes would be, and mark its pixels in ``drawn``."""
+    left, top, width, height = (round(v * FIGURE_DPI) for v in box)
+    canvas[top : top + height, left : left + width] = panel_pixels(cell, width, height)
+    drawn[top : top + height, left : left + width] = True
+    canvas[[top, top + height - 1], left : left + width] = 0
+    canvas[top : top + height, [left, left + width - 1]] = 0
 
 
 def panel_titles(fig: Figure) -> list[str]:
