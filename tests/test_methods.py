@@ -396,3 +396,100 @@ def test_dbscan_finds_blobs_and_assigns_every_pixel_to_a_core():
     lonely = methods.create("dbscan", 1e-6, 0, {"min_samples": 5, "max_fit_pixels": 200})
     lonely.fit(X)
     assert lonely.fit_summary()["core_pixels"] == 0 and set(lonely.predict(X)) == {0}
+
+
+def noise_image(shape=(48, 72), seed=0):
+    """Uniform colour noise: no structure, so a clustering has many local optima (where
+    more initialisations find a better one) and superpixels are shaped by compactness."""
+    return np.random.default_rng(seed).uniform(0, 1, (*shape, 3)).astype(np.float32)
+
+
+#: For every declared parameter besides the swept one: a value other than its default, and
+#: the swept value the method is fitted at, and the
+#: input when the graded patches do not show it. A test checks the fit changes.
+ALTERNATIVES = {
+    ("bayesian_gmm", "covariance_type"): ("spherical", 4),
+    ("bayesian_gmm", "weight_concentration_prior_type"): ("dirichlet_distribution", 4),
+    ("bayesian_gmm", "weight_concentration_prior"): (10.0, 4),
+    ("bayesian_gmm", "max_iter"): (2, 4),
+    ("bayesian_gmm", "weight_threshold"): (0.2, 8),
+    ("dbscan", "min_samples"): (3, 0.03),
+    ("dbscan", "max_fit_pixels"): (500, 0.03),
+    ("felzenszwalb", "sigma"): (3.0, 400.0),
+    ("felzenszwalb", "min_size"): (400, 100.0),
+    ("gmm", "covariance_type"): ("spherical", 6),
+    ("gmm", "n_init"): (3, 6, noise_image),
+    ("gmm", "max_iter"): (2, 6),
+    ("gmm", "tol"): (0.5, 6),
+    ("gmm", "reg_covar"): (0.05, 6),
+    ("gmm", "init_params"): ("random_from_data", 6),
+    ("kmeans", "init"): ("random", 6),
+    ("kmeans", "n_init"): (1, 6, noise_image),
+    ("kmeans", "max_iter"): (1, 6),
+    ("kmeans", "tol"): (0.5, 6),
+    ("kmeans", "refine_iter"): (3, 6),
+    ("meanshift", "bandwidth_pixels"): (50, 0.2),
+    ("meanshift", "max_fit_pixels"): (300, 0.2),
+    ("minibatch_kmeans", "batch_size"): (64, 6),
+    ("minibatch_kmeans", "n_init"): (1, 6),
+    ("minibatch_kmeans", "max_iter"): (1, 6),
+    ("opencv_kmeans", "max_iter"): (1, 6),
+    ("opencv_kmeans", "epsilon"): (0.5, 6),
+    ("opencv_kmeans", "attempts"): (4, 6, noise_image),
+    ("opencv_kmeans", "centers"): ("random", 6),
+    ("otsu", "nbins"): (8, 3),
+    ("quickshift", "ratio"): (0.95, 24.0),
+    ("quickshift", "kernel_size"): (2.0, 24.0),
+    ("slic_kmeans", "n_segments"): (40, 6),
+    ("slic_kmeans", "compactness"): (10.0, 6, noise_image),
+    ("slic_kmeans", "n_init"): (5, 6),
+    ("slic_ncut", "similarity"): (1.0, 0.05),
+    ("slic_ncut", "n_segments"): (60, 0.05),
+    ("slic_ncut", "compactness"): (10.0, 0.05, noise_image),
+    ("slic_rag", "merge"): ("threshold", 0.08),
+    ("slic_rag", "n_segments"): (60, 0.08),
+    ("slic_rag", "compactness"): (10.0, 0.08),
+    ("ward", "max_fit_pixels"): (300, 6),
+    ("watershed", "compactness"): (10.0, 16),
+}
+
+
+def test_every_parameter_has_an_alternative():
+    declared = {(name, key) for name, cls in methods.registry().items()
+                for key in cls.param_specs if key != cls.sweeps}  # fmt: skip
+    assert set(ALTERNATIVES) == declared
+
+
+def fit_fingerprint(name, value, params, make_image=graded_patches):
+    """What a fit leaves behind: its labels, its summary and every fitted attribute
+    (scikit-learn's trailing underscore), its own and its library model's, after
+    refinement when the method refines."""
+    cls = methods.get_method(name)
+    image = make_image()
+    if cls.supported_spaces == ("grey",):
+        image = image.mean(axis=-1, keepdims=True)
+    data = image if cls.input_kind == "image" else image.reshape(-1, image.shape[-1])
+    model = methods.create(name, value, 0, methods.resolve_params(name, params))
+    model.fit(data[::2] if cls.input_kind == "pixels" else data)  # a sample, as in a sweep
+    if hasattr(model, "refine"):
+        model.refine(data)
+    found = {"labels": np.asarray(model.predict(data)).tobytes()}
+    if hasattr(model, "fit_summary"):
+        found["summary"] = repr(model.fit_summary())
+    for owner in (model, getattr(model, "model_", None)):
+        for key, attribute in getattr(owner, "__dict__", {}).items():
+            if key.endswith("_") and not key.startswith("_") and key != "model_":
+                found[f"{type(owner).__name__}.{key}"] = repr(np.asarray(attribute).tolist())
+    return found
+
+
+@pytest.mark.parametrize(("name", "key"), sorted(ALTERNATIVES))
+def test_no_parameter_is_ignored(name, key):
+    """Each parameter, set to another value, changes the fit (its labels or what the fit
+    found): a method that dropped it on the way to its library would pass every other
+    test."""
+    alternative, value, *image = ALTERNATIVES[(name, key)]
+    assert alternative != methods.get_method(name).defaults()[key]
+    default = fit_fingerprint(name, value, {}, *image)
+    changed = fit_fingerprint(name, value, {key: alternative}, *image)
+    assert changed != default, f"{name}.{key} = {alternative!r} changed nothing"
