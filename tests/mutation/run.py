@@ -105,10 +105,16 @@ def copy_repository(folder: Path) -> None:
             shutil.copy2(source, folder / name)
 
 
+def test_command(tests: list[str]) -> str:
+    """The shell command running one group's tests (fast ones, stopping at the first
+    failure)."""
+    return (f"{sys.executable} -m pytest -x -q -p no:cacheprovider -m 'not workflow' "
+            f"{' '.join(tests)}")  # fmt: skip
+
+
 def config_text(modules: list[str], tests: list[str]) -> str:
     """The cosmic-ray configuration of one group (TOML)."""
-    command = (f"{sys.executable} -m pytest -x -q -p no:cacheprovider -m 'not workflow' "
-               f"{' '.join(tests)}")  # fmt: skip
+    command = test_command(tests)
     excluded = ", ".join(json.dumps(pattern) for pattern in EXCLUDED_OPERATORS)
     return (
         "[cosmic-ray]\n"
@@ -187,6 +193,11 @@ def run_group(name: str, folder: Path) -> list[dict]:
         return subprocess.run(command, cwd=work, capture_output=True, text=True,
                               check=True).stdout  # fmt: skip
 
+    baseline = subprocess.run(test_command(tests), shell=True, cwd=work, capture_output=True,
+                              text=True)  # fmt: skip
+    if baseline.returncode != 0:  # every mutant would count as killed
+        raise RuntimeError(f"group {name}: the tests fail without any mutation:\n"
+                           f"{baseline.stdout[-2000:]}")  # fmt: skip
     step(str(tool / "cosmic-ray"), "init", "cosmic-ray.toml", "session.sqlite")
     step(str(tool / "cr-filter-operators"), "session.sqlite", "cosmic-ray.toml")
     step(str(tool / "cr-filter-pragma"), "session.sqlite")
