@@ -1,0 +1,241 @@
+"""Boundary precision-recall: the benchmark's boundary maps, matching and dataset scores.
+
+The official numbers are ``shared/bsds-bench/test_4/eval_bdry*.txt`` (five images, five
+segmentations each). The official matcher (CSA with six random outlier edges per pixel) is
+not exactly reproducible: an implementation on that very matcher lands within 3e-4 of the
+files in recall and precision, and this one, an exact optimum of the same cost, within 4e-4
+(measured). The tolerances below (0.005 for recall, precision and F, 0.01 for AP) are those
+the benchmark's users accept between matchers; a wrong rule (no thinning, recall averaged
+instead of summed, precision counted per annotation, the radius off by a pixel) moves them
+by more.
+"""
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.optimize import linear_sum_assignment
+
+from segsweep.boundaries import (
+    OUTLIER_COST,
+    average_precision,
+    best_f_on_curve,
+    boundary_counts,
+    boundary_map,
+    f_measure,
+    match_boundaries,
+    max_distance_pixels,
+    ois_counts,
+    ratios,
+    segmentation_boundaries,
+    ucm_boundaries,
+    ucm_regions,
+    ucm_thresholds,
+)
+
+FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "bsds-bench"
+
+
+def official(name):
+    return np.loadtxt(FIXTURE / "test_4" / name, ndmin=2)
+
+
+@pytest.fixture(scope="module")
+def fixture_counts():
+    """Counts per image and segmentation of the fixture, shape (5, 5, 4)."""
+    if not FIXTURE.is_dir():
+        pytest.skip(f"BSDS fixture not found at {FIXTURE} (it lives beside the repository)")
+    from scipy.io import loadmat
+
+    counts = []
+    for mat in sorted((FIXTURE / "groundTruth").glob("*.mat")):
+        truths = [cell["Boundaries"][0, 0].astype(bool) for cell in loadmat(mat)["groundTruth"][0]]
+        segs = loadmat(FIXTURE / "segs" / mat.name)["segs"][0]
+        counts.append([astuple(boundary_counts(segmentation_boundaries(s), truths)) for s in segs])
+    return np.array(counts, dtype=float)
+
+
+def astuple(counts):
+    return counts.matched_truth, counts.truth, counts.matched_machine, counts.machine
+
+
+def test_boundary_map_follows_seg2bdry_on_a_small_map():
+    labels = np.array([[1, 1, 2],
+                       [1, 1, 2],
+                       [3, 3, 3]])  # fmt: skip
+    # each pixel looks at its 2 x 2 block; the last row at its right neighbour, the last
+    # column at the pixel below; the bottom-right pixel is never a boundary
+    expected = np.array([[0, 1, 0],
+                         [1, 1, 1],
+                         [0, 0, 0]], dtype=bool)  # fmt: skip
+    np.testing.assert_array_equal(boundary_map(labels), expected)
+    assert not boundary_map(np.zeros((4, 5))).any()
+
+
+def test_thinned_boundaries_of_the_annotations_are_the_datasets_own():
+    """BSDS500 ships each annotation's Boundaries: exactly seg2bdry, thinned."""
+    if not FIXTURE.is_dir():
+        pytest.skip(f"BSDS fixture not found at {FIXTURE}")
+    from scipy.io import loadmat
+
+    for mat in sorted((FIXTURE / "groundTruth").glob("*.mat")):
+        for cell in loadmat(mat)["groundTruth"][0]:
+            found = segmentation_boundaries(cell["Segmentation"][0, 0])
+            np.testing.assert_array_equal(found, cell["Boundaries"][0, 0].astype(bool))
+
+
+def dense_optimum(machine, truth, max_distance):
+    """The benchmark's matching cost by the dense Hungarian method on the full graph
+    (every pixel connected to every outlier): an independent optimum to compare with."""
+    radius = max_distance_pixels(machine.shape, max_distance)
+    a, b = np.argwhere(machine), np.argwhere(truth)
+    n1, n2 = len(a), len(b)
+    outlier = np.ceil(OUTLIER_COST * radius * 100)
+    big = 1e12
+    cost = np.full((n1 + n2, n2 + n1), outlier)
+    if n1 and n2:
+        distance = np.hypot(*(a[:, None, :] - b[None, :, :]).transpose(2, 0, 1))
+        cost[:n1, :n2] = np.where(distance <= radius, np.rint(distance * 100), big)
+    rows, cols = linear_sum_assignment(cost)
+    real = (rows < n1) & (cols < n2)
+    return cost[rows, cols].sum(), int(real.sum()), np.rint(cost[rows[real], cols[real]]).sum()
+
+
+def matching_cost(machine, truth, matched_machine, matched_truth, max_distance):
+    """Cost of a matching given only which pixels matched: the count is what the scores
+    use; the distance total is checked through an optimal pairing of the matched pixels."""
+    radius = max_distance_pixels(machine.shape, max_distance)
+    a, b = np.argwhere(matched_machine), np.argwhere(matched_truth)
+    distance = np.hypot(*(a[:, None, :] - b[None, :, :]).transpose(2, 0, 1))
+    rows, cols = linear_sum_assignment(np.where(distance <= radius, np.rint(distance * 100), 1e12))
+    return len(a), np.rint(distance[rows, cols] * 100).sum()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_matching_is_an_optimum_of_the_benchmarks_cost(seed):
+    rng = np.random.default_rng(seed)
+    shape = (14, 17)  # radius 0.0075 of the diagonal is too small here: use 0.15
+    machine = rng.random(shape) < 0.12
+    truth = rng.random(shape) < 0.10
+    matched_machine, matched_truth = match_boundaries(machine, truth, max_distance=0.15)
+    assert not (matched_machine & ~machine).any() and not (matched_truth & ~truth).any()
+    assert matched_machine.sum() == matched_truth.sum()  # one-to-one
+    _, pairs, distance = dense_optimum(machine, truth, 0.15)
+    found_pairs, found_distance = matching_cost(
+        machine, truth, matched_machine, matched_truth, 0.15
+    )
+    assert found_pairs == pairs  # the most pairs ...
+    assert found_distance <= distance  # ... at the least total distance
+
+
+def test_matching_respects_the_radius_and_pairs_one_to_one():
+    machine = np.zeros((100, 100), dtype=bool)
+    truth = np.zeros((100, 100), dtype=bool)
+    radius = max_distance_pixels(machine.shape)  # 1.06 pixels
+    machine[10, 10] = truth[10, 11] = True  # 1 pixel apart: matched
+    machine[50, 50] = truth[51, 51] = True  # 1.41 apart: beyond the radius
+    machine[80, 80] = machine[80, 82] = truth[80, 81] = True  # two candidates for one pixel
+    matched_machine, matched_truth = match_boundaries(machine, truth)
+    assert 1 < radius < np.sqrt(2)
+    assert matched_truth[10, 11] and matched_machine[10, 10]
+    assert not matched_truth[51, 51] and not matched_machine[50, 50]
+    assert matched_truth[80, 81] and matched_machine[80, 80] + matched_machine[80, 82] == 1
+
+
+def test_empty_maps_match_nothing():
+    empty = np.zeros((9, 9), dtype=bool)
+    full = np.ones((9, 9), dtype=bool)
+    for machine, truth in itertools.product((empty, full), repeat=2):
+        matched_machine, matched_truth = match_boundaries(machine, truth)
+        assert matched_machine.sum() == matched_truth.sum() == (machine.any() and truth.any()) * 81
+    with pytest.raises(ValueError, match="shape"):
+        match_boundaries(empty, np.zeros((9, 8), dtype=bool))
+
+
+def test_counts_sum_recall_over_annotations_and_take_precision_from_any():
+    machine = np.zeros((100, 100), dtype=bool)
+    machine[10, 10:20] = True  # ten pixels
+    first = np.zeros_like(machine)
+    first[10, 10:15] = True  # matches the left five
+    second = np.zeros_like(machine)
+    second[10, 15:20] = True  # matches the right five
+    second[60, 60:70] = True  # ten more, unmatched
+    counts = boundary_counts(machine, [first, second])
+    assert astuple(counts) == (10, 20, 10, 10)
+    assert counts.recall == 0.5 and counts.precision == 1.0
+    assert counts.f == pytest.approx(2 / 3)
+
+
+def test_per_threshold_recall_and_precision_match_the_official_benchmark(fixture_counts):
+    recall, precision = ratios(fixture_counts.sum(axis=0))
+    thresholds = official("eval_bdry_thr.txt")
+    np.testing.assert_allclose(recall, thresholds[:, 1], atol=0.005)
+    np.testing.assert_allclose(precision, thresholds[:, 2], atol=0.005)
+    np.testing.assert_allclose(f_measure(recall, precision), thresholds[:, 3], atol=0.005)
+
+
+def test_ods_ois_and_ap_match_the_official_benchmark(fixture_counts):
+    best_t, best_r, best_p, best_f, r_max, p_max, f_max, area = official("eval_bdry.txt")[0]
+    recall, precision = ratios(fixture_counts.sum(axis=0))
+    f, r, p, position = best_f_on_curve(recall, precision)
+    assert (f, r, p) == pytest.approx((best_f, best_r, best_p), abs=0.005)
+    assert position + 1 == pytest.approx(best_t, abs=0.05)
+    ois_recall, ois_precision = ratios(ois_counts(fixture_counts))
+    assert (ois_recall, ois_precision) == pytest.approx((r_max, p_max), abs=0.005)
+    assert f_measure(ois_recall, ois_precision) == pytest.approx(f_max, abs=0.005)
+    assert average_precision(recall, precision) == pytest.approx(area, abs=0.01)
+
+
+def test_per_image_best_points_match_the_official_benchmark(fixture_counts):
+    for image, row in zip(fixture_counts, official("eval_bdry_img.txt"), strict=True):
+        f, r, p, position = best_f_on_curve(*ratios(image))
+        assert (r, p, f) == pytest.approx(tuple(row[2:]), abs=0.005)
+        assert position + 1 == pytest.approx(row[1], abs=0.05)
+
+
+def test_scores_are_deterministic(fixture_counts):
+    from scipy.io import loadmat
+
+    mat = sorted((FIXTURE / "groundTruth").glob("*.mat"))[0]
+    truths = [cell["Boundaries"][0, 0].astype(bool) for cell in loadmat(mat)["groundTruth"][0]]
+    machine = segmentation_boundaries(loadmat(FIXTURE / "segs" / mat.name)["segs"][0][0])
+    first = [m.tobytes() for truth in truths for m in match_boundaries(machine, truth)]
+    again = [m.tobytes() for truth in truths for m in match_boundaries(machine, truth)]
+    assert first == again
+    assert astuple(boundary_counts(machine, truths)) == tuple(fixture_counts[0, 0])
+
+
+def test_best_f_interpolates_between_points():
+    # (R, P) from (1, 0) to (0, 1): F is best half-way, at 0.5, between the two points
+    f, r, p, position = best_f_on_curve(np.array([1.0, 0.0]), np.array([0.0, 1.0]))
+    assert f == pytest.approx(0.5, abs=1e-3) and position == pytest.approx(0.5, abs=0.01)
+    # the first of equal bests is kept
+    assert best_f_on_curve(np.array([0.5, 0.5]), np.array([0.5, 0.5]))[3] == 0.0
+
+
+def test_average_precision_is_the_area_under_the_interpolated_curve():
+    # precision 1 from recall 0 to 0.5: area 0.5 (51 points at 1, 0.01 apart ...)
+    assert average_precision(np.array([0.0, 0.5]), np.array([1.0, 1.0])) == pytest.approx(0.51)
+    # a line from (0, 1) to (1, 0): 0.505 (the benchmark's sum over 101 points, not 0.5)
+    assert average_precision(np.array([1.0, 0.0]), np.array([0.0, 1.0])) == pytest.approx(0.505)
+    assert average_precision(np.array([0.3, 0.3]), np.array([0.2, 0.9])) == 0.0
+
+
+def test_ois_takes_each_images_first_best_point():
+    per_image = np.array([
+        [[1, 2, 1, 2], [2, 2, 2, 2], [2, 2, 2, 2]],  # best at the second point (F = 1)
+        [[3, 4, 3, 3], [1, 4, 1, 1], [0, 4, 0, 1]],  # best at the first
+    ], dtype=float)  # fmt: skip
+    np.testing.assert_array_equal(ois_counts(per_image), [5, 6, 5, 5])
+
+
+def test_ucm_thresholds_regions_and_boundaries():
+    np.testing.assert_allclose(ucm_thresholds(3), [0.25, 0.5, 0.75])
+    # a 2 x 3 image whose UCM separates the right column at strength 0.6
+    ucm2 = np.zeros((5, 7))
+    ucm2[:, 4] = 0.6
+    np.testing.assert_array_equal(ucm_regions(ucm2, 0.5), [[1, 1, 2], [1, 1, 2]])
+    np.testing.assert_array_equal(ucm_regions(ucm2, 0.7), np.ones((2, 3)))
+    np.testing.assert_array_equal(ucm_boundaries(ucm2, 0.5), [[0, 1, 0], [0, 1, 0]])
+    assert not ucm_boundaries(ucm2, 0.7).any()
