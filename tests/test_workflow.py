@@ -40,7 +40,8 @@ def test_tables_hold_every_fit(finished_run):
     assert gmm[["log_likelihood", "bic"]].notna().all().all()
     picks = pd.read_csv(finished_run / "results/tables/picks.csv")
     elbow = picks[picks["criterion"] == "elbow"]
-    assert len(elbow) == 12 and set(elbow["k"]) <= {2, 3}
+    # with two values of k the knee rule has no knee and picks the smallest
+    assert len(elbow) == 12 and set(elbow["k"]) == {2}
     meta = json.loads((finished_run / "results/ingest/noise_photo.json").read_text())
     assert meta["height"] * meta["width"] <= 50000 and "downscaled" in meta["steps"][0]
 
