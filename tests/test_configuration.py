@@ -92,6 +92,18 @@ def test_schema_rejects_bad_values(change, message):
             lambda c: c["methods"].update(o={"method": "otsu", "grid": [8, 9]}),
             r"methods.o: 'otsu' fits k up to 6 only",
         ),
+        (
+            lambda c: c["methods"].update(o={"method": "otsu", "spaces": ["grey"]}),
+            r"methods.o.spaces: \['grey'\] not in the top-level spaces",
+        ),
+        (
+            lambda c: (
+                c.update(spaces=["rgb", "grey"])
+                or c["methods"].update(o={"method": "otsu", "spaces": ["rgb"]})
+            ),
+            r"methods.o: 'otsu' works in spaces \['grey'\] only, none of which is in "
+            r"methods.o.spaces \['rgb'\]",
+        ),
     ],
 )
 def test_check_names_the_key(change, message):
@@ -99,6 +111,19 @@ def test_check_names_the_key(change, message):
     change(config)
     with pytest.raises(ConfigError, match=message):
         configuration.check(config)
+
+
+def test_a_setup_runs_in_the_spaces_it_names_only():
+    config = copy.deepcopy(load_default_config())
+    config["spaces"] = ["rgb", "lab", "grey"]
+    config["methods"] = {"otsu": {"method": "otsu", "spaces": ["grey"]},
+                         "kmeans_lab": {"method": "kmeans", "spaces": ["lab"]},
+                         "kmeans": {"method": "kmeans"}}  # fmt: skip
+    setups = configuration.check(config)
+    runs_in = {label: [space for space in config["spaces"]
+                       if configuration.works_in(setup, space)]
+               for label, setup in setups.items()}  # fmt: skip
+    assert runs_in == {"otsu": ["grey"], "kmeans_lab": ["lab"], "kmeans": ["rgb", "lab", "grey"]}
 
 
 def test_sample_size_all_means_every_pixel_and_a_method_may_set_its_own():

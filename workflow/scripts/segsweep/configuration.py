@@ -93,6 +93,9 @@ def method_setup(
         "grid": grid,
         "method_value": method_value,
         "sample_size": pixels_to_fit(setup.get("sample_size", sample_size)),
+        # only when named: a setup's settings are its jobs' params, and an added key would
+        # rerun every finished job
+        **({"spaces": setup["spaces"]} if "spaces" in setup else {}),
     }
 
 
@@ -150,8 +153,10 @@ def pixels_to_fit(size: int | str) -> int | None:
 
 
 def works_in(setup: dict, space: str) -> bool:
-    """Whether a method setup runs in colour space ``space``."""
-    return methods.get_method(setup["method"]).works_in(space)
+    """Whether a method setup runs in colour space ``space``: its method works there and
+    the setup's own ``spaces``, if it names some, include it."""
+    named = setup.get("spaces")
+    return methods.get_method(setup["method"]).works_in(space) and (named is None or space in named)
 
 
 def figure_seed(config: dict) -> int:
@@ -195,11 +200,21 @@ def check(config: dict) -> dict[str, dict]:
     """
     setups = method_setups(config)
     for label, setup in setups.items():
+        unknown = [space for space in setup.get("spaces", ()) if space not in config["spaces"]]
+        if unknown:
+            raise ConfigError(
+                f"methods.{label}.spaces: {unknown} not in the top-level spaces "
+                f"{config['spaces']}; a setup runs in some of those (add them there)"
+            )
         if not any(works_in(setup, space) for space in config["spaces"]):
             supported = list(methods.get_method(setup["method"]).supported_spaces)
+            where, spaces = (
+                (f"methods.{label}.spaces", setup["spaces"]) if "spaces" in setup
+                else ("spaces", config["spaces"])
+            )  # fmt: skip
             raise ConfigError(
                 f"methods.{label}: {setup['method']!r} works in spaces {supported} only, none "
-                f"of which is in spaces {config['spaces']}; add one or remove the method"
+                f"of which is in {where} {spaces}; add one or remove the method"
             )
     for label, setup in setups.items():
         size, ks = setup["sample_size"], k_values(setup)
