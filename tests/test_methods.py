@@ -493,3 +493,27 @@ def test_no_parameter_is_ignored(name, key):
     default = fit_fingerprint(name, value, {}, *image)
     changed = fit_fingerprint(name, value, {key: alternative}, *image)
     assert changed != default, f"{name}.{key} = {alternative!r} changed nothing"
+
+
+@pytest.mark.parametrize("name", ["quickshift", "ward"])
+def test_a_tree_built_once_is_cut_as_the_library_cuts_it(name):
+    """Quickshift and Ward build their tree once per sweep (``prepare``) and cut it at each
+    value; the labels are those of the library's own call at that value."""
+    from skimage.segmentation import quickshift
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.image import grid_to_graph
+
+    image = graded_patches().astype(np.float64)
+    model = methods.create(name, 2, 0, {})
+    prepared = model.prepare(image)
+    for value in {"quickshift": [2.0, 6.0, 12.0, 24.0, 48.0], "ward": [2, 3, 5, 9, 17]}[name]:
+        model = methods.create(name, value, 0, {}).fit(image, prepared=prepared)
+        if name == "quickshift":
+            expected = quickshift(image * 100, ratio=0.5, kernel_size=5.0, max_dist=value,
+                                  convert2lab=False, channel_axis=-1)  # fmt: skip
+        else:
+            expected = AgglomerativeClustering(
+                n_clusters=value, linkage="ward", connectivity=grid_to_graph(*image.shape[:2])
+            ).fit_predict(image.reshape(-1, 3)).reshape(image.shape[:2])  # fmt: skip
+        np.testing.assert_array_equal(model.labels_, expected, err_msg=f"{name} at {value}")
+        assert len(np.unique(expected)) > 1 or value == 48.0

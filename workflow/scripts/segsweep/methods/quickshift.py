@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from segsweep.methods import RegionMethod, param
 
 #: The features are scaled to about [0, 1]; quickshift's ``ratio`` is meant for Lab in
@@ -29,11 +31,29 @@ class QuickshiftMethod(RegionMethod):
     ratio: float = param(0.5, "weight of colour against position, 0-1", minimum=0.0)
     kernel_size: float = param(5.0, "width of the density kernel, pixels", minimum=0.5)
 
-    def segment(self, image):
-        """Quickshift labels of ``image`` (H, W, C)."""
+    def prepare(self, image):
+        """Quickshift's forest of ``image`` (H, W, C): each pixel's parent and the distance to
+        it. It does not depend on ``max_dist``, which only says which links are cut, so a
+        sweep builds it once (scikit-image's ``return_tree``)."""
         from skimage.segmentation import quickshift
 
-        return quickshift(
+        _, parent, distance = quickshift(
             image * COLOUR_UNITS, ratio=self.ratio, kernel_size=self.kernel_size,
-            max_dist=self.max_dist, convert2lab=False, channel_axis=-1,
+            max_dist=self.max_dist, return_tree=True, convert2lab=False, channel_axis=-1,
         )  # fmt: skip
+        return np.asarray(parent).ravel(), np.asarray(distance).ravel()
+
+    def segment(self, image, prepared):
+        """The forest cut at ``max_dist``: each pixel labelled by the root of its tree, as
+        scikit-image's quickshift does after building the forest (a test checks the labels
+        equal the library's at every value of the grid)."""
+        parent, distance = prepared
+        roots = parent.copy()
+        too_far = distance > self.max_dist
+        roots[too_far] = np.flatnonzero(too_far)
+        while True:  # follow the links to each tree's root
+            above = roots[roots]
+            if np.array_equal(above, roots):
+                break
+            roots = above
+        return np.unique(roots, return_inverse=True)[1].reshape(image.shape[:2])

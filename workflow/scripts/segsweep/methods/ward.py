@@ -23,20 +23,30 @@ class WardMethod(RegionMethod):
 
     max_fit_pixels: int = param(20000, "pixels of the subsampled image Ward is built on", minimum=4)
 
-    def segment(self, image):
-        """k connected Ward regions of ``image`` (H, W, C)."""
-        from sklearn.cluster import AgglomerativeClustering
+    def prepare(self, image):
+        """Ward's whole merge tree of ``image`` (H, W, C) subsampled: the same for every k, so
+        a sweep builds it once (scikit-learn builds the whole tree for any k this small and
+        cuts it, ``compute_full_tree="auto"``)."""
+        from sklearn.cluster import ward_tree
         from sklearn.feature_extraction.image import grid_to_graph
 
         height, width, channels = image.shape
         step = max(1, int(np.ceil(np.sqrt(height * width / self.max_fit_pixels))))
         small = image[::step, ::step]
-        self.n_fit_ = small.shape[0] * small.shape[1]
-        n_clusters = min(self.n_clusters, small.shape[0] * small.shape[1])
-        labels = AgglomerativeClustering(
-            n_clusters=n_clusters, linkage="ward",
-            connectivity=grid_to_graph(small.shape[0], small.shape[1]),
-        ).fit_predict(small.reshape(-1, channels))  # fmt: skip
-        rows = np.minimum((np.arange(height) + step // 2) // step, small.shape[0] - 1)
-        cols = np.minimum((np.arange(width) + step // 2) // step, small.shape[1] - 1)
-        return labels.reshape(small.shape[:2])[np.ix_(rows, cols)]
+        children = ward_tree(small.reshape(-1, channels),
+                             connectivity=grid_to_graph(*small.shape[:2]))[0]  # fmt: skip
+        return step, small.shape[:2], children
+
+    def segment(self, image, prepared):
+        """k connected Ward regions: the tree cut where k clusters remain (scikit-learn's
+        own cut, as ``AgglomerativeClustering.fit_predict`` makes it; a test checks the
+        labels are the same), each pixel labelled as its nearest subsampled pixel."""
+        from sklearn.cluster._agglomerative import _hc_cut
+
+        step, (small_height, small_width), children = prepared
+        self.n_fit_ = small_height * small_width
+        labels = _hc_cut(min(self.n_clusters, self.n_fit_), children, self.n_fit_)
+        height, width = image.shape[:2]
+        rows = np.minimum((np.arange(height) + step // 2) // step, small_height - 1)
+        cols = np.minimum((np.arange(width) + step // 2) // step, small_width - 1)
+        return labels.reshape(small_height, small_width)[np.ix_(rows, cols)]
