@@ -19,7 +19,7 @@ grey    Y         ``skimage.color.rgb2gray`` (Rec. 709 luma)  none ([0, 1])
 
 HSV and Lab use OpenCV's ``cvtColor`` on float32 input, which is an order of magnitude
 faster than scikit-image's ``rgb2hsv``/``rgb2lab`` on large images (``make bench`` case 4
-measures both; docs/benchmark.md has the figures) and agrees with them within 3e-5 (HSV)
+measures both; the figures are in README's Benchmark section) and agrees with them within 3e-5 (HSV)
 and 0.5 L*a*b* units (a test checks the agreement).
 """
 

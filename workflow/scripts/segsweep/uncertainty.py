@@ -17,8 +17,8 @@ its swept parameter (k or the method's own), averaged over seeds (:class:`EntryS
 Why not a bootstrap of the whole ODS, choosing the value again in each resample, as before?
 ODS is a maximum over the swept values, so that bootstrap leans upward: on images that
 disagree about the best value its percentile interval can lie above the estimate, and it
-covered the true ODS of synthetic datasets only 79% of the time at 10 images (BCa: 85%).
-The interval at the chosen value covered it 92-97% of the time at 10, 30 and 100 images in
+covered the true ODS of synthetic datasets only 80% of the time at 10 images (BCa: 85%).
+The interval at the chosen value covered it 93-96% of the time at 10, 30 and 100 images in
 every scenario tried (``make bench`` case 7, docs/benchmark.md);
 - :func:`paired_tests`: each entry against the top one on the same images, Wilcoxon
   signed-rank test of per-image covering at each entry's own ODS value, Holm-corrected across
