@@ -46,6 +46,9 @@ PACKAGE = "workflow/scripts/segsweep"
 DOCS = ROOT / "docs" / "mutation.md"
 #: Share of mutants the tests must kill.
 TARGET = 0.85
+#: Seconds a mutant's tests may run (each group's run without mutation takes 5-15 s); a
+#: mutant that makes them slower than this (an endless loop, say) counts as killed.
+TIMEOUT = 60.0
 
 #: group -> (modules to mutate, pytest arguments selecting the tests that guard them). The
 #: modules are those behind the published numbers: the scores, the benchmark's ODS/OIS, the
@@ -119,7 +122,7 @@ def config_text(modules: list[str], tests: list[str]) -> str:
     return (
         "[cosmic-ray]\n"
         f"module-path = {json.dumps(modules)}\n"
-        "timeout = 300.0\n"
+        f"timeout = {TIMEOUT}\n"
         "excluded-modules = []\n"
         f"test-command = {json.dumps(command)}\n\n"
         '[cosmic-ray.distributor]\nname = "local"\n\n'
@@ -181,17 +184,23 @@ def exclude(work: Path) -> None:
                     break  # fmt: skip
 
 
-def run_group(name: str, folder: Path) -> list[dict]:
-    """Mutation-test one group in its own copy; return one record per mutant."""
+def run_group(name: str, folder: Path, resume: bool = False) -> list[dict]:
+    """Mutation-test one group in its own copy; return one record per mutant. With
+    ``resume``, a group whose copy and session exist goes on with the mutants not yet run."""
     modules, tests = GROUPS[name]
     work = folder / name
-    copy_repository(work)
-    (work / "cosmic-ray.toml").write_text(config_text(modules, tests))
     tool = Path(sys.executable).parent
 
     def step(*command: str) -> str:
         return subprocess.run(command, cwd=work, capture_output=True, text=True,
                               check=True).stdout  # fmt: skip
+
+    if resume and (work / "session.sqlite").exists():
+        (work / "cosmic-ray.toml").write_text(config_text(modules, tests))
+        step(str(tool / "cosmic-ray"), "exec", "cosmic-ray.toml", "session.sqlite")
+        return records_of(work)
+    copy_repository(work)
+    (work / "cosmic-ray.toml").write_text(config_text(modules, tests))
 
     baseline = subprocess.run(test_command(tests), shell=True, cwd=work, capture_output=True,
                               text=True)  # fmt: skip
@@ -203,8 +212,17 @@ def run_group(name: str, folder: Path) -> list[dict]:
     step(str(tool / "cr-filter-pragma"), "session.sqlite")
     exclude(work)
     step(str(tool / "cosmic-ray"), "exec", "cosmic-ray.toml", "session.sqlite")
+    return records_of(work)
+
+
+def records_of(work: Path) -> list[dict]:
+    """One record per mutant of a group's session: module, line, source, operator,
+    outcome and diff."""
+    dump = subprocess.run([str(Path(sys.executable).parent / "cosmic-ray"), "dump",
+                           "session.sqlite"], cwd=work, capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
     records = []
-    for line in step(str(tool / "cosmic-ray"), "dump", "session.sqlite").splitlines():
+    for line in dump.splitlines():
         item, result = json.loads(line)
         mutation = item["mutations"][0]
         module = mutation["module_path"]
@@ -292,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", choices=list(GROUPS), metavar="GROUP")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--out", default=str(ROOT / "results" / "mutation"))
+    parser.add_argument("--resume", action="store_true",
+                        help="go on with the mutants a stopped run left")  # fmt: skip
     parser.add_argument("--report-only", action="store_true",
                         help="rewrite the report from the last run's records")  # fmt: skip
     args = parser.parse_args(argv)
@@ -304,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         names = args.only or list(GROUPS)
         with ThreadPoolExecutor(max_workers=args.workers) as pool:
-            results = list(pool.map(lambda name: run_group(name, folder), names))
+            results = list(pool.map(lambda name: run_group(name, folder, args.resume), names))
         records = [record for group in results for record in group]
         if args.only and saved.exists():  # keep the other groups' last records
             modules = {r["module"] for r in records}
