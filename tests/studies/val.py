@@ -37,6 +37,12 @@ GROUPS = [
     ("one other setting changed",
      ["gmm_merged", "merged_no_smoothing", "merged_min_region200", "merged_xy2"]),
     ("other setups", ["gmm_regions", "felzenszwalb", "felzenszwalb_min100"]),
+    ("every other method family: colour alone, and with the regions options of gmm_regions",
+     ["kmeans", "kmeans_regions", "minibatch_kmeans_regions", "opencv_kmeans_regions",
+      "bayesian_gmm_regions", "ward", "ward_regions", "slic_kmeans", "slic_kmeans_regions",
+      "otsu", "otsu_regions", "dbscan", "dbscan_regions", "meanshift", "quickshift",
+      "slic_ncut", "slic_rag", "slic_rag_threshold", "watershed", "watershed_compact0",
+      "corner_threshold"]),
 ]  # fmt: skip
 
 
