@@ -2,8 +2,8 @@
 
 PRI, VI and covering computed with one library call each (scikit-learn's ``rand_score``,
 scikit-image's ``variation_of_information``) and per-region IoUs, so the fixture tests can
-compare :mod:`segsweep.benchmark` against the official outputs through code that shares
-nothing with :mod:`segsweep.scores` but the region IoUs.
+compare :mod:`segsweep.score.benchmark` against the official outputs through code that shares
+nothing with :mod:`segsweep.score.scores` but the region IoUs.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pandas as pd
 from skimage.metrics import variation_of_information
 from sklearn.metrics import rand_score
 
-from segsweep.scores import region_ious
+from segsweep.score.scores import region_ious
 
 
 def evaluate_image(

@@ -1,6 +1,6 @@
 """Weak-boundary merging to one threshold, written from scikit-image calls alone.
 
-The reference that :class:`segsweep.postprocess.BoundaryHierarchy` must equal at every
+The reference that :class:`segsweep.fit.postprocess.BoundaryHierarchy` must equal at every
 threshold (tests/test_postprocess.py) and is timed against (benchmark case 6). It shares no
 code with segsweep: the gradient is scikit-image's Gaussian and Sobel filters written out
 here, the region adjacency graph is ``skimage.graph.rag_boundary``, and every merge is made

@@ -4,7 +4,7 @@ import zlib
 
 import pytest
 
-from segsweep.batches import batch_count, batch_of, batches, jump_hash
+from segsweep.fit.batches import batch_count, batch_of, batches, jump_hash
 
 
 def test_every_image_has_one_batch_of_about_the_batch_size():

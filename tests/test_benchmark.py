@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from reference_benchmark import best_covering, evaluate_image
 
-from segsweep.benchmark import ods_ois
+from segsweep.score.benchmark import ods_ois
 
 FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "bsds-bench"
 

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment
 
-from segsweep.boundaries import (
+from segsweep.score.boundaries import (
     OUTLIER_COST,
     average_precision,
     best_f_on_curve,

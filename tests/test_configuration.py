@@ -8,6 +8,7 @@ from snakemake.utils import validate
 
 from segsweep import configuration
 from segsweep.errors import ConfigError
+from segsweep.setup import OPTION_DEFAULTS
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = str(ROOT / "workflow" / "schemas" / "config.schema.yaml")
@@ -23,7 +24,7 @@ def test_shipped_config_is_valid_and_complete():
     config = load_default_config()
     setups = configuration.check(config)
     assert set(setups) == {"kmeans", "gmm"}
-    assert setups["gmm"]["params"]["covariance_type"] == "full"
+    assert setups["gmm"].params["covariance_type"] == "full"
 
 
 def test_schema_fills_defaults():
@@ -32,7 +33,7 @@ def test_schema_fills_defaults():
     assert config["k"] == list(range(2, 11))
     assert config["images"]["folder"] == "data/images"
     assert config["sample_size"] == 50000
-    assert configuration.method_setups(config)["kmeans"]["method"] == "kmeans"
+    assert configuration.method_setups(config)["kmeans"].method == "kmeans"
 
 
 def test_every_schema_key_has_a_description_and_default():
@@ -121,7 +122,7 @@ def test_a_setup_runs_in_the_spaces_it_names_only():
                          "kmeans": {"method": "kmeans"}}  # fmt: skip
     setups = configuration.check(config)
     runs_in = {label: [space for space in config["spaces"]
-                       if configuration.works_in(setup, space)]
+                       if setup.runs_in(space)]
                for label, setup in setups.items()}  # fmt: skip
     assert runs_in == {"otsu": ["grey"], "kmeans_lab": ["lab"], "kmeans": ["rgb", "lab", "grey"]}
 
@@ -130,10 +131,10 @@ def test_sample_size_all_means_every_pixel_and_a_method_may_set_its_own():
     config = load_default_config()
     config["sample_size"] = "all"
     setups = configuration.method_setups(config)
-    assert setups["kmeans"]["sample_size"] is None
-    assert setups["gmm"]["sample_size"] == 30000  # the shipped config's own for gmm
+    assert setups["kmeans"].sample_size is None
+    assert setups["gmm"].sample_size == 30000  # the shipped config's own for gmm
     config["methods"]["gmm"]["sample_size"] = "all"
-    assert configuration.method_setups(config)["gmm"]["sample_size"] is None
+    assert configuration.method_setups(config)["gmm"].sample_size is None
 
 
 def test_each_method_has_its_grid_the_configured_k_or_its_own():
@@ -144,11 +145,11 @@ def test_each_method_has_its_grid_the_configured_k_or_its_own():
     config["methods"]["ms2"] = {"method": "meanshift", "grid": [0.5, 0.25]}
     config["methods"]["otsu"] = {"method": "otsu"}
     setups = configuration.method_setups(config)
-    assert (setups["kmeans"]["parameter"], setups["kmeans"]["grid"]) == ("k", [2, 4, 8])
-    assert setups["gmm"]["grid"] == [3, 5]  # its own, sorted, without repeats
-    assert setups["ms"]["parameter"] == "quantile" and setups["ms"]["grid"] == [0.1, 0.2, 0.3]
-    assert setups["ms2"]["grid"] == [0.25, 0.5]
-    assert setups["otsu"]["grid"] == [2, 4]  # k above its largest (6) left out
+    assert (setups["kmeans"].parameter, list(setups["kmeans"].grid)) == ("k", [2, 4, 8])
+    assert list(setups["gmm"].grid) == [3, 5]  # its own, sorted, without repeats
+    assert setups["ms"].parameter == "quantile" and list(setups["ms"].grid) == [0.1, 0.2, 0.3]
+    assert list(setups["ms2"].grid) == [0.25, 0.5]
+    assert list(setups["otsu"].grid) == [2, 4]  # k above its largest (6) left out
     # the sample may be smaller than k of other methods: meanshift sweeps no k
     config["methods"] = {"ms": {"method": "meanshift", "sample_size": 5}}
     configuration.check(config)
@@ -164,19 +165,19 @@ def test_an_option_given_a_list_is_swept_at_one_value_of_the_methods_parameter()
     }  # fmt: skip
     setups = configuration.check(config)
     merged = setups["merged"]
-    assert merged["parameter"] == "merge_boundaries"
-    assert merged["grid"] == [0.02, 0.04, 0.06] and merged["method_value"] == 8
-    assert configuration.at_value(merged, 0.04) == (
-        8, {**configuration.OPTION_DEFAULTS, "split_regions": True, "merge_boundaries": 0.04}
+    assert merged.parameter == "merge_boundaries"
+    assert list(merged.grid) == [0.02, 0.04, 0.06] and merged.method_value == 8
+    assert merged.at_value(0.04) == (
+        8, {**OPTION_DEFAULTS, "split_regions": True, "merge_boundaries": 0.04}
     )  # fmt: skip
-    assert configuration.k_values(merged) == [8]
+    assert merged.k_values == [8]
     fh = setups["fh"]
-    assert (fh["parameter"], fh["grid"], fh["method_value"]) == ("min_region", [10, 50], 200)
-    assert configuration.k_values(fh) == []  # felzenszwalb fits no k
+    assert (fh.parameter, list(fh.grid), fh.method_value) == ("min_region", [10, 50], 200)
+    assert fh.k_values == []  # felzenszwalb fits no k
     plain = setups["plain"]
-    assert plain["parameter"] == "k" and plain["method_value"] is None
-    assert configuration.at_value(plain, 3) == (
-        3, {**configuration.OPTION_DEFAULTS, "smoothing": 1.0}
+    assert plain.parameter == "k" and plain.method_value is None
+    assert plain.at_value(3) == (
+        3, {**OPTION_DEFAULTS, "smoothing": 1.0}
     )  # fmt: skip
 
 
@@ -235,9 +236,7 @@ def test_a_method_sample_smaller_than_k_names_its_key():
 def test_option_defaults_agree_with_the_schema():
     schema = yaml.safe_load(Path(SCHEMA).read_text())
     setup = schema["properties"]["methods"]["additionalProperties"]["properties"]
-    assert {key: setup[key]["default"] for key in configuration.OPTION_DEFAULTS} == (
-        configuration.OPTION_DEFAULTS
-    )
+    assert {key: setup[key]["default"] for key in OPTION_DEFAULTS} == (OPTION_DEFAULTS)
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "workflow" / "configs").glob("*.yaml")))
@@ -258,7 +257,7 @@ def test_make_methods_lists_every_option_with_its_default():
     from segsweep.cli import describe_options
 
     listing = describe_options().splitlines()
-    assert len(listing) == 1 + len(configuration.OPTION_DEFAULTS)
+    assert len(listing) == 1 + len(OPTION_DEFAULTS)
     assert listing[1].startswith("    xy_weight (default 0.0, or a list): Weight of pixel")
     assert any(line.startswith("    split_regions (default False): Split") for line in listing)
     assert any(
@@ -278,7 +277,7 @@ def test_readme_option_sweep_example_is_a_valid_setup():
     config["methods"] = copy.deepcopy(example["methods"])
     validate(config, SCHEMA, set_default=True)
     (setup,) = configuration.check(config).values()
-    assert setup["parameter"] == "merge_boundaries" and setup["method_value"] == 8
-    assert setup["grid"] == sorted(example["methods"]["gmm_merged"]["merge_boundaries"])
+    assert setup.parameter == "merge_boundaries" and setup.method_value == 8
+    assert list(setup.grid) == sorted(example["methods"]["gmm_merged"]["merge_boundaries"])
     shipped = yaml.safe_load((ROOT / "workflow/configs/bsds500.yaml").read_text())
     assert example["methods"]["gmm_merged"] == shipped["methods"]["gmm_merged"]

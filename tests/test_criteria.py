@@ -3,13 +3,13 @@ import pandas as pd
 import pytest
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 
-from segsweep.criteria import (
+from segsweep.score.criteria import (
     CLUSTER_CRITERIA_MAX_SEGMENTS,
     CRITERIA_COLUMNS,
     SilhouetteDistances,
     internal_criteria,
 )
-from segsweep.evaluate import evaluate
+from segsweep.score.evaluate import evaluate
 
 
 def blobs(separation):
@@ -95,7 +95,7 @@ def test_evaluate_follows_fits_rows_and_scores_only_with_truth():
 def test_silhouette_from_shared_distances_is_scikit_learns_bit_for_bit(n_clusters):
     from sklearn.metrics import pairwise_distances, silhouette_score
 
-    from segsweep.criteria import silhouette_of_distances
+    from segsweep.score.criteria import silhouette_of_distances
 
     rng = np.random.default_rng(n_clusters)
     X = rng.random((2000, 3)).astype(np.float32)

@@ -1,15 +1,36 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
+import yaml
 
 from segsweep.errors import ConfigError
-from segsweep.features import CHANNELS, to_features
+from segsweep.fit.spaces import CHANNELS, SPACES, to_features
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("space", ["rgb", "hsv", "lab", "grey"])
-def test_shape_and_type(space, noisy_photo):
+def rgb_cube(step=5):
+    """Every colour of the 8-bit RGB cube on a grid of ``step``, as a column image."""
+    levels = np.arange(0, 256, step)
+    return np.stack(np.meshgrid(levels, levels, levels), -1).reshape(-1, 1, 3).astype(np.uint8)
+
+
+@pytest.mark.parametrize("space", sorted(SPACES))
+def test_every_space_gives_its_channels_within_their_ranges(space, noisy_photo):
     features = to_features(noisy_photo, space)
     assert features.dtype == np.float32
     assert features.shape == (*noisy_photo.shape[:2], len(CHANNELS[space]))
+    cube = to_features(rgb_cube(), space).reshape(-1, len(CHANNELS[space]))
+    low, high = np.array(SPACES[space].ranges).T
+    assert (cube.min(axis=0) >= low - 1e-3).all() and (cube.max(axis=0) <= high + 1e-3).all()
+    # the ranges are reached: a range wider than the space's would mislead the figures
+    assert (cube.min(axis=0) <= low + 0.02).all() and (cube.max(axis=0) >= high - 0.05).all()
+
+
+def test_the_schema_offers_exactly_the_registered_spaces():
+    schema = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
+    assert schema["properties"]["spaces"]["items"]["enum"] == list(SPACES)
 
 
 def test_known_values_of_pure_red():

@@ -3,7 +3,7 @@ import pandas as pd
 from conftest import FLAT_COLOURS
 from PIL import Image
 
-from segsweep.figures import (
+from segsweep.figures.canvas import (
     PALETTE,
     _palette_rgb,
     downsample_step,
@@ -12,7 +12,7 @@ from segsweep.figures import (
     recolour,
     save_figure,
 )
-from segsweep.image_figures import elbow_figure, segmentation_grid
+from segsweep.figures.image import elbow_figure, segmentation_grid
 
 
 def test_recolour_paints_cluster_means():
@@ -64,7 +64,7 @@ def test_segmentation_grid_writes_a_png(tmp_path, stripes):
 
 
 def test_panels_are_resized_to_their_boxes_and_framed(tmp_path):
-    from segsweep.figures import Panel, panel_figure
+    from segsweep.figures.canvas import Panel, panel_figure
 
     labels = np.repeat(np.arange(4), 25).reshape(10, 10)
     fig = panel_figure([[Panel("a", labels), None, Panel("c", labels > 1)]], aspect=0.5,
@@ -106,7 +106,7 @@ def test_elbow_figure_writes_a_png(tmp_path):
 
 
 def test_grid_maps_give_each_method_its_own_values_in_order():
-    from segsweep.image_figures import grid_maps
+    from segsweep.figures.image import grid_maps
 
     maps = {
         ("rgb", "kmeans"): {3: "k3", 2: "k2", 4: "k4"},

@@ -4,10 +4,9 @@ import pytest
 from matplotlib.collections import LineCollection
 from PIL import Image
 
-from segsweep.dataset_figures import background_figure, leaderboard_figure
-from segsweep.features import to_features
-from segsweep.figures import panel_titles, save_figure
-from segsweep.image_figures import (
+from segsweep.figures.canvas import panel_titles, save_figure
+from segsweep.figures.dataset import background_figure, leaderboard_figure
+from segsweep.figures.image import (
     chebyshev_background,
     cluster_masks_figure,
     corner_cluster,
@@ -17,6 +16,7 @@ from segsweep.image_figures import (
     scatter_figure,
     scatter_sample,
 )
+from segsweep.fit.spaces import to_features
 
 
 def png_size(path):

@@ -7,16 +7,10 @@ import pytest
 import tifffile
 from PIL import Image
 
-from segsweep.discovery import discover_images, image_ids
+from segsweep.data.discovery import discover_images, image_ids
+from segsweep.data.ingest import downscale, ingest, read_image, to_rgb8
 from segsweep.errors import ConfigError, InputImageError
-from segsweep.ingest import (
-    downscale,
-    ingest,
-    read_image,
-    read_rgb,
-    to_rgb8,
-    write_png,
-)
+from segsweep.store.files import read_rgb, write_png
 
 
 def test_rgb8_is_kept_as_is(noisy_photo):

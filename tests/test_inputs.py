@@ -13,8 +13,8 @@ from corpus import make_name_corpus
 from PIL import Image
 from pipeline import TINY_CONFIG, copy_workflow, snakemake, write_images
 
-from segsweep.labelmaps import find_label_maps
-from segsweep.storage import read_csv
+from segsweep.store.files import read_csv
+from segsweep.store.labelmaps import find_label_maps
 
 pytestmark = pytest.mark.workflow
 
@@ -160,7 +160,7 @@ def test_a_yaml_syntax_error_names_the_file_line_and_column(tmp_path):
 
 
 def test_cjk_titles_keep_every_character(tmp_path):
-    from segsweep.figures import displayable
+    from segsweep.figures.canvas import displayable
 
     assert displayable("photo 1") == "photo 1"
     shown = displayable("画像 1")

@@ -2,11 +2,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from bench.datasets import annotate, voronoi_labels
+from measure_rows import score_columns
 
-from segsweep.leaderboard import Trust, choice_of_k, choice_of_k_summary, leaderboard
-from segsweep.scores import score_annotations
-from segsweep.storage import write_csv
-from segsweep.uncertainty import TIED, WORSE
+from segsweep.score.measures import score_annotations
+from segsweep.store.files import write_csv
+from segsweep.tables.leaderboard import Trust, choice_of_k, choice_of_k_summary, leaderboard
+from segsweep.tables.uncertainty import TIED, WORSE
 
 TRUST = Trust(resamples=200, seed=0, level=0.95, alpha=0.05)
 
@@ -21,10 +22,9 @@ def scored_fits():
                     score = base + (0.1 if k == 3 else 0.0) + 0.02 * seed
                     rows.append(
                         dict(image=image, space="rgb", method=method, parameter="k",
-                             value=float(k), k=k, seed=seed, ari=score, ami=score, rand=score,
-                             vi=1 - score, covering=score, mean_iou=score,
-                             cover_num=score * 100, cover_den=100.0, inertia=10.0 / k,
-                             silhouette=0.5, calinski_harabasz=100.0 if k == 2 else np.nan)
+                             value=float(k), k=k, seed=seed, **score_columns(score),
+                             inertia=10.0 / k, silhouette=0.5,
+                             calinski_harabasz=100.0 if k == 2 else np.nan)
                     )  # fmt: skip
     no_truth = dict(image="c", space="rgb", method="good", parameter="k", value=2.0, k=2, seed=0)
     rows.append(no_truth)  # ignored
@@ -176,11 +176,11 @@ def test_leaderboard_ods_and_ois_equal_a_direct_computation():
         for value in values:
             for seed in (0, 1):
                 score = float(rng.uniform(0.2, 0.9))
+                scores = {**score_columns(score, den), "ari": score - 0.1,
+                          "rand": score * 0.9 + 0.1, "vi": 3 - 2 * score}  # fmt: skip
                 rows.append(dict(image=f"im{image}", space="lab", method="m",
                                  parameter="merge_boundaries", value=value, k=int(5 + image),
-                                 seed=seed, ari=score - 0.1, ami=score, rand=score * 0.9 + 0.1,
-                                 vi=3 - 2 * score, covering=score, mean_iou=score,
-                                 cover_num=score * den, cover_den=den))  # fmt: skip
+                                 seed=seed, **scores))  # fmt: skip
     table, _ = leaderboard(pd.DataFrame(rows), TRUST)
     expected = direct_ods_ois(rows, values)
     got = table.iloc[0]

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from segsweep import methods
 from segsweep.errors import ConfigError
+from segsweep.fit import methods
 
 
 def test_registry_finds_the_method_modules():
@@ -118,11 +118,11 @@ def test_listing_and_validating_methods_imports_no_fitting_library():
     from pathlib import Path
 
     code = (
-        "import sys; from segsweep import methods; "
+        "import sys; from segsweep.fit import methods; "
         "[methods.resolve_params(n, {}) for n in methods.registry()]; "
         "print(sorted(m for m in ('sklearn', 'skimage', 'cv2', 'scipy') if m in sys.modules))"
     )
-    scripts = str(Path(methods.__file__).parents[2])
+    scripts = str(Path(methods.__file__).parents[3])
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, env={**os.environ, "PYTHONPATH": scripts})  # fmt: skip
     assert result.stdout.strip() == "[]"

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from segsweep.postprocess import potts_smooth, split_connected, with_xy
+from segsweep.fit.postprocess import potts_smooth, split_connected, with_xy
 
 
 def test_with_xy_appends_scaled_coordinates():
@@ -54,7 +54,7 @@ def test_split_connected():
 def test_options_are_recorded_in_the_fits_table(option, noisy_photo):
     from tools.setups import sweep_as_configured
 
-    from segsweep.features import to_features
+    from segsweep.fit.spaces import to_features
 
     fits, labels, _ = sweep_as_configured(
         to_features(noisy_photo, "rgb"), {"method": "kmeans", **option}, [3], [0], None
@@ -67,7 +67,7 @@ def test_options_are_recorded_in_the_fits_table(option, noisy_photo):
 
 
 def test_small_regions_take_the_label_of_the_nearest_large_one():
-    from segsweep.postprocess import merge_small_regions
+    from segsweep.fit.postprocess import merge_small_regions
 
     labels = np.zeros((20, 30), int)
     labels[:, 15:] = 1
@@ -85,7 +85,7 @@ def test_small_regions_take_the_label_of_the_nearest_large_one():
 def test_min_region_option_is_applied_and_recorded(noisy_photo):
     from tools.setups import sweep_as_configured
 
-    from segsweep.features import to_features
+    from segsweep.fit.spaces import to_features
 
     features = to_features(noisy_photo, "rgb")
     split = {"method": "kmeans", "split_regions": True}
@@ -95,7 +95,7 @@ def test_min_region_option_is_applied_and_recorded(noisy_photo):
     )
     assert merged["min_region"].iloc[0] == 50 and fits["min_region"].iloc[0] == 0
     sizes = np.bincount(merged_labels[(3, 0)].ravel())
-    assert sizes.min() >= 50 and len(sizes) < fits["n_clusters_found"].iloc[0]
+    assert sizes.min() >= 50 and len(sizes) < fits["n_segments"].iloc[0]
 
 
 def blocks_over_two_halves(seed=0):
@@ -114,7 +114,7 @@ def blocks_over_two_halves(seed=0):
 def test_merging_weak_boundaries_joins_blocks_within_a_half_but_not_across():
     from sklearn.metrics import adjusted_rand_score
 
-    from segsweep.postprocess import colour_gradient, merge_weak_boundaries
+    from segsweep.fit.postprocess import colour_gradient, merge_weak_boundaries
 
     features, truth, blocks = blocks_over_two_halves()
     gradient = colour_gradient(features)
@@ -128,8 +128,8 @@ def test_merging_weak_boundaries_joins_blocks_within_a_half_but_not_across():
 
 
 def test_a_higher_boundary_threshold_never_gives_more_regions(noisy_photo):
-    from segsweep.features import to_features
-    from segsweep.postprocess import colour_gradient, merge_weak_boundaries
+    from segsweep.fit.postprocess import colour_gradient, merge_weak_boundaries
+    from segsweep.fit.spaces import to_features
 
     features = to_features(noisy_photo, "lab")
     yy, xx = np.mgrid[0:40, 0:60]
@@ -144,7 +144,7 @@ def test_a_higher_boundary_threshold_never_gives_more_regions(noisy_photo):
 
 
 def test_merging_one_region_or_a_one_pixel_high_image_is_harmless():
-    from segsweep.postprocess import merge_weak_boundaries
+    from segsweep.fit.postprocess import merge_weak_boundaries
 
     rng = np.random.default_rng(0)
     single = np.zeros((6, 6), int)
@@ -171,8 +171,8 @@ def between(weights, count):
 def test_the_gradient_is_gaussian_then_sobel_per_channel(noisy_photo):
     from reference_merge import gradient_magnitude
 
-    from segsweep.features import to_features
-    from segsweep.postprocess import colour_gradient
+    from segsweep.fit.postprocess import colour_gradient
+    from segsweep.fit.spaces import to_features
 
     features = to_features(noisy_photo, "lab")
     for sigma in (0.0, 1.0, 2.0, 3.5):
@@ -190,9 +190,9 @@ def test_one_hierarchy_cut_at_a_threshold_equals_merging_up_to_it(noisy_photo, c
     calls only) at that threshold, for every criterion and gradient width."""
     from reference_merge import merge_to_threshold
 
-    from segsweep.features import to_features
-    from segsweep.labelmaps import canonical_labels
-    from segsweep.postprocess import BoundaryHierarchy
+    from segsweep.fit.postprocess import BoundaryHierarchy
+    from segsweep.fit.spaces import to_features
+    from segsweep.store.labelmaps import canonical_labels
 
     features = to_features(noisy_photo, "lab")
     cells = cells_of(features, 4)
@@ -207,8 +207,8 @@ def test_one_hierarchy_cut_at_a_threshold_equals_merging_up_to_it(noisy_photo, c
 
 def test_criteria_merge_in_different_orders(noisy_photo):
     """The criteria are not the same rule under other names: their merge orders differ."""
-    from segsweep.features import to_features
-    from segsweep.postprocess import BoundaryHierarchy
+    from segsweep.fit.postprocess import BoundaryHierarchy
+    from segsweep.fit.spaces import to_features
 
     features = to_features(noisy_photo, "lab")
     cells = cells_of(features, 5)
@@ -263,7 +263,7 @@ def reference_icm(features, labels, strength, max_iter):
 
 @pytest.mark.parametrize("max_iter", [1, 2, 20])
 def test_icm_equals_a_pixel_by_pixel_reference(max_iter):
-    from segsweep.postprocess import potts_icm
+    from segsweep.fit.postprocess import potts_icm
 
     rng = np.random.default_rng(3)
     truth = (np.indices((14, 17)).sum(axis=0) // 9) % 3
@@ -322,7 +322,7 @@ def full_sweep_icm(features, labels, strength, max_iter):
 
 @pytest.mark.parametrize("seed", range(4))
 def test_icm_skipping_unchanged_neighbourhoods_equals_full_sweeps(seed):
-    from segsweep.postprocess import potts_icm
+    from segsweep.fit.postprocess import potts_icm
 
     rng = np.random.default_rng(seed)
     shape, k = (rng.integers(20, 60), rng.integers(20, 60)), int(rng.integers(2, 12))
@@ -337,7 +337,7 @@ def test_icm_skipping_unchanged_neighbourhoods_equals_full_sweeps(seed):
 
 
 def test_icm_leaves_one_label_or_one_colour_alone():
-    from segsweep.postprocess import potts_icm
+    from segsweep.fit.postprocess import potts_icm
 
     rng = np.random.default_rng(0)
     features = rng.random((6, 7, 3)).astype(np.float32)
@@ -358,7 +358,7 @@ def test_icm_leaves_one_label_or_one_colour_alone():
 
 
 def test_the_last_region_is_kept_when_it_is_large():
-    from segsweep.postprocess import merge_small_regions
+    from segsweep.fit.postprocess import merge_small_regions
 
     labels = np.zeros((10, 10), int)
     labels[:, 7:] = 1  # the last connected region, 30 pixels

@@ -1,7 +1,7 @@
 import pandas as pd
 from PIL import Image
 
-from segsweep.report_figures import (
+from segsweep.figures.report import (
     evenly_spaced,
     select_images,
     top_entry_scores,

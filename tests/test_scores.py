@@ -4,16 +4,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from segsweep.scores import (
-    HIGHER_IS_BETTER,
-    SCORE_COLUMNS,
+from segsweep.score.measures import SCORE_COLUMNS, SCORES, score_annotations, score_pair
+from segsweep.score.scores import (
     expected_mutual_information,
     hungarian_scores,
     matching_errors,
     region_ious,
-    score_annotations,
-    score_pair,
 )
+
+#: Direction of each score with one (the registry's).
+HIGHER_IS_BETTER = {m.column: m.higher_is_better for m in SCORES if m.higher_is_better is not None}
 
 labels_2d = arrays(
     np.int64, st.tuples(st.integers(2, 8), st.integers(2, 8)), elements=st.integers(0, 4)

@@ -4,14 +4,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from segsweep.selection import (
+from segsweep.setup import value_label
+from segsweep.tables.selection import (
     chosen_map,
     chosen_value,
     knee,
     merge_tables,
     nearest_fitted,
     pick_k,
-    value_label,
 )
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segsweep.storage import (
+from segsweep.store.files import (
     atomic_path,
     load_arrays,
     read_csv,

@@ -80,7 +80,7 @@ def test_the_workflow_parse_path_loads_no_heavy_library():
     code = (
         "import importlib, sys\n"
         f"for name in {sorted(set(imports))!r}: importlib.import_module(name)\n"
-        "from segsweep import methods\n"
+        "from segsweep.fit import methods\n"
         "for name in methods.registry(): methods.resolve_params(name, {})\n"
         f"print(sorted(m for m in {heavy!r} if m in sys.modules))\n"
     )
@@ -90,19 +90,21 @@ def test_the_workflow_parse_path_loads_no_heavy_library():
     assert result.stdout.strip() == "[]"
 
 
-def test_each_script_shim_runs_the_module_of_its_name_and_each_rule_has_an_entry():
-    import importlib
+def test_every_rule_runs_the_one_script_and_has_an_entry():
+    """Each rule's script is run_rule.py, and segsweep.entry.ENTRIES names an existing
+    function for exactly the workflow's rules."""
+    from segsweep.entry import ENTRIES, entry
 
-    rules = (ROOT / "workflow" / "rules").glob("*.smk")
-    scripts = {}
-    for text in (path.read_text() for path in rules):
-        for rule, script in re.findall(r"rule (\w+):.*?script:\s*\"\.\./scripts/(\w+)\.py\"", text,
-                                       flags=re.S):  # fmt: skip
-            scripts.setdefault(script, []).append(rule)
-    assert len(scripts) >= 8 and "image_figures" in scripts  # the pattern finds the rules
-    for shim in (ROOT / "workflow" / "scripts").glob("*.py"):
-        assert f"from segsweep import {shim.stem}\n" in shim.read_text(), shim.name
-    for script, rule_names in scripts.items():
-        module = importlib.import_module(f"segsweep.{script}")
-        for rule in rule_names:
-            assert rule in getattr(module, "RULES", {}) or hasattr(module, "main"), (script, rule)
+    rules = {}
+    for path in (ROOT / "workflow" / "rules").glob("*.smk"):
+        found = re.findall(r"^(?:rule|checkpoint) (\w+):(.*?)(?=^(?:rule|checkpoint) |\Z)",
+                           path.read_text(), flags=re.S | re.M)  # fmt: skip
+        rules |= dict(found)
+    scripted = {name for name, body in rules.items() if "script:" in body}
+    assert len(scripted) >= 12 and "segment" in scripted  # the pattern finds the rules
+    for name in scripted:
+        assert '"../scripts/run_rule.py"' in rules[name], name
+    assert set(ENTRIES) == scripted
+    for name in ENTRIES:
+        assert callable(entry(name)), name
+    assert [p.name for p in (ROOT / "workflow" / "scripts").glob("*.py")] == ["run_rule.py"]

@@ -1,22 +1,20 @@
 import numpy as np
 import pandas as pd
 
-from segsweep.summary import describe_images, picked_k_table, summary_html
+from segsweep.report.summary import describe_images, picked_k_table, summary_html
+from segsweep.setup import OPTION_DEFAULTS, Setup
 
 RUN = {"spaces": ["rgb", "lab"], "k": [2, 3, 4], "seeds": [0], "silhouette_sample": 500}
-SETUPS = {
-    "kmeans": {"method": "kmeans", "params": {"n_init": 5}, "xy_weight": 0.0, "smoothing": 0.0,
-               "split_regions": False, "sample_size": 50000, "parameter": "k", "grid": [2, 3]},
-    "gmm_all": {"method": "gmm", "params": {}, "xy_weight": 0.5, "smoothing": 0.0,
-                "split_regions": True, "sample_size": None, "parameter": "k", "grid": [2, 3]},
-    "fh": {"method": "meanshift", "params": {}, "xy_weight": 0.0, "smoothing": 0.0,
-           "split_regions": False, "sample_size": None, "parameter": "quantile",
-           "grid": [0.1, 0.25]},
-    "merged": {"method": "gmm", "params": {}, "xy_weight": 1.0, "smoothing": 2.0,
-               "split_regions": True, "min_region": 500, "merge_boundaries": [0.02, 0.04],
-               "sample_size": 30000, "parameter": "merge_boundaries", "grid": [0.02, 0.04],
-               "method_value": 8},
-}  # fmt: skip
+SETUPS = {setup.label: setup.to_dict() for setup in [
+    Setup("kmeans", "kmeans", {"n_init": 5}, grid=(2, 3), sample_size=50000),
+    Setup("gmm_all", "gmm", options={**OPTION_DEFAULTS, "xy_weight": 0.5,
+                                     "split_regions": True}, grid=(2, 3)),
+    Setup("fh", "meanshift", parameter="quantile", grid=(0.1, 0.25)),
+    Setup("merged", "gmm", options={**OPTION_DEFAULTS, "xy_weight": 1.0, "smoothing": 2.0,
+                                    "split_regions": True, "min_region": 500,
+                                    "merge_boundaries": [0.02, 0.04]},
+          parameter="merge_boundaries", grid=(0.02, 0.04), method_value=8, sample_size=30000),
+]}  # fmt: skip
 
 
 def picks():
@@ -79,7 +77,7 @@ def test_summary_names_each_setup_with_its_sample_size_and_options():
 
 
 def test_caps_say_how_many_fits_each_limit_touched():
-    from segsweep.summary import caps_table
+    from segsweep.report.summary import caps_table
 
     fits = pd.DataFrame({
         "n_fit": [100, 50, 100, 20], "n_pixels": [100, 100, 100, 100],

@@ -4,17 +4,17 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 from tools.setups import sweep_as_configured as sweep
 
-from segsweep import methods
-from segsweep.features import to_features
-from segsweep.labelmaps import (
+from segsweep.fit import methods
+from segsweep.fit.methods import sample_indices
+from segsweep.fit.spaces import to_features
+from segsweep.fit.sweep import FIT_COLUMNS
+from segsweep.store.labelmaps import (
     canonical_labels,
     compactness,
     load_label_maps,
     maps_by_value,
     save_label_maps,
 )
-from segsweep.methods import sample_indices
-from segsweep.sweep import FIT_COLUMNS
 
 
 @pytest.mark.parametrize("method", ["kmeans", "gmm"])
@@ -23,7 +23,7 @@ def test_three_flat_colours_give_three_exact_clusters(stripes, method):
     fits, labels, timings = sweep(to_features(rgb, "rgb"), {"method": method}, [2, 3, 4], [0], None)
     assert list(fits.columns)[: len(FIT_COLUMNS)] == FIT_COLUMNS
     assert fits["k"].tolist() == [2, 3, 4]
-    assert (fits["parameter"] == "k").all() and fits["value"].tolist() == [2.0, 3.0, 4.0]
+    assert (fits.parameter == "k").all() and fits["value"].tolist() == [2.0, 3.0, 4.0]
     k3 = labels[(3, 0)]
     assert k3.shape == truth.shape
     # canonical labels number the stripes left to right
@@ -31,7 +31,7 @@ def test_three_flat_colours_give_three_exact_clusters(stripes, method):
     row = fits.set_index("k").loc[3]
     assert row["inertia"] == pytest.approx(0.0, abs=1e-9)
     assert row["eta"] == pytest.approx(0.0, abs=1e-6)
-    assert row["n_clusters_found"] == 3 and not row["degenerate"]
+    assert row["n_segments"] == 3 and not row["degenerate"]
     # four clusters cannot be found in three colours: recorded, not a crash
     assert fits.set_index("k").loc[4, "degenerate"]
     assert set(timings.columns) == {"value", "seed", "fit_seconds"}
@@ -105,7 +105,7 @@ def test_sample_indices():
 def test_fewer_pixels_than_k_is_recorded_as_degenerate(method):
     one_pixel = np.full((1, 1, 3), 0.5, np.float32)
     fits, labels, _ = sweep(one_pixel, {"method": method}, [2, 3], [0], None)
-    assert fits["degenerate"].all() and (fits["n_clusters_found"] == 1).all()
+    assert fits["degenerate"].all() and (fits["n_segments"] == 1).all()
     assert (fits["inertia"] == 0).all()
     assert labels[(2, 0)].shape == (1, 1)
 
@@ -115,7 +115,7 @@ def test_single_colour_image_with_large_k_is_degenerate_not_a_crash(method):
     flat = np.full((10, 12, 3), 0.25, np.float32)
     fits, labels, _ = sweep(flat, {"method": method}, [2, 5], [0], None)
     assert fits["degenerate"].all()
-    assert (fits["n_clusters_found"] == 1).all()
+    assert (fits["n_segments"] == 1).all()
 
 
 def test_canonical_labels():
@@ -179,8 +179,8 @@ def test_methods_swept_over_their_own_parameter_or_without_seed(noisy_photo):
     setup = {"method": "meanshift", "grid": [0.3, 0.1]}
     fits, labels, _ = sweep(features, setup, [2, 3, 4], [0, 1], None)
     assert fits["seed"].tolist() == [0, 0, 1, 1]  # its own grid, sorted; not the k
-    assert (fits["parameter"] == "quantile").all() and fits["value"].tolist() == [0.1, 0.3] * 2
-    assert (fits["k"] == fits["n_clusters_found"]).all() and not fits["degenerate"].any()
+    assert (fits.parameter == "quantile").all() and fits["value"].tolist() == [0.1, 0.3] * 2
+    assert fits["k"].isna().all() and not fits["degenerate"].any()  # mean shift asks no k
     assert set(labels) == {(0.1, 0), (0.3, 0), (0.1, 1), (0.3, 1)}
     fits, labels, _ = sweep(features, {"method": "corner_threshold"}, [2, 3, 4], [0, 1], 500)
     assert len(fits) == 1 and fits["n_fit"].iloc[0] == 2400  # image methods use every pixel
@@ -205,7 +205,7 @@ def test_kmeans_refinement_on_all_pixels_is_recorded_and_never_worse(noisy_photo
 
 
 def test_a_swept_option_fits_once_per_seed_and_equals_each_value_alone(noisy_photo, monkeypatch):
-    from segsweep.methods.kmeans import KMeansMethod
+    from segsweep.fit.methods.kmeans import KMeansMethod
 
     fitted = []
     original_fit = KMeansMethod.fit
@@ -220,11 +220,11 @@ def test_a_swept_option_fits_once_per_seed_and_equals_each_value_alone(noisy_pho
              "merge_boundaries": [0.2, 0.0, 0.03]}  # fmt: skip
     fits, labels, _ = sweep(features, setup, [2, 3], [0, 1], None)
     assert fitted == [0, 1]  # one fit per seed, reused by the three values
-    assert (fits["parameter"] == "merge_boundaries").all()
+    assert (fits.parameter == "merge_boundaries").all()
     assert fits["value"].tolist() == [0.0, 0.03, 0.2] * 2
     assert (fits["merge_boundaries"] == fits["value"]).all()
-    assert (fits["k"] == fits["n_clusters_found"]).all() and not fits["degenerate"].any()
-    found = fits[fits["seed"] == 0]["k"].tolist()
+    assert (fits["k"] == 6).all() and not fits["degenerate"].any()  # k asked; merged below
+    found = fits[fits["seed"] == 0]["n_segments"].tolist()
     assert found[0] > found[1] > found[2]  # merging across stronger boundaries
     fitted.clear()
     for value in (0.0, 0.03, 0.2):
@@ -240,7 +240,7 @@ def test_a_swept_option_fits_once_per_seed_and_equals_each_value_alone(noisy_pho
 
 def test_options_before_the_swept_one_are_applied_once(noisy_photo):
     from segsweep.configuration import method_setup
-    from segsweep.sweep import fit_one
+    from segsweep.fit.sweep import fit_one
 
     features = to_features(noisy_photo, "lab")
     setup = method_setup(
@@ -276,7 +276,7 @@ def test_a_sweep_equals_each_value_fitted_alone(name):
     from test_methods import SENSITIVE, graded_patches
 
     from segsweep.configuration import method_setup
-    from segsweep.sweep import fit_one, sweep
+    from segsweep.fit.sweep import fit_one, sweep
 
     cls = methods.get_method(name)
     values, params = SENSITIVE[name]
@@ -288,19 +288,19 @@ def test_a_sweep_equals_each_value_fitted_alone(name):
         {"method": name, "grid": values, "params": params}, ks=[2], sample_size=300
     )
     fits, maps, _ = sweep(features, setup, [0, 1])
-    assert len(maps) == len(setup["grid"]) * (2 if cls.uses_seed else 1)
+    assert len(maps) == len(list(setup.grid)) * (2 if cls.uses_seed else 1)
     for (value, seed), labels in maps.items():
-        grid_value = setup["grid"][[float(v) for v in setup["grid"]].index(value)]
+        grid_value = list(setup.grid)[[float(v) for v in list(setup.grid)].index(value)]
         row, alone, _ = fit_one(features, setup, grid_value, seed)
         np.testing.assert_array_equal(labels, alone, err_msg=f"{name} at {value}, seed {seed}")
         swept = fits[(fits["value"] == value) & (fits["seed"] == seed)].iloc[0]
-        assert swept["n_clusters_found"] == row["n_clusters_found"]
+        assert swept["n_segments"] == row["n_segments"]
 
 
 @pytest.mark.parametrize("option", ["smoothing", "min_region", "merge_boundaries"])
 def test_an_option_sweep_equals_each_value_applied_alone(option, noisy_photo):
     from segsweep.configuration import method_setup
-    from segsweep.sweep import fit_one, sweep
+    from segsweep.fit.sweep import fit_one, sweep
 
     values = {"smoothing": [0.5, 1.0, 2.0], "min_region": [2, 4, 10],
               "merge_boundaries": [0.01, 0.03, 0.06]}[option]  # fmt: skip
@@ -312,6 +312,6 @@ def test_an_option_sweep_equals_each_value_applied_alone(option, noisy_photo):
     fits, maps, _ = sweep(features, setup, [0])
     distinct = {maps[(float(v), 0)].tobytes() for v in values}
     assert len(distinct) == 3  # the option's value matters
-    for value in setup["grid"]:
+    for value in list(setup.grid):
         _, alone, _ = fit_one(features, setup, value, 0)
         np.testing.assert_array_equal(maps[(float(value), 0)], alone)

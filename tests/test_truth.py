@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from segsweep.discovery import discover_bsds, discover_truth
+from segsweep.data.discovery import discover_bsds, discover_truth
+from segsweep.data.truth import align, read_annotations
 from segsweep.errors import ConfigError, InputImageError
-from segsweep.truth import align, read_annotations
 
 FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "bsds-bench"
 

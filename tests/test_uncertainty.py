@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from segsweep.benchmark import ods_ois
-from segsweep.uncertainty import (
+from segsweep.score.benchmark import ods_ois
+from segsweep.tables.uncertainty import (
     INTERVAL_SCORES,
     TIED,
     WORSE,
@@ -256,7 +256,7 @@ def test_groups_join_entries_closer_than_the_difference_only():
 
 
 def test_the_rank_plot_needs_five_images_and_three_entries():
-    from segsweep.uncertainty import ranks_are_drawn
+    from segsweep.tables.uncertainty import ranks_are_drawn
 
     assert ranks_are_drawn(5, 3) and ranks_are_drawn(200, 6)
     assert not ranks_are_drawn(4, 3) and not ranks_are_drawn(5, 2)

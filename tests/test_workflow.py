@@ -16,9 +16,9 @@ from bench.cases import figure_rules
 from PIL import Image
 from pipeline import ROOT, TINY_CONFIG, copy_workflow, snakemake, write_images
 
-from segsweep.batches import batch_of
-from segsweep.ingest import load_standard_form
-from segsweep.labelmaps import find_label_maps
+from segsweep.fit.batches import batch_of
+from segsweep.store.files import load_standard_form
+from segsweep.store.labelmaps import find_label_maps
 
 pytestmark = pytest.mark.workflow
 
@@ -261,12 +261,12 @@ def test_bsds_folder_as_input(tmp_path):
     assert leaderboard.loc["ward", "parameter"] == "k"
     fits = pd.read_csv(workdir / "results/tables/fits.csv")
     fh = fits[fits["method"] == "fh"]
-    assert fh["value"].tolist() == [200, 800] * 2 and (fh["k"] == fh["n_clusters_found"]).all()
+    assert fh["value"].tolist() == [200, 800] * 2 and fh["k"].isna().all()  # no k asked
     merged = fits[fits["method"] == "merged"]
     assert (merged["parameter"] == "merge_boundaries").all()
     assert merged["value"].tolist() == [0.02, 0.08] * 2
     assert (merged["merge_boundaries"] == merged["value"]).all()
-    assert (merged["k"] == merged["n_clusters_found"]).all()
+    assert (merged["k"] == 6).all()  # the k asked; n_segments is what merging left
     assert leaderboard.loc["merged", "covering_ods_value"] in (0.02, 0.08)
     assert set(pd.read_csv(workdir / "results/tables/picks.csv")["method"]) <= {"kmeans", "ward"}
     summary = (workdir / "results/report/summary.html").read_text()
@@ -301,7 +301,7 @@ def test_readme_method_walkthrough(tmp_path):
     }
     workdir = copy_workflow(tmp_path, config)
     write_images(workdir / "images")
-    module = workdir / "workflow/scripts/segsweep/methods/brightness_bins.py"
+    module = workdir / "workflow/scripts/segsweep/fit/methods/brightness_bins.py"
     module.write_text(readme_method_module())
     result = snakemake(workdir, "results/tables/fits.csv", "results/report/summary.html")
     assert result.returncode == 0, result.stderr[-3000:]
@@ -309,10 +309,10 @@ def test_readme_method_walkthrough(tmp_path):
     bins = fits[fits["method"] == "bins"]
     assert set(bins["space"]) == {"rgb", "grey"} and set(bins["k"]) == {2, 3}
     noise = bins[bins["image"] == "noise_photo"]
-    assert (noise["n_clusters_found"] == noise["k"]).all()
+    assert (noise["n_segments"] == noise["k"]).all()
     assert set(fits[fits["method"] == "otsu"]["space"]) == {"grey"}
     background = fits[fits["method"] == "background"]
-    assert len(background) == 3 * 2 and (background["k"] == background["n_clusters_found"]).all()
+    assert len(background) == 3 * 2 and background["k"].isna().all()
     local = fits[fits["method"] == "local"]
     assert (local["smoothing"] == 1.0).all() and (local["xy_weight"] == 0.5).all()
 

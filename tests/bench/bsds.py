@@ -141,7 +141,7 @@ def startup(run: Path) -> tuple[float, float]:
 
 def same_results(base: Path, new: Path) -> tuple[bool, bool, int]:
     """(every label map identical, leaderboard scores equal, label maps compared)."""
-    from segsweep.labelmaps import find_label_maps, load_label_maps
+    from segsweep.store.labelmaps import find_label_maps, load_label_maps
 
     compared, identical = 0, True
     for path in sorted((base / "results/labels").glob("*/*.npz")):

@@ -90,7 +90,7 @@ def photo_like(side: int, seed: int = 0) -> np.ndarray:
 def sweep_at_k(features, setup: dict, ks, seeds):
     """The fits table of a k-method setup (shipped or earlier) swept over ``ks``."""
     from segsweep.configuration import method_setup
-    from segsweep.sweep import sweep
+    from segsweep.fit.sweep import sweep
 
     raw = {**setup, "grid": list(ks), "sample_size": setup["sample_size"] or "all"}
     completed = method_setup(raw, ks=list(ks), sample_size="all")
@@ -98,8 +98,8 @@ def sweep_at_k(features, setup: dict, ks, seeds):
 
 
 def _kmeans(variant: str, side: int, ks: list[int]) -> dict:
-    from segsweep.features import to_features
-    from segsweep.labelmaps import compactness
+    from segsweep.fit.spaces import to_features
+    from segsweep.store.labelmaps import compactness
 
     features = to_features(photo_like(side), "rgb")
     start, cpu = time.perf_counter(), time.process_time()
@@ -119,8 +119,8 @@ def _kmeans(variant: str, side: int, ks: list[int]) -> dict:
 
 
 def _gmm(variant: str, side: int, ks: list[int]) -> dict:
-    from segsweep.features import to_features
-    from segsweep.sweep import mean_log_likelihood
+    from segsweep.fit.spaces import to_features
+    from segsweep.fit.sweep import mean_log_likelihood
 
     features = to_features(photo_like(side), "rgb")
     start, cpu = time.perf_counter(), time.process_time()
@@ -143,7 +143,7 @@ def _gmm(variant: str, side: int, ks: list[int]) -> dict:
 def _convert(variant: str, side: int, space: str) -> dict:
     from skimage import color
 
-    from segsweep.features import to_features
+    from segsweep.fit.spaces import to_features
 
     def convert(image):
         if variant == "segsweep":
@@ -163,9 +163,9 @@ def _defaults(variant: str, method: str) -> dict:
     with the shipped setup ("shipped") or the earlier defaults ("earlier")."""
     from threadpoolctl import threadpool_limits
 
-    from segsweep.discovery import discover_images
-    from segsweep.features import to_features
-    from segsweep.ingest import screen
+    from segsweep.data.discovery import discover_images
+    from segsweep.data.ingest import screen
+    from segsweep.fit.spaces import to_features
 
     setup = shipped_setups()[method] if variant == "shipped" else EARLIER_SETUPS[method]
     column = "inertia" if method == "kmeans" else "log_likelihood"
@@ -194,9 +194,9 @@ def _merge(variant: str, min_region: int) -> dict:
     from PIL import Image
 
     from segsweep.configuration import method_setup
-    from segsweep.features import to_features
-    from segsweep.labelmaps import canonical_labels
-    from segsweep.sweep import sweep
+    from segsweep.fit.spaces import to_features
+    from segsweep.fit.sweep import sweep
+    from segsweep.store.labelmaps import canonical_labels
 
     with Image.open(ROOT / "data" / "images" / "coffee.png") as photo:
         features = to_features(np.asarray(photo.convert("RGB")), "lab")

@@ -10,8 +10,9 @@ is the share that contain their own estimate.
 
 Methods compared:
 
-- ``segsweep``: the leaderboard's own intervals (:func:`segsweep.uncertainty.score_intervals`:
-  at the value ODS chose, the ratio estimator's Student-t interval);
+- ``segsweep``: the leaderboard's own intervals
+  (:func:`segsweep.tables.uncertainty.score_intervals`: at the value ODS chose, the ratio
+  estimator's Student-t interval);
 - ``percentile, re-chosen``: the percentile bootstrap of the whole ODS, choosing the value
   again in each resample (what the leaderboard did before), and ``BCa, re-chosen``;
 - ``percentile, at chosen value`` and ``BCa, at chosen value``: bootstraps of the covering at
@@ -61,7 +62,7 @@ def true_ods(scenario: str) -> float:
 
 def entry_of(numerators: np.ndarray, denominators: np.ndarray):
     """A leaderboard entry holding these coverings (other scores alike, unused)."""
-    from segsweep.uncertainty import EntryScores
+    from segsweep.tables.uncertainty import EntryScores
 
     matrices = {"cover_num": numerators, "cover_den": denominators}
     covering = numerators / denominators
@@ -103,7 +104,7 @@ METHODS = {
 def coverage(scenario: str, n: int, datasets: int, truth: float) -> dict[str, tuple]:
     """Per method: (share of datasets whose interval holds the truth, share holding their
     own estimate)."""
-    from segsweep.uncertainty import dataset_scores, score_intervals
+    from segsweep.tables.uncertainty import dataset_scores, score_intervals
 
     hits = {name: [0, 0] for name in METHODS}
     for dataset in range(datasets):

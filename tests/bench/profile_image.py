@@ -38,45 +38,45 @@ sys.path.insert(0, str(ROOT / "workflow" / "scripts"))
 #: (module, attribute, stage): the functions timed, each under a stage name. A dotted
 #: attribute is a method of a class in that module.
 STAGES = [
-    ("segsweep.ingest", "screen", "decode (screen)"),
-    ("segsweep.segment", "to_features", "colour features"),
-    ("segsweep.sweep", "_fit_and_label", "fit"),
-    ("segsweep.sweep", "predict_in_chunks", "assign every pixel"),
-    ("segsweep.sweep", "canonical_labels", "canonical labels"),
-    ("segsweep.sweep", "potts_icm", "option: smoothing"),
-    ("segsweep.sweep", "split_connected", "option: split_regions"),
-    ("segsweep.sweep", "merge_small_regions", "option: min_region"),
-    ("segsweep.postprocess", "BoundaryHierarchy.__init__", "option: merge (hierarchy)"),
-    ("segsweep.postprocess", "BoundaryHierarchy.cut", "option: merge (cut)"),
-    ("segsweep.sweep", "compactness", "inertia and eta"),
-    ("segsweep.criteria", "calinski_harabasz_score", "criterion: Calinski-Harabasz"),
-    ("segsweep.criteria", "davies_bouldin_score", "criterion: Davies-Bouldin"),
-    ("segsweep.criteria", "silhouette_score", "criterion: silhouette"),
-    ("segsweep.criteria", "pairwise_distances", "criterion: silhouette"),
-    ("segsweep.scores", "pair_table", "score: contingency tables"),
-    ("segsweep.scores", "pair_confusion", "score: Rand, ARI"),
-    ("segsweep.scores", "conditional_entropies", "score: VI"),
-    ("segsweep.scores", "best_ious", "score: covering"),
-    ("segsweep.scores", "matched_scores", "score: pixel accuracy, mean IoU"),
-    ("segsweep.scores", "adjusted_mutual_information", "score: AMI"),
-    ("segsweep.labelmaps", "save_label_maps", "write outputs"),
-    ("segsweep.storage", "write_csv", "write outputs"),
-    ("segsweep.storage", "read_csv", "read inputs"),
-    ("segsweep.labelmaps", "load_label_maps", "read inputs"),
-    ("segsweep.ingest", "load_standard_form", "read inputs"),
-    ("segsweep.image_figures", "segmentation_grid", "draw: segmentation grids"),
-    ("segsweep.image_figures", "elbow_figure", "draw: elbow"),
-    ("segsweep.image_figures", "picks_figure", "draw: picks"),
-    ("segsweep.image_figures", "canny_edges", "draw: edges"),
-    ("segsweep.image_figures", "edges_figure", "draw: edges"),
-    ("segsweep.image_figures", "scatter_figure", "draw: scatter"),
-    ("segsweep.image_figures", "scatter3d_figure", "draw: scatter 3-D"),
-    ("segsweep.image_figures", "cluster_masks_figure", "draw: cluster masks"),
-    ("segsweep.image_figures", "truth_figure", "draw: truth"),
-    ("segsweep.image_figures", "image_rows", "read inputs"),
-    ("segsweep.image_figures", "save_figure", "draw: render and save PNG"),
-    ("segsweep.ingest", "write_png", "draw: cut-outs"),
-    ("segsweep.selection", "pick_k", "draw: picks"),
+    ("segsweep.data.ingest", "screen", "decode (screen)"),
+    ("segsweep.fit.segment", "to_features", "colour features"),
+    ("segsweep.fit.sweep", "_fit_and_label", "fit"),
+    ("segsweep.fit.sweep", "predict_in_chunks", "assign every pixel"),
+    ("segsweep.fit.sweep", "canonical_labels", "canonical labels"),
+    ("segsweep.fit.sweep", "potts_icm", "option: smoothing"),
+    ("segsweep.fit.sweep", "split_connected", "option: split_regions"),
+    ("segsweep.fit.sweep", "merge_small_regions", "option: min_region"),
+    ("segsweep.fit.postprocess", "BoundaryHierarchy.__init__", "option: merge (hierarchy)"),
+    ("segsweep.fit.postprocess", "BoundaryHierarchy.cut", "option: merge (cut)"),
+    ("segsweep.fit.sweep", "compactness", "inertia and eta"),
+    ("segsweep.score.criteria", "calinski_harabasz_score", "criterion: Calinski-Harabasz"),
+    ("segsweep.score.criteria", "davies_bouldin_score", "criterion: Davies-Bouldin"),
+    ("segsweep.score.criteria", "silhouette_score", "criterion: silhouette"),
+    ("segsweep.score.criteria", "pairwise_distances", "criterion: silhouette"),
+    ("segsweep.score.scores", "pair_table", "score: contingency tables"),
+    ("segsweep.score.scores", "pair_confusion", "score: Rand, ARI"),
+    ("segsweep.score.scores", "conditional_entropies", "score: VI"),
+    ("segsweep.score.scores", "best_ious", "score: covering"),
+    ("segsweep.score.scores", "matched_scores", "score: pixel accuracy, mean IoU"),
+    ("segsweep.score.scores", "adjusted_mutual_information", "score: AMI"),
+    ("segsweep.store.labelmaps", "save_label_maps", "write outputs"),
+    ("segsweep.store.files", "write_csv", "write outputs"),
+    ("segsweep.store.files", "read_csv", "read inputs"),
+    ("segsweep.store.labelmaps", "load_label_maps", "read inputs"),
+    ("segsweep.data.ingest", "load_standard_form", "read inputs"),
+    ("segsweep.figures.image", "segmentation_grid", "draw: segmentation grids"),
+    ("segsweep.figures.image", "elbow_figure", "draw: elbow"),
+    ("segsweep.figures.image", "picks_figure", "draw: picks"),
+    ("segsweep.figures.image", "canny_edges", "draw: edges"),
+    ("segsweep.figures.image", "edges_figure", "draw: edges"),
+    ("segsweep.figures.image", "scatter_figure", "draw: scatter"),
+    ("segsweep.figures.image", "scatter3d_figure", "draw: scatter 3-D"),
+    ("segsweep.figures.image", "cluster_masks_figure", "draw: cluster masks"),
+    ("segsweep.figures.image", "truth_figure", "draw: truth"),
+    ("segsweep.figures.image", "image_rows", "read inputs"),
+    ("segsweep.figures.image", "save_figure", "draw: render and save PNG"),
+    ("segsweep.data.ingest", "write_png", "draw: cut-outs"),
+    ("segsweep.tables.selection", "pick_k", "draw: picks"),
 ]
 
 
@@ -142,8 +142,12 @@ def profile(config: dict, image: str | None) -> tuple[dict[str, dict[str, float]
     batch of this one image) and the figure job."""
     from threadpoolctl import threadpool_limits
 
-    from segsweep import configuration, image_figures, ingest, segment
-    from segsweep.discovery import discover_bsds
+    from segsweep import configuration
+    from segsweep.data import ingest
+    from segsweep.data.discovery import discover_bsds
+    from segsweep.figures import image as image_figures
+    from segsweep.fit import segment
+    from segsweep.store import files
 
     images, truth = discover_bsds(**config["bsds"])
     name = image or sorted(images)[0]
@@ -156,9 +160,9 @@ def profile(config: dict, image: str | None) -> tuple[dict[str, dict[str, float]
         record, rgb, annotations = ingest.screen(
             name, images[name], truth.get(name, []), config["images"]["max_pixels"], "downscale"
         )
-        ingest.save_standard_form(out / "standard.npz", rgb, annotations)
+        files.save_standard_form(out / "standard.npz", rgb, annotations)
         jobs["screen"] = timers.take()
-        spaces = {m: [s for s in config["spaces"] if configuration.works_in(setups[m], s)]
+        spaces = {m: [s for s in config["spaces"] if setups[m].runs_in(s)]
                   for m in setups}  # fmt: skip
         for method, setup in setups.items():
             job = SimpleNamespace(
@@ -166,7 +170,7 @@ def profile(config: dict, image: str | None) -> tuple[dict[str, dict[str, float]
                 output=SimpleNamespace(labels=str(out / f"{method}.npz"),
                                        fits=str(out / f"{method}.csv"),
                                        timings=str(out / f"{method}.timings.csv")),
-                params=SimpleNamespace(images=[name], setup=setup, spaces=spaces[method],
+                params=SimpleNamespace(images=[name], setup=setup.to_dict(), spaces=spaces[method],
                                        seeds=config["seeds"], criteria=config["criteria"]),
                 wildcards=SimpleNamespace(image=name, method=method),
             )  # fmt: skip
@@ -177,7 +181,7 @@ def profile(config: dict, image: str | None) -> tuple[dict[str, dict[str, float]
         common = dict(
             methods=list(setups), spaces=figure_spaces,
             methods_in_space={s: [m for m in setups if s in spaces[m]] for s in figure_spaces},
-            parameters={m: setups[m]["parameter"] for m in setups},
+            parameters={m: setups[m].parameter for m in setups},
             seed=configuration.figure_seed(config), k=config["figures"]["k"],
             sigma=config["figures"]["canny_sigma"], detail_space=space, detail_method=method,
             cutout_k=config["figures"]["cutout_k"],
@@ -209,10 +213,10 @@ class _Output(dict):
 #: The imports each kind of job makes before its work (its entry module and what that
 #: module imports at the top), after Snakemake's script preamble.
 JOB_IMPORTS = {
-    "screen": "from segsweep import ingest",
-    "segment": "from segsweep import segment",
-    "plot_image": "from segsweep import image_figures",
-    "plot_image_with_truth": "from segsweep import image_figures",
+    "screen": "from segsweep.data import ingest",
+    "segment": "from segsweep.fit import segment",
+    "plot_image": "from segsweep.figures import image as image_figures",
+    "plot_image_with_truth": "from segsweep.figures import image as image_figures",
 }
 
 

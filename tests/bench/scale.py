@@ -25,7 +25,7 @@ against 5 annotations, segsweep's one-table scores against the library calls.
 
 The two make the same fits except for the Lab conversion: OpenCV's in float32 in the
 pipeline, scikit-image's in float64 in the loop (within 0.5 Lab units of each other,
-:mod:`segsweep.features`); the pipeline also divides Lab by 100, which k-means does not see
+:mod:`segsweep.fit.spaces`); the pipeline also divides Lab by 100, which k-means does not see
 (its initialisation and tolerance are relative to the data's spread).
 
 Every pipeline and loop runs in its own process, alternately (pipeline, loop, pipeline, ...).
@@ -168,7 +168,7 @@ def scoring_case() -> str:
     sys.path.insert(0, str(ROOT / "workflow" / "scripts"))
     from datasets import labelled_image
 
-    from segsweep.scores import score_annotations
+    from segsweep.score.measures import score_annotations
 
     rgb, annotations = labelled_image(0)
     annotations = annotations[:5]

@@ -55,30 +55,34 @@ TIMEOUT = 60.0
 #: intervals, the options applied after fitting, the choice of k, and every method's fit
 #: (each method with the tests that name it).
 GROUPS = {
-    "scores": ([f"{PACKAGE}/scores.py"], ["tests/test_scores.py", "tests/test_benchmark.py"]),
+    "scores": ([f"{PACKAGE}/score/scores.py"], ["tests/test_scores.py", "tests/test_benchmark.py"]),
+    "boundaries": ([f"{PACKAGE}/score/boundaries.py"], ["tests/test_boundaries.py"]),
     "benchmark": (
-        [f"{PACKAGE}/benchmark.py"],
+        [f"{PACKAGE}/score/benchmark.py"],
         ["tests/test_benchmark.py", "tests/test_uncertainty.py", "tests/test_leaderboard.py"],
     ),
     "uncertainty": (
-        [f"{PACKAGE}/uncertainty.py"],
+        [f"{PACKAGE}/tables/uncertainty.py"],
         ["tests/test_uncertainty.py", "tests/test_leaderboard.py"],
     ),
     "postprocess": (
-        [f"{PACKAGE}/postprocess.py"],
+        [f"{PACKAGE}/fit/postprocess.py"],
         ["tests/test_postprocess.py", "tests/test_configuration.py"],
     ),
     "selection": (
-        [f"{PACKAGE}/selection.py"],
+        [f"{PACKAGE}/tables/selection.py"],
         ["tests/test_selection.py", "tests/test_leaderboard.py"],
     ),
     "methods": (
-        [f"{PACKAGE}/methods/__init__.py", f"{PACKAGE}/methods/_superpixels.py"],
+        [f"{PACKAGE}/fit/methods/__init__.py", f"{PACKAGE}/fit/methods/_superpixels.py"],
         ["tests/test_methods.py", "tests/test_configuration.py"],
     ),
     **{
-        path.stem: ([f"{PACKAGE}/methods/{path.name}"], ["tests/test_methods.py", "-k", path.stem])
-        for path in sorted((ROOT / PACKAGE / "methods").glob("[!_]*.py"))
+        path.stem: (
+            [f"{PACKAGE}/fit/methods/{path.name}"],
+            ["tests/test_methods.py", "-k", path.stem],
+        )
+        for path in sorted((ROOT / PACKAGE / "fit" / "methods").glob("[!_]*.py"))
     },
 }
 

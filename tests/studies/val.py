@@ -1,12 +1,18 @@
-"""The val study: how the published BSDS500 setup (``gmm_merged``) was chosen, rerunnable.
+"""The val studies: how the published BSDS500 setups were chosen, rerunnable.
 
-``make val-study BSDS=PATH`` (``python tests/studies/val.py --bsds PATH``) runs the pipeline
-with ``workflow/configs/bsds500-val-study.yaml`` on the BSDS500 val split, in
-``results/studies/val/`` (a folder of links to the workflow, so ``results/`` of the main run
-is left alone and a rerun redoes only what changed), then prints the table of
-docs/bsds500.md: each entry's covering ODS with its interval, OIS, the value ODS chose, and
-the seconds per image its jobs took, grouped as the study compared them. ``--limit N``
-runs on the first N val images.
+Two studies, each a configuration run on the BSDS500 val split (never test):
+
+- ``setup``: ``workflow/configs/bsds500-val-study.yaml`` on the 100 val images, how
+  ``gmm_merged`` (workflow/configs/bsds500.yaml) was chosen, one setting at a time;
+- ``families``: ``workflow/configs/bsds500-val-families.yaml`` on the first 50, which
+  setting of every other method family workflow/configs/bsds500-all.yaml runs.
+
+``make val-study BSDS=PATH`` (``python tests/studies/val.py --bsds PATH [--study NAME]``)
+runs each in ``results/studies/val-NAME/`` (a folder of links to the workflow, so
+``results/`` of the main run is left alone and a rerun redoes only what changed), then
+prints its table for docs/bsds500.md: each entry's covering ODS with its interval, OIS, the
+value ODS chose, and the seconds per image its jobs took, grouped as the study compared
+them. ``--limit N`` runs on the first N val images.
 
 Nothing here is a test; it asserts nothing.
 """
@@ -24,10 +30,8 @@ import pandas as pd
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-STUDY_CONFIG = ROOT / "workflow" / "configs" / "bsds500-val-study.yaml"
-
 #: The study's comparisons, in the order docs/bsds500.md shows them: (heading, entries).
-GROUPS = [
+SETUP_GROUPS = [
     ("merge criterion (k = 8, gradient after a Gaussian of 2 px)",
      ["merge_colour", "merge_ward", "merge_colour_boundary", "gmm_merged"]),
     ("k of the mixture (boundary criterion)",
@@ -37,24 +41,35 @@ GROUPS = [
     ("one other setting changed",
      ["gmm_merged", "merged_no_smoothing", "merged_min_region200", "merged_xy2"]),
     ("other setups", ["gmm_regions", "felzenszwalb", "felzenszwalb_min100"]),
-    ("every other method family: colour alone, and with the regions options of gmm_regions",
+]  # fmt: skip
+FAMILY_GROUPS = [
+    ("clustering, colour alone and with the regions options of gmm_regions",
      ["kmeans", "kmeans_regions", "minibatch_kmeans_regions", "opencv_kmeans_regions",
       "bayesian_gmm_regions", "ward", "ward_regions", "slic_kmeans", "slic_kmeans_regions",
-      "otsu", "otsu_regions", "dbscan", "dbscan_regions", "meanshift", "quickshift",
-      "slic_ncut", "slic_rag", "slic_rag_threshold", "watershed", "watershed_compact0",
-      "corner_threshold"]),
+      "otsu", "otsu_regions", "dbscan", "dbscan_regions", "meanshift"]),
+    ("region methods at their defaults, and one other setting",
+     ["quickshift", "slic_ncut", "slic_rag", "slic_rag_threshold", "watershed",
+      "watershed_compact0", "corner_threshold"]),
 ]  # fmt: skip
+#: Study name -> (configuration, groups of its table).
+STUDIES = {
+    "setup": (ROOT / "workflow" / "configs" / "bsds500-val-study.yaml", SETUP_GROUPS),
+    "families": (ROOT / "workflow" / "configs" / "bsds500-val-families.yaml", FAMILY_GROUPS),
+}
 
 
-def prepare(folder: Path, bsds: str, limit: int | None) -> Path:
-    """The study's working folder: links to the workflow and its study configuration."""
+def prepare(folder: Path, config_file: Path, bsds: str, limit: int | None) -> Path:
+    """The study's working folder: links to the workflow and its study configuration (the
+    configuration's own ``bsds.limit`` unless ``limit`` is given)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("Snakefile", "workflow", "config.yaml", "environment.yml"):
         link = folder / name
         if not link.is_symlink():
             link.symlink_to(ROOT / name)
-    config = yaml.safe_load(STUDY_CONFIG.read_text())
-    config["bsds"] = {**config["bsds"], "root": str(Path(bsds).resolve()), "limit": limit}
+    config = yaml.safe_load(config_file.read_text())
+    config["bsds"] = {**config["bsds"], "root": str(Path(bsds).resolve())}
+    if limit is not None:
+        config["bsds"]["limit"] = limit
     study = folder / "study.yaml"
     study.write_text(yaml.safe_dump(config, sort_keys=False))
     return study
@@ -70,7 +85,7 @@ def run(folder: Path, study: Path, cores: int) -> float:
     return time.perf_counter() - start
 
 
-def table(folder: Path) -> str:
+def table(folder: Path, groups: list) -> str:
     """The study's table (markdown), from the leaderboard and the per-job timings."""
     board = pd.read_csv(folder / "results/tables/leaderboard.csv").set_index("method")
     timings = pd.read_csv(folder / "results/tables/timings.csv")
@@ -81,7 +96,7 @@ def table(folder: Path) -> str:
              "share: how often ODS chooses that value when the images are resampled).", "",
              "| entry | covering ODS | OIS | at ODS | share | s per image |",
              "|---|---|---|---|---|---|"]  # fmt: skip
-    for heading, entries in GROUPS:
+    for heading, entries in groups:
         lines.append(f"| *{heading}* | | | | | |")
         for entry in entries:
             if entry not in board.index:
@@ -97,23 +112,29 @@ def table(folder: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: ``val.py --bsds PATH [--limit N] [--cores N] [--table-only]``."""
+    """Command line: ``val.py --bsds PATH [--study NAME ...] [--limit N] [--cores N]
+    [--table-only]``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bsds", default=str(ROOT / "data" / "BSDS500"), help="BSDS500 copy")
     parser.add_argument("--limit", type=int, default=None, help="first N val images only")
+    parser.add_argument("--study", choices=list(STUDIES), nargs="+", default=list(STUDIES))
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--out", default=str(ROOT / "results" / "studies" / "val"))
+    parser.add_argument("--out", default=str(ROOT / "results" / "studies"))
     parser.add_argument("--table-only", action="store_true", help="print the last run's table")
     args = parser.parse_args(argv)
-    folder = Path(args.out)
-    text = ""
-    if not args.table_only:
-        study = prepare(folder, args.bsds, args.limit)
-        wall = run(folder, study, args.cores)
-        text = f"Run on {time.strftime('%Y-%m-%d')}, {args.cores} cores: {wall / 60:.1f} min.\n\n"
-    text += table(folder)
-    print(text)
-    (folder / "study.md").write_text(text)
+    for name in args.study:
+        config_file, groups = STUDIES[name]
+        folder = Path(args.out) / f"val-{name}"
+        text = f"Study {name} ({config_file.name}).\n\n"
+        if not args.table_only:
+            study = prepare(folder, config_file, args.bsds, args.limit)
+            wall = run(folder, study, args.cores)
+            text += (
+                f"Run on {time.strftime('%Y-%m-%d')}, {args.cores} cores: {wall / 60:.1f} min.\n\n"
+            )
+        text += table(folder, groups)
+        print(text)
+        (folder / "study.md").write_text(text)
 
 
 if __name__ == "__main__":

@@ -7,16 +7,16 @@ from snakemake.utils import validate
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 
 from segsweep import config_errors, configuration  # noqa: E402
-from segsweep.batches import batch_count, batch_of, batches  # noqa: E402
+from segsweep.fit.batches import batch_count, batch_of, batches  # noqa: E402
 from segsweep.errors import SegsweepError  # noqa: E402
-from segsweep.discovery import (  # noqa: E402
+from segsweep.data.discovery import (  # noqa: E402
     discover_bsds,
     discover_images,
     discover_truth,
     input_report,
 )
-from segsweep.storage import read_json  # noqa: E402
-from segsweep.uncertainty import ranks_are_drawn  # noqa: E402
+from segsweep.store.files import read_json  # noqa: E402
+from segsweep.tables.uncertainty import ranks_are_drawn  # noqa: E402
 
 # One line per problem, key first, then exit 1: no schema dump, no traceback. A file given
 # with --configfile that names `methods` gives the whole set (config_errors.SET_KEYS).
@@ -43,7 +43,7 @@ SPACES = config["spaces"]
 METHODS = list(METHOD_SETUPS)
 KS = config["k"]
 SEEDS = config["seeds"]
-#: Batch -> its images; one segment job per (batch, method) (see segsweep.batches).
+#: Batch -> its images; one segment job per (batch, method) (see segsweep.fit.batches).
 BATCHES = batches(list(IMAGES), config["batch_size"])
 BATCH_COUNT = batch_count(len(IMAGES), config["batch_size"])
 
@@ -93,12 +93,12 @@ def labelled_images():
 
 def methods_in(space):
     """Labels of the methods that run in colour space ``space``."""
-    return [m for m in METHODS if configuration.works_in(METHOD_SETUPS[m], space)]
+    return [m for m in METHODS if METHOD_SETUPS[m].runs_in(space)]
 
 
 def spaces_of(method):
     """The configured colour spaces method label ``method`` runs in."""
-    return [s for s in SPACES if configuration.works_in(METHOD_SETUPS[method], s)]
+    return [s for s in SPACES if METHOD_SETUPS[method].runs_in(s)]
 
 
 FIGURE_SPACES = [s for s in SPACES if methods_in(s)]
@@ -222,7 +222,7 @@ PLOT_IMAGE_PARAMS = dict(
     methods=METHODS,
     spaces=FIGURE_SPACES,
     methods_in_space={space: methods_in(space) for space in FIGURE_SPACES},
-    parameters={m: METHOD_SETUPS[m]["parameter"] for m in METHODS},
+    parameters={m: METHOD_SETUPS[m].parameter for m in METHODS},
     seed=FIGURE_SEED,
     k=config["figures"]["k"],
     sigma=config["figures"]["canny_sigma"],

@@ -18,7 +18,7 @@ rule tables:
     conda:
         "../../environment.yml"
     script:
-        "../scripts/selection.py"
+        "../scripts/run_rule.py"
 
 
 rule leaderboard:
@@ -49,4 +49,4 @@ rule leaderboard:
     params:
         trust=config["leaderboard"],
     script:
-        "../scripts/leaderboard.py"
+        "../scripts/run_rule.py"

@@ -20,7 +20,7 @@ rule plot_image:
     params:
         **PLOT_IMAGE_PARAMS,
     script:
-        "../scripts/image_figures.py"
+        "../scripts/run_rule.py"
 
 
 rule plot_image_with_truth:
@@ -42,7 +42,7 @@ rule plot_image_with_truth:
     params:
         **PLOT_IMAGE_PARAMS,
     script:
-        "../scripts/image_figures.py"
+        "../scripts/run_rule.py"
 
 
 rule plot_background:
@@ -63,7 +63,7 @@ rule plot_background:
         images=lambda wildcards: accepted_images(),
         width=config["report"]["thumbnail_width"],
     script:
-        "../scripts/dataset_figures.py"
+        "../scripts/run_rule.py"
 
 
 rule plot_leaderboard:
@@ -80,7 +80,7 @@ rule plot_leaderboard:
     conda:
         "../../environment.yml"
     script:
-        "../scripts/dataset_figures.py"
+        "../scripts/run_rule.py"
 
 
 rule plot_ranks:
@@ -99,11 +99,11 @@ rule plot_ranks:
     params:
         alpha=config["leaderboard"]["alpha"],
     script:
-        "../scripts/dataset_figures.py"
+        "../scripts/run_rule.py"
 
 
 # The report shows the figures of a selection of images, as small copies (see
-# workflow/scripts/segsweep/report_figures.py); every figure stays full size in results/figures/.
+# workflow/scripts/segsweep/figures/report.py); every figure stays full size in results/figures/.
 rule report_selection:
     input:
         unpack(selection_inputs),
@@ -117,7 +117,7 @@ rule report_selection:
         images=lambda wildcards: accepted_images(),
         max_images=config["report"]["max_images"],
     script:
-        "../scripts/report_figures.py"
+        "../scripts/run_rule.py"
 
 
 rule report_figures:
@@ -141,4 +141,4 @@ rule report_figures:
         figure_path=lambda wildcards: FIGURE_PATH,
         width=config["report"]["thumbnail_width"],
     script:
-        "../scripts/report_figures.py"
+        "../scripts/run_rule.py"

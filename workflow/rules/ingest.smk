@@ -16,4 +16,4 @@ checkpoint screen:
         oversize=config["images"]["oversize"],
         on_error=config["images"]["on_error"],
     script:
-        "../scripts/ingest.py"
+        "../scripts/run_rule.py"

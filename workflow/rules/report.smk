@@ -19,11 +19,11 @@ rule summary:
             "silhouette_sample": config["criteria"]["silhouette_sample"],
             "max_segments": config["criteria"]["max_segments"],
         },
-        method_setups=METHOD_SETUPS,
+        method_setups={label: setup.to_dict() for label, setup in METHOD_SETUPS.items()},
         ignored=IGNORED,
         alpha=config["leaderboard"]["alpha"],
     script:
-        "../scripts/summary.py"
+        "../scripts/run_rule.py"
 
 
 rule provenance:
@@ -39,4 +39,4 @@ rule provenance:
         images=list(IMAGES),
         config=config,  # as a param, so a changed configuration writes it again
     script:
-        "../scripts/provenance.py"
+        "../scripts/run_rule.py"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 def describe_methods() -> str:
     """Text listing every registered method with its parameters and defaults."""
-    from segsweep import methods
+    from segsweep.fit import methods
 
     lines = []
     for name, method in sorted(methods.registry().items()):
@@ -50,7 +50,7 @@ def describe_options() -> str:
     schema's descriptions, and which may be swept."""
     import yaml
 
-    from segsweep.configuration import OPTION_DEFAULTS, SWEEPABLE_OPTIONS
+    from segsweep.setup import OPTION_DEFAULTS, SWEEPABLE_OPTIONS
 
     setup = yaml.safe_load(SCHEMA.read_text())["properties"]["methods"]["additionalProperties"]
     lines = [

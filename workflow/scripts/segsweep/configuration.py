@@ -7,30 +7,12 @@ registry) and relations between keys. Each error names the key.
 
 from __future__ import annotations
 
-from typing import Any
-
-from segsweep import methods
 from segsweep.errors import ConfigError
-from segsweep.postprocess import BOUNDARY_SIGMA, SMOOTHING_MAX_ITER
-
-#: Options every method setup has, with their defaults (see :mod:`segsweep.postprocess`);
-#: the schema describes them, this is where a setup gets them.
-OPTION_DEFAULTS = {
-    "xy_weight": 0.0,
-    "smoothing": 0.0,
-    "smoothing_max_iter": SMOOTHING_MAX_ITER,
-    "split_regions": False,
-    "min_region": 0,
-    "merge_boundaries": 0.0,
-    "merge_sigma": BOUNDARY_SIGMA,
-    "merge_criterion": "boundary",
-}
-
-#: Options a setup may sweep, by giving a list of values.
-SWEEPABLE_OPTIONS = ("xy_weight", "smoothing", "min_region", "merge_boundaries")
+from segsweep.fit import methods
+from segsweep.setup import OPTION_DEFAULTS, SWEEPABLE_OPTIONS, Setup
 
 
-def method_setups(config: dict) -> dict[str, dict]:
+def method_setups(config: dict) -> dict[str, Setup]:
     """Validated, completed method setups by label (see :func:`method_setup`)."""
     return {
         label: method_setup(
@@ -38,24 +20,22 @@ def method_setups(config: dict) -> dict[str, dict]:
             ks=config["k"],
             sample_size=config["sample_size"],
             where=f"methods.{label}",
-            default_name=label,
+            label=label,
         )  # fmt: skip
         for label, setup in config["methods"].items()
     }
 
 
 def method_setup(
-    setup: dict, ks: list[int], sample_size: int | str, where: str = "methods", default_name=""
-) -> dict:
-    """One configured method setup, validated and completed: ``method``, ``params``, the
-    options, ``parameter`` (what it is swept over), ``grid`` (the values),
-    ``method_value`` and ``sample_size``.
+    setup: dict, ks: list[int], sample_size: int | str, where: str = "methods", label=""
+) -> Setup:
+    """One configured method setup, validated and completed (:class:`~segsweep.setup.Setup`).
 
     A setup is swept over its method's parameter (k, or the method's own, with ``grid``
     replacing the default values), unless one of :data:`SWEEPABLE_OPTIONS` is given a list
     of values: then it is swept over that option, ``grid`` must name the one value of the
     method's parameter every fit uses, and that value is ``method_value`` (None when the
-    method's parameter is swept). :func:`at_value` gives the settings of one fit.
+    method's parameter is swept). :meth:`Setup.at_value` gives the settings of one fit.
 
     Parameters
     ----------
@@ -69,34 +49,29 @@ def method_setup(
         means all pixels.
     where : str
         Config key of the setup, for error messages.
-    default_name : str
-        Method name when the setup names none (the label).
+    label : str
+        The setup's label, also its method's name when it names none.
 
     Raises
     ------
     ConfigError
-        Naming the key, for what :func:`segsweep.methods.resolve_params` and
+        Naming the key, for what :func:`segsweep.fit.methods.resolve_params` and
         ``resolve_grid`` reject, for lists given to two options, and for a swept option
         beside several values of the method's parameter.
     """
-    name = setup.get("method", default_name)
+    name = setup.get("method", label)
     options = {**OPTION_DEFAULTS, **{key: setup[key] for key in OPTION_DEFAULTS if key in setup}}
     method_grid = methods.resolve_grid(name, setup.get("grid"), ks, where)
     parameter, grid, method_value = _what_is_swept(name, method_grid, options, where)
     if parameter in options:
         options[parameter] = grid
-    return {
-        **options,
-        "method": name,
-        "params": methods.resolve_params(name, setup.get("params"), where),
-        "parameter": parameter,
-        "grid": grid,
-        "method_value": method_value,
-        "sample_size": pixels_to_fit(setup.get("sample_size", sample_size)),
-        # only when named: a setup's settings are its jobs' params, and an added key would
-        # rerun every finished job
-        **({"spaces": setup["spaces"]} if "spaces" in setup else {}),
-    }
+    spaces = setup.get("spaces")
+    return Setup(
+        label=label, method=name, params=methods.resolve_params(name, setup.get("params"), where),
+        options=options, parameter=parameter, grid=tuple(grid), method_value=method_value,
+        sample_size=pixels_to_fit(setup.get("sample_size", sample_size)),
+        spaces=None if spaces is None else tuple(spaces),
+    )  # fmt: skip
 
 
 def _what_is_swept(name: str, method_grid: list, options: dict, where: str):
@@ -120,43 +95,9 @@ def _what_is_swept(name: str, method_grid: list, options: dict, where: str):
     return option, sorted(set(options[option])), method_grid[0]
 
 
-def at_value(setup: dict, value) -> tuple[Any, dict]:
-    """Settings of the fit of a completed setup at ``value`` of its swept parameter.
-
-    Returns
-    -------
-    method_value : int or float
-        The value of the method's own parameter (k, or its scale) for this fit.
-    options : dict
-        Every option of :data:`OPTION_DEFAULTS` for this fit, the swept one at ``value``.
-    """
-    options = {key: setup[key] for key in OPTION_DEFAULTS}
-    if setup["parameter"] in OPTION_DEFAULTS:
-        options[setup["parameter"]] = value
-        return setup["method_value"], options
-    return value, options
-
-
-def k_values(setup: dict) -> list[int]:
-    """The k a setup fits: its grid when swept over k, the one k of a method swept over k
-    whose setup sweeps an option, else none."""
-    if setup["parameter"] == "k":
-        return list(setup["grid"])
-    if setup["method_value"] is not None and methods.get_method(setup["method"]).takes_k:
-        return [setup["method_value"]]
-    return []
-
-
 def pixels_to_fit(size: int | str) -> int | None:
     """A configured sample size as a number of pixels, or None for "all"."""
     return None if size == "all" else int(size)
-
-
-def works_in(setup: dict, space: str) -> bool:
-    """Whether a method setup runs in colour space ``space``: its method works there and
-    the setup's own ``spaces``, if it names some, include it."""
-    named = setup.get("spaces")
-    return methods.get_method(setup["method"]).works_in(space) and (named is None or space in named)
 
 
 def figure_seed(config: dict) -> int:
@@ -178,7 +119,7 @@ def detail_setup(config: dict, setups: dict[str, dict]) -> tuple[str, str]:
     method = config["figures"]["detail_method"] or next(iter(setups))
     if method not in setups:
         raise ConfigError(f"figures.detail_method: {method!r} is not one of methods {list(setups)}")
-    spaces = [s for s in config["spaces"] if works_in(setups[method], s)]
+    spaces = [s for s in config["spaces"] if setups[method].runs_in(s)]
     space = config["figures"]["detail_space"] or spaces[0]
     if space not in spaces:
         raise ConfigError(
@@ -188,7 +129,7 @@ def detail_setup(config: dict, setups: dict[str, dict]) -> tuple[str, str]:
     return space, method
 
 
-def check(config: dict) -> dict[str, dict]:
+def check(config: dict) -> dict[str, Setup]:
     """Check a schema-validated configuration; return the method setups.
 
     Raises
@@ -200,24 +141,24 @@ def check(config: dict) -> dict[str, dict]:
     """
     setups = method_setups(config)
     for label, setup in setups.items():
-        unknown = [space for space in setup.get("spaces", ()) if space not in config["spaces"]]
+        unknown = [space for space in setup.spaces or () if space not in config["spaces"]]
         if unknown:
             raise ConfigError(
                 f"methods.{label}.spaces: {unknown} not in the top-level spaces "
                 f"{config['spaces']}; a setup runs in some of those (add them there)"
             )
-        if not any(works_in(setup, space) for space in config["spaces"]):
-            supported = list(methods.get_method(setup["method"]).supported_spaces)
+        if not any(setup.runs_in(space) for space in config["spaces"]):
+            supported = list(setup.method_class.supported_spaces)
             where, spaces = (
-                (f"methods.{label}.spaces", setup["spaces"]) if "spaces" in setup
+                (f"methods.{label}.spaces", list(setup.spaces)) if setup.spaces
                 else ("spaces", config["spaces"])
             )  # fmt: skip
             raise ConfigError(
-                f"methods.{label}: {setup['method']!r} works in spaces {supported} only, none "
+                f"methods.{label}: {setup.method!r} works in spaces {supported} only, none "
                 f"of which is in {where} {spaces}; add one or remove the method"
             )
     for label, setup in setups.items():
-        size, ks = setup["sample_size"], k_values(setup)
+        size, ks = setup.sample_size, setup.k_values
         if ks and size is not None and size < max(ks):
             key = f"methods.{label}.sample_size" if "sample_size" in (
                 config["methods"][label] or {}) else "sample_size"  # fmt: skip

@@ -1,8 +1,8 @@
 """The thin layer between Snakemake's ``script:`` directive and segsweep's step modules.
 
-Each script under ``workflow/scripts/`` is named after the module it runs and holds three
-lines: ``run_rule(snakemake, module)`` calls the module's entry for the running rule, its
-``RULES[rule]`` (modules serving several rules) or else its ``main``.
+Every rule runs ``workflow/scripts/run_rule.py``, whose one call, :func:`run_rule`, looks up
+the running rule in :data:`ENTRIES` (module and function: the one place a rule's code is
+named) and runs that function with the ``snakemake`` object.
 
 :func:`run` sends the step's warnings and messages to the rule's log file, limits native
 thread pools (BLAS, OpenMP) to the rule's ``threads`` so jobs can share cores, and turns a
@@ -12,16 +12,33 @@ traceback.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
 import time
 from collections.abc import Callable
-from types import ModuleType
 
 from threadpoolctl import threadpool_limits
 
 from segsweep.errors import SegsweepError
+
+#: Rule name -> (module, function) of its Snakemake entry.
+ENTRIES = {
+    "screen": ("segsweep.data.ingest", "screen_main"),
+    "segment": ("segsweep.fit.segment", "main"),
+    "tables": ("segsweep.tables.selection", "main"),
+    "leaderboard": ("segsweep.tables.leaderboard", "main"),
+    "plot_image": ("segsweep.figures.image", "image_figures_main"),
+    "plot_image_with_truth": ("segsweep.figures.image", "image_figures_main"),
+    "plot_background": ("segsweep.figures.dataset", "background_main"),
+    "plot_leaderboard": ("segsweep.figures.dataset", "leaderboard_main"),
+    "plot_ranks": ("segsweep.figures.dataset", "ranks_main"),
+    "report_selection": ("segsweep.figures.report", "selection_main"),
+    "report_figures": ("segsweep.figures.report", "thumbnails_main"),
+    "summary": ("segsweep.report.summary", "main"),
+    "provenance": ("segsweep.report.provenance", "main"),
+}
 
 
 def run(snakemake, main: Callable[[object], None]) -> None:
@@ -59,10 +76,14 @@ def _process_start() -> float:
         return time.time()
 
 
-def run_rule(snakemake, module: ModuleType) -> None:
-    """:func:`run` the entry of ``module`` for the rule being run (``snakemake.rule``)."""
-    entries = getattr(module, "RULES", {})
-    main = entries.get(snakemake.rule) or getattr(module, "main", None)
-    if main is None:  # a wiring mistake in the workflow, not a user error
-        raise RuntimeError(f"{module.__name__} has no entry for rule {snakemake.rule!r}")
-    run(snakemake, main)
+def entry(rule: str) -> Callable[[object], None]:
+    """The Snakemake entry function of ``rule`` (:data:`ENTRIES`)."""
+    if rule not in ENTRIES:  # a wiring mistake in the workflow, not a user error
+        raise RuntimeError(f"rule {rule!r} has no entry in segsweep.entry.ENTRIES")
+    module, function = ENTRIES[rule]
+    return getattr(importlib.import_module(module), function)
+
+
+def run_rule(snakemake) -> None:
+    """:func:`run` the entry of the rule being run (``snakemake.rule``)."""
+    run(snakemake, entry(snakemake.rule))

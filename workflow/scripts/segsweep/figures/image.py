@@ -1,0 +1,490 @@
+"""Figures of one image: segmentation grids over the swept values, elbow curves, the picked
+k, segment boundaries over Canny edges, ground truth beside the best fit, pixel scatter plots,
+cluster masks and the background-removal cut-outs beside the Chebyshev-threshold baseline.
+
+Each ``*_figure`` function takes arrays and tables and returns a matplotlib Figure. The
+Snakemake entries at the end decide what each image's figures show: a figure takes well under
+a second to draw, and starting a job (Python, Snakemake's script preamble, matplotlib) costs
+about as much again, so each image gets one job (``plot_image``, or
+``plot_image_with_truth`` for an image with ground truth, which also draws the truth beside
+the best fit) that reads the photo, the tables and the label maps once and draws every
+figure. Shared plotting helpers are in :mod:`segsweep.figures.canvas`, figures over all
+images in :mod:`segsweep.figures.dataset`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from segsweep.figures.canvas import (
+    FIGURE_DPI,
+    PALETTE,
+    Panel,
+    displayable,
+    downsample_step,
+    label_colormap,
+    panel_figure,
+    plot_grid,
+    plt,
+    recolour,
+    save_figure,
+)
+from segsweep.fit.methods import sample_indices
+from segsweep.setup import value_label
+from segsweep.tables.selection import chosen_map, nearest_fitted
+
+
+def segmentation_grid(
+    rgb: np.ndarray,
+    label_maps: Mapping[tuple[str, float], np.ndarray],
+    columns: Mapping[str, Sequence[float]],
+    parameters: Mapping[str, str],
+    kind: str = "recolour",
+    title: str = "",
+) -> Figure:
+    """Grid of segmentations: one row per method, one column per swept value, photo first.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8, shape (H, W, 3)
+    label_maps : mapping of (method, value) to ndarray of int, shape (H, W)
+    columns : mapping of method to sequence of values
+        Row order, and each row's values in column order; a row shorter than the longest
+        leaves its last panels empty.
+    parameters : mapping of method to str
+        Name of each method's swept parameter (``k``, ``scale``, ...), for panel titles.
+    kind : {"recolour", "labels"}
+        Cluster mean colours, or label values in the fixed palette.
+    title : str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    panel = 2.0
+    step = downsample_step(rgb.shape, max_side=int(panel * FIGURE_DPI))  # the panel's pixels
+    photo = rgb[::step, ::step]
+    rows = []
+    for method, values in columns.items():
+        cells = [Panel("photo", photo)]
+        for value in values:
+            labels = label_maps[(method, value)]
+            image = recolour(rgb, labels, step) if kind == "recolour" else labels[::step, ::step]
+            cells.append(Panel(value_label(parameters[method], value), image))
+        rows.append(cells)
+    return panel_figure(rows, rgb.shape[0] / rgb.shape[1], panel, title, row_labels=list(columns))
+
+
+def elbow_figure(fits: pd.DataFrame, picks: pd.DataFrame, title: str = "") -> Figure:
+    """Inertia and eta (and BIC with AIC for mixtures) against the swept value: one row per
+    colour space and swept parameter (k first, then the methods' own: scale, ...), one
+    column per measure, one line per method. Rows rather than columns, so a comparison of
+    many kinds of method grows down the page, not off its side.
+
+    The k picked by the elbow rule is marked on each curve of a method swept over k.
+
+    Parameters
+    ----------
+    fits : DataFrame
+        One image's rows of the fits table (``space, method, parameter, value, seed,
+        inertia, eta``).
+    picks : DataFrame
+        The picked-k table (``space, method, criterion, k``); ``elbow`` rows are used.
+    title : str
+    """
+    panels = sorted(
+        fits.groupby(["space", "parameter"]).groups, key=lambda p: (p[0], p[1] != "k", p[1])
+    )
+    has_bic = "bic" in fits and fits["bic"].notna().any()
+    measures = ["inertia", "eta"] + (["bic"] if has_bic else [])
+    fig, axes = plot_grid(len(panels), len(measures), (2.75, 2.2), gaps=(0.95, 0.85))
+    elbows = picks[picks["criterion"] == "elbow"].set_index(["space", "method"])["k"]
+    y_labels = ["inertia (within-cluster SS)", "eta (mean distance to centre)",
+                "BIC (solid), AIC (dashed)"]  # fmt: skip
+    for row, (space, parameter) in enumerate(panels):
+        in_panel = fits[(fits["space"] == space) & (fits["parameter"] == parameter)]
+        for colour, (method, rows) in zip(PALETTE, in_panel.groupby("method"), strict=False):
+            curve = rows.groupby("value")[measures + (["aic"] if has_bic else [])].mean()
+            draw_curves(axes[row], curve.sort_index(), measures, colour, method,
+                        elbows.get((space, method)))  # fmt: skip
+        x_label = "k (number of clusters)" if parameter == "k" else parameter
+        for ax, y_label in zip(axes[row], y_labels, strict=False):
+            ax.set_xlabel(x_label)
+            ax.set_ylabel(y_label)
+        axes[row, 0].set_title(space if parameter == "k" else f"{space}, swept over {parameter}")
+        legend = "method (star: elbow k)" if parameter == "k" else "method"
+        axes[row, 0].legend(title=legend)
+        if has_bic and in_panel["bic"].isna().all():  # no mixture in this row
+            axes[row, -1].set_axis_off()
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def draw_curves(axes, curve: pd.DataFrame, measures, colour, method, chosen) -> None:
+    """One method's curves of ``measures`` (one per axis) against the swept value, the
+    elbow's ``chosen`` k starred; AIC dashed beside BIC."""
+    for ax, column in zip(axes, measures, strict=True):
+        if curve[column].isna().all():
+            continue
+        ax.plot(curve.index, curve[column], marker="o", ms=3, color=colour, label=method)
+        if column == "bic":
+            ax.plot(curve.index, curve["aic"], linestyle="--", color=colour)
+            continue
+        if chosen is not None and chosen in curve.index:
+            ax.plot(
+                [chosen], [curve.loc[chosen, column]], marker="*", ms=14,
+                color=colour, markeredgecolor="black", linestyle="none",
+            )  # fmt: skip
+
+
+def truth_figure(
+    rgb: np.ndarray, truth: np.ndarray, segmentation: np.ndarray, title: str = ""
+) -> Figure:
+    """Photo, ground truth, segmentation and its wrongly labelled pixels side by side.
+
+    Segments are matched one-to-one to true regions (Hungarian); pixels whose segment is
+    matched to another region, or to none, are drawn red over a pale copy of the photo.
+    """
+    from segsweep.score.scores import matching_errors
+
+    step = downsample_step(rgb.shape)
+    errors = matching_errors(truth, segmentation)
+    pale = (0.35 * rgb.mean(axis=2, keepdims=True) + 0.65 * 255).repeat(3, axis=2)
+    overlay = np.where(errors[..., None], np.array([214, 39, 40]), pale).astype(np.uint8)
+    panels = [
+        Panel("photo", rgb[::step, ::step]),
+        Panel("ground truth", truth[::step, ::step]),
+        Panel("segmentation (cluster mean colours)", recolour(rgb, segmentation, step)),
+        Panel(f"wrong pixels after matching: {errors.mean():.1%}", overlay[::step, ::step]),
+    ]
+    return panel_figure([panels], rgb.shape[0] / rgb.shape[1], 3.0, title, title_size=9)
+
+
+def canny_edges(rgb: np.ndarray, sigma: float) -> np.ndarray:
+    """Canny edge map (scikit-image) of the grey version of ``rgb``."""
+    from skimage.color import rgb2gray
+    from skimage.feature import canny
+
+    return canny(rgb2gray(rgb), sigma=sigma)
+
+
+def edges_figure(
+    rgb: np.ndarray,
+    edges: np.ndarray,
+    segmentations: Sequence[tuple[str, np.ndarray]],
+    title: str = "",
+) -> Figure:
+    """Canny edges over the photo, then each segmentation's boundaries over the photo.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8, shape (H, W, 3)
+    edges : ndarray of bool, shape (H, W)
+    segmentations : sequence of (panel title, label map)
+    title : str
+    """
+    from skimage.segmentation import find_boundaries
+
+    step = downsample_step(rgb.shape)
+    panels = [("Canny edges", edges)] + [
+        (name, find_boundaries(labels, mode="inner")) for name, labels in segmentations
+    ]
+    cells = []
+    for name, mask in panels:
+        # Thin lines vanish when a large image is shown small: thicken by the stride first.
+        if step > 1:
+            from scipy.ndimage import binary_dilation
+
+            mask = binary_dilation(mask, iterations=step // 2)
+        overlay = rgb.copy()
+        overlay[mask] = (255, 230, 0) if name == "Canny edges" else (230, 0, 60)
+        cells.append(Panel(name, overlay[::step, ::step]))
+    columns = min(len(cells), 4)
+    rows = [cells[start : start + columns] for start in range(0, len(cells), columns)]
+    return panel_figure(rows, rgb.shape[0] / rgb.shape[1], 3.0, title)
+
+
+#: Pixels drawn in scatter plots (a seeded random sample).
+SCATTER_PIXELS = 4000
+
+
+def scatter_sample(n_pixels: int, seed: int, size: int = SCATTER_PIXELS) -> np.ndarray:
+    """Seeded random pixel indices for scatter plots (all pixels if there are few), drawn
+    as a fit's sample is (:func:`segsweep.fit.methods.sample_indices`)."""
+    index = sample_indices(n_pixels, size, seed)
+    return np.arange(n_pixels) if index is None else index
+
+
+def cluster_colours(labels: np.ndarray) -> np.ndarray:
+    """RGBA colour of each label in the fixed palette."""
+    return label_colormap(int(labels.max()) + 1)(labels)
+
+
+def scatter_figure(
+    features: np.ndarray,
+    rgb: np.ndarray,
+    labels: np.ndarray,
+    channels: Sequence[str],
+    seed: int,
+    title: str = "",
+) -> Figure:
+    """Channel-pair scatter plots: pixels in their own colours (top), by cluster (bottom).
+
+    Parameters
+    ----------
+    features : ndarray, shape (H, W, C)
+    rgb : ndarray of uint8, shape (H, W, 3)
+    labels : ndarray of int, shape (H, W)
+    channels : sequence of str
+        Channel names of the features.
+    seed : int
+        Seed of the pixel sample.
+    """
+    X = features.reshape(-1, features.shape[-1])
+    index = scatter_sample(len(X), seed)
+    own = rgb.reshape(-1, 3)[index] / 255.0
+    by_cluster = cluster_colours(labels.ravel()[index])
+    pairs = [(a, b) for a in range(len(channels)) for b in range(a + 1, len(channels))]
+    if not pairs:  # one channel: its histogram per cluster instead
+        fig, ax = plt.subplots(figsize=(6, 4))
+        flat = labels.ravel()
+        for value in range(int(flat.max()) + 1):
+            ax.hist(X[flat == value, 0], bins=64, color=PALETTE[value % len(PALETTE)],
+                    alpha=0.7, label=f"cluster {value}")  # fmt: skip
+        ax.set_xlabel(channels[0])
+        ax.set_ylabel("pixels")
+        ax.legend()
+        fig.suptitle(title)
+        fig.tight_layout()
+        return fig
+    fig, axes = plot_grid(2, len(pairs), (3.15, 3.0), gaps=(0.75, 0.75))
+    for col, (a, b) in enumerate(pairs):
+        for row, colours in enumerate((own, by_cluster)):
+            ax = axes[row, col]
+            ax.scatter(X[index, a], X[index, b], c=colours, s=3, linewidths=0)
+            ax.set_xlabel(channels[a])
+            ax.set_ylabel(channels[b])
+            what = "own colours" if row == 0 else "by cluster"
+            ax.set_title(f"{channels[a]} - {channels[b]} ({what})")
+    fig.suptitle(title)
+    return fig
+
+
+def scatter3d_figure(
+    features: np.ndarray,
+    rgb: np.ndarray,
+    labels: np.ndarray,
+    channels: Sequence[str],
+    seed: int,
+    title: str = "",
+) -> Figure:
+    """3-D scatter of sampled pixels in colour space: own colours, and by cluster."""
+    X = features.reshape(-1, features.shape[-1])
+    index = scatter_sample(len(X), seed)
+    fig = plt.figure(figsize=(11.0, 5.2))
+    colour_sets = (rgb.reshape(-1, 3)[index] / 255.0, cluster_colours(labels.ravel()[index]))
+    for position, (colours, what) in enumerate(zip(colour_sets, ("own colours", "by cluster"),
+                                                   strict=True), start=1):  # fmt: skip
+        ax = fig.add_subplot(1, 2, position, projection="3d")
+        ax.scatter(X[index, 0], X[index, 1], X[index, 2], c=colours, s=2, linewidths=0)
+        ax.set_xlabel(channels[0])
+        ax.set_ylabel(channels[1])
+        ax.set_zlabel(channels[2])
+        ax.set_title(what)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def cluster_masks_figure(rgb: np.ndarray, labels: np.ndarray, title: str = "") -> Figure:
+    """Label map, one binary mask per cluster, and the photo multiplied by each mask."""
+    step = downsample_step(rgb.shape)
+    n = int(labels.max()) + 1
+    columns = n + 1
+    panel = 2.2 if columns <= 8 else 1.6
+    small_labels = labels[::step, ::step]
+    small_rgb = rgb[::step, ::step]
+    masks = [small_labels == value for value in range(n)]
+    rows = [
+        [Panel("label map", small_labels)]
+        + [Panel(f"mask {v} ({(labels == v).mean():.0%})", m) for v, m in enumerate(masks)],
+        [Panel("photo", small_rgb)]
+        + [Panel(f"photo x mask {v}", small_rgb * m[..., None]) for v, m in enumerate(masks)],
+    ]
+    return panel_figure(rows, rgb.shape[0] / rgb.shape[1], panel, title)
+
+
+def picks_figure(picks: pd.DataFrame, title: str = "") -> Figure:
+    """Which k each criterion picks: rows (space, method), columns criteria, k written in."""
+    from segsweep.tables.selection import CRITERIA
+
+    table = picks.pivot_table(index=["space", "method"], columns="criterion", values="k")
+    table = table[[c for c in CRITERIA if c in table.columns]]
+    fig, ax = plt.subplots(figsize=(1.4 * table.shape[1] + 2.5, 0.45 * len(table) + 1.6))
+    values = table.to_numpy(dtype=float)
+    ax.imshow(values, cmap="viridis", aspect="auto")
+    for (i, j), value in np.ndenumerate(values):
+        if not math.isnan(value):
+            ax.text(j, i, f"{int(value)}", ha="center", va="center", color="white", fontsize=10)
+    ax.set_xticks(range(table.shape[1]), table.columns, rotation=30, ha="right")
+    ax.set_yticks(range(len(table)), [f"{s} / {m}" for s, m in table.index])
+    ax.set_xlabel("criterion")
+    ax.set_ylabel("colour space / method")
+    ax.set_title(title or "k picked by each criterion")
+    fig.tight_layout()
+    return fig
+
+
+def cutout(rgb: np.ndarray, background: np.ndarray) -> np.ndarray:
+    """RGBA image whose alpha is 0 exactly on ``background`` pixels and 255 elsewhere."""
+    alpha = np.where(background, 0, 255).astype(np.uint8)
+    return np.dstack([rgb, alpha])
+
+
+def corner_cluster(labels: np.ndarray) -> np.ndarray:
+    """Pixels in the same cluster as the top-left pixel."""
+    return labels == labels[0, 0]
+
+
+def baseline_threshold() -> float:
+    """The baseline's Chebyshev threshold (0-255): the ``corner_threshold`` method's default."""
+    from segsweep.fit.methods.corner_threshold import CornerThresholdMethod
+
+    return CornerThresholdMethod.defaults()["threshold"]
+
+
+def chebyshev_background(rgb: np.ndarray, threshold: float | None = None) -> np.ndarray:
+    """The tutorial baseline: Chebyshev distance to the top-left pixel <= ``threshold``
+    (None: :func:`baseline_threshold`)."""
+    from segsweep.fit.methods.corner_threshold import CornerThresholdMethod
+
+    features = rgb.astype(np.float32) / np.float32(255.0)
+    threshold = baseline_threshold() if threshold is None else threshold
+    model = CornerThresholdMethod(threshold=threshold).fit(features)
+    return model.predict(features) == 0
+
+
+#: Label maps of one image: (space, method) -> {swept value: label map}.
+LabelMaps = Mapping[tuple[str, str], dict[float, np.ndarray]]
+
+
+def grid_maps(
+    label_maps: LabelMaps, space: str, methods: Sequence[str]
+) -> tuple[dict[tuple[str, float], np.ndarray], dict[str, list[float]]]:
+    """The cells of one space's segmentation grids: (method, value) -> label map, and each
+    method's swept values in column order."""
+    cells, columns = {}, {}
+    for method in methods:
+        by_value = label_maps[(space, method)]
+        columns[method] = sorted(by_value)
+        cells.update({(method, value): labels for value, labels in by_value.items()})
+    return cells, columns
+
+
+def draw_space(rgb, edges, label_maps: LabelMaps, picks, image, space, methods, params, output):
+    """Recolour grid, label-map grid and edges figure (over Canny ``edges``) of one space."""
+    cells, columns = grid_maps(label_maps, space, methods)
+    for kind, what in (("recolour", "cluster mean colours"), ("labels", "label maps")):
+        title = f"{image}, {space} space: {what} (seed {params.seed})"
+        fig = segmentation_grid(rgb, cells, columns, params.parameters, kind, title=title)
+        save_figure(fig, output[f"{space}_{kind}"])
+    segmentations = []
+    for method in methods:
+        parameter = params.parameters[method]
+        value, labels = chosen_map(
+            label_maps[(space, method)], picks, space, method, params.k, parameter
+        )
+        segmentations.append((f"{method}, {value_label(parameter, value)}", labels))
+    title = f"{image}, {space} space: edges and segment boundaries"
+    save_figure(edges_figure(rgb, edges, segmentations, title=title), output[f"{space}_edges"])
+
+
+def draw_details(rgb, features, labels, channels, seed, what, output) -> None:
+    """Channel-pair scatter, 3-D scatter and cluster masks of one segmentation."""
+    save_figure(
+        scatter_figure(features, rgb, labels, channels, seed, f"{what}: pixels (sample)"),
+        output.scatter,
+    )
+    if len(channels) == 3:
+        fig = scatter3d_figure(features, rgb, labels, channels, seed, f"{what}: pixels in 3-D")
+    else:
+        fig = scatter_figure(features, rgb, labels, channels, seed, f"{what}: pixels")
+    save_figure(fig, output.scatter3d)
+    save_figure(cluster_masks_figure(rgb, labels, f"{what}: clusters and masks"), output.clusters)
+
+
+def image_rows(paths: Sequence[str], image: str) -> pd.DataFrame:
+    """The rows of ``image`` in the fits tables of its batch's jobs, as one table."""
+    from segsweep.store.files import read_csv
+    from segsweep.tables.selection import merge_tables
+
+    tables = [read_csv(path) for path in paths]
+    return merge_tables([table[table["image"] == image] for table in tables])
+
+
+def image_figures_main(snakemake) -> None:
+    """Snakemake entry: every per-image figure and the two cut-outs of one image."""
+    from segsweep.fit.spaces import CHANNELS, to_features
+    from segsweep.store.files import load_standard_form, write_png
+    from segsweep.store.labelmaps import load_label_maps, maps_by_value
+    from segsweep.tables.selection import pick_k
+
+    params, output = snakemake.params, snakemake.output
+    name = snakemake.wildcards.image
+    image = displayable(name)  # for titles
+    rgb, annotations = load_standard_form(snakemake.input.standard)
+    fits = image_rows(snakemake.input.fits, name)
+    picks = pick_k(fits)
+    label_maps = {}
+    for method, path in zip(params.methods, snakemake.input.labels, strict=True):
+        stored = load_label_maps(path, name)
+        for space in {key[0] for key in stored}:
+            label_maps[(space, method)] = maps_by_value(stored, space, params.seed)
+    edges = canny_edges(rgb, params.sigma)  # of the photo, the same in every space
+    for space in params.spaces:
+        methods = params.methods_in_space[space]
+        draw_space(rgb, edges, label_maps, picks, image, space, methods, params, output)
+
+    save_figure(elbow_figure(fits, picks, title=f"{image}: elbow curves"), output.elbow)
+    save_figure(picks_figure(picks, f"{image}: k picked by each criterion"), output.picks)
+
+    space, method = params.detail_space, params.detail_method
+    parameter, by_value = params.parameters[method], label_maps[(space, method)]
+    value, labels = chosen_map(by_value, picks, space, method, params.k, parameter)
+    what = f"{image}: {method} in {space}, {value_label(parameter, value)}"
+    draw_details(rgb, to_features(rgb, space), labels, CHANNELS[space], params.seed, what, output)
+
+    # The cut-out's k applies to a method swept over k; another keeps the drawn segmentation.
+    cutout_value = nearest_fitted(by_value, params.cutout_k) if parameter == "k" else value
+    write_png(output.cutout, cutout(rgb, corner_cluster(by_value[cutout_value])))
+    write_png(output.baseline, cutout(rgb, chebyshev_background(rgb)))
+    truth_path = getattr(output, "truth", None)  # plot_image_with_truth
+    if truth_path is not None:
+        label_paths = dict(zip(params.methods, snakemake.input.labels, strict=True))
+        draw_truth(fits, label_paths, rgb, annotations, name, params.seed, truth_path)
+
+
+def draw_truth(fits, label_paths, rgb, annotations, name, seed, path) -> None:
+    """Ground truth beside the best segmentation of one image (by ARI, the figure seed's
+    fits and those of methods fitted with one seed only), saved to ``path``."""
+    from segsweep.store.labelmaps import load_label_maps, maps_by_value
+
+    rows = fits.dropna(subset=["ari"])
+    rows = rows[(rows["seed"] == seed) | ~rows.duplicated(["space", "method", "value"], keep=False)]
+    best = rows.loc[rows["ari"].idxmax()]
+    stored = load_label_maps(label_paths[best["method"]], name)
+    segmentation = maps_by_value(stored, best["space"], seed)[best["value"]]
+    fig = truth_figure(
+        rgb,
+        annotations[0],
+        segmentation,
+        title=f"{displayable(name)}: best fit by ARI: {best['method']} in {best['space']}, "
+        f"{value_label(best['parameter'], best['value'])} (ARI {best['ari']:.3f})",
+    )
+    save_figure(fig, path)

@@ -1,0 +1,72 @@
+"""Evaluate a sweep: internal criteria of every fit and, with ground truth, its scores.
+
+The segment step (:mod:`segsweep.fit.segment`) calls :func:`evaluate` right after fitting, while
+the features and label maps are in memory. Criteria are defined in :mod:`segsweep.score.criteria`,
+scores in :mod:`segsweep.score.scores`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from segsweep.score.criteria import (
+    CLUSTER_CRITERIA_MAX_SEGMENTS,
+    CRITERIA_COLUMNS,
+    SilhouetteDistances,
+    internal_criteria,
+)
+from segsweep.score.measures import SCORE_COLUMNS, score_annotations
+from segsweep.score.scores import Partition
+
+
+def evaluate(
+    features: np.ndarray,
+    label_maps: Mapping[tuple[float, int], np.ndarray],
+    fits: pd.DataFrame,
+    silhouette_sample: int,
+    annotations: Sequence | None = None,
+    max_segments: int | None = CLUSTER_CRITERIA_MAX_SEGMENTS,
+) -> tuple[pd.DataFrame, list[float]]:
+    """Criteria (and scores, if ``annotations`` is given) of every fit in ``fits``.
+
+    Parameters
+    ----------
+    features : ndarray, shape (H, W, C)
+    label_maps : mapping of (value, seed) to ndarray, shape (H, W)
+    fits : DataFrame
+        Columns ``value`` (of the swept parameter) and ``seed``, one row per fit.
+    silhouette_sample : int
+    annotations : sequence of label images or Partitions, optional
+        Each is prepared once for all fits.
+    max_segments : int or None
+        ``criteria.max_segments`` (:func:`segsweep.score.criteria.internal_criteria`).
+
+    Returns
+    -------
+    table : DataFrame
+        ``value, seed``, the criteria columns, ``skipped`` (the criteria left empty and why)
+        and, with annotations, the score columns.
+    seconds : list of float
+        Time spent on each fit's criteria and scores (kept out of the table, which must be
+        reproducible).
+    """
+    X = features.reshape(-1, features.shape[-1])
+    distances = SilhouetteDistances(X, silhouette_sample)
+    prepared = [Partition.of(annotation) for annotation in annotations or ()]
+    rows, seconds = [], []
+    for value, seed in zip(fits["value"].tolist(), fits["seed"].tolist(), strict=True):
+        start = time.perf_counter()
+        labels = label_maps[(value, seed)]
+        row = {"value": value, "seed": seed}
+        row.update(internal_criteria(X, labels.ravel(), silhouette_sample, seed,
+                                     distances(seed), max_segments))  # fmt: skip
+        if prepared:
+            row.update(score_annotations(prepared, labels))
+        rows.append(row)
+        seconds.append(time.perf_counter() - start)
+    columns = ["value", "seed", *CRITERIA_COLUMNS, *(SCORE_COLUMNS if prepared else []), "skipped"]
+    return pd.DataFrame(rows, columns=columns), seconds

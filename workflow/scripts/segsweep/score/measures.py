@@ -1,0 +1,187 @@
+"""The registry of measures: every score and criterion a fit gets, declared once.
+
+A :class:`Measure` says what a fits-table column is: its heading, whether higher is better,
+how it is computed, and, for the leaderboard, how images combine (ODS and OIS of a mean over
+images, or of a ratio of sums). The fits table's score columns, the leaderboard's columns,
+their intervals, the criteria that pick k and the tests' expectations all read
+:data:`SCORES` and :data:`CRITERIA`; adding a score is one entry here (with its function).
+
+Scores against ground truth are computed per annotation, from the annotation's contingency
+table with the segmentation (:class:`segsweep.score.scores.PairFacts`), and averaged over the
+annotations of the image, or summed when ``pooled`` (covering's numerator and denominator,
+as the benchmark pools every annotation's regions). A score with ``ratio_of`` is the ratio
+of two pooled columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def _pair():
+    """:mod:`segsweep.score.scores`, imported on first use: the workflow's parse step reads
+    this registry and must not load scipy."""
+    from segsweep.score import scores
+
+    return scores
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One column of the fits table that judges a fit.
+
+    Attributes
+    ----------
+    column : str
+        Its fits-table column.
+    heading : str
+        Its name in tables, figures and captions.
+    higher_is_better : bool or None
+        Its direction (None for a part of another measure, like covering's numerator).
+    description : str
+        One line for captions and docs.
+    per_pair : callable, optional
+        Score of one annotation: ``per_pair(facts)`` with facts a
+        :class:`~segsweep.score.scores.PairFacts`.
+    pooled : bool
+        Summed over annotations instead of averaged.
+    ratio_of : (str, str), optional
+        The score is ``numerator / denominator`` of these pooled columns.
+    leaderboard : str, optional
+        Its name on the leaderboard (``NAME_ods``, ``NAME_ois`` and their intervals); None
+        keeps it off.
+    ods_value : bool
+        The leaderboard also gives the value its ODS chose (``NAME_ods_value``).
+    picks_as : str, optional
+        For a criterion: the name under which it picks k (the picks table's ``criterion``).
+    pick_rule : str, optional
+        How it picks k: ``knee`` (of a decreasing curve), ``min`` or ``max``.
+    """
+
+    column: str
+    heading: str
+    higher_is_better: bool | None
+    description: str
+    per_pair: Callable | None = None
+    pooled: bool = False
+    ratio_of: tuple[str, str] | None = None
+    leaderboard: str | None = None
+    ods_value: bool = False
+    picks_as: str | None = None
+    pick_rule: str | None = None
+
+
+#: Scores against ground truth, in the fits table's column order.
+SCORES: tuple[Measure, ...] = (
+    Measure("ari", "ARI", True, "adjusted Rand index, mean over annotations",
+            per_pair=lambda f: _pair().adjusted_rand_index(f.table), leaderboard="ari",
+            ods_value=True),
+    Measure("ami", "AMI", True, "adjusted mutual information (arithmetic normalisation), mean "
+            "over annotations", per_pair=lambda f: _pair().adjusted_mutual_information(f.table)),
+    Measure("rand", "PRI", True, "Rand index, mean over annotations: the probabilistic Rand "
+            "index", per_pair=lambda f: _pair().rand_index(f.table), leaderboard="pri"),
+    Measure("vi", "VI", False, "variation of information in bits, mean over annotations",
+            per_pair=lambda f: f.entropies[0] + f.entropies[1], leaderboard="vi"),
+    Measure("vi_split", "VI split", False, "H(segmentation | truth): false splits",
+            per_pair=lambda f: f.entropies[0]),
+    Measure("vi_merge", "VI merge", False, "H(truth | segmentation): false merges",
+            per_pair=lambda f: f.entropies[1]),
+    Measure("covering", "covering", True, "segmentation covering of the annotations' regions "
+            "pooled", ratio_of=("cover_num", "cover_den"), leaderboard="covering",
+            ods_value=True),
+    Measure("pixel_accuracy", "pixel accuracy", True, "pixels labelled right after one-to-one "
+            "matching of segments to regions, mean over annotations",
+            per_pair=lambda f: f.matched[0]),
+    Measure("mean_iou", "mean IoU", True, "IoU of each region with its matched segment, mean "
+            "over regions and annotations", per_pair=lambda f: f.matched[1]),
+    Measure("cover_num", "covering numerator", None, "covering's numerator: each region's "
+            "best IoU times its size, summed over annotations",
+            per_pair=lambda f: f.cover_num, pooled=True),
+    Measure("cover_den", "covering denominator", None, "covering's denominator: the "
+            "annotations' pixels", per_pair=lambda f: float(f.table.n_pixels), pooled=True),
+)  # fmt: skip
+
+#: Internal criteria (no ground truth), in the order the picks table lists them.
+CRITERIA: tuple[Measure, ...] = (
+    Measure("inertia", "inertia", False, "within-cluster sum of squares on all pixels; the "
+            "elbow picks its knee", picks_as="elbow", pick_rule="knee"),
+    Measure("bic", "BIC", False, "Bayesian information criterion of a mixture",
+            picks_as="bic", pick_rule="min"),
+    Measure("aic", "AIC", False, "Akaike information criterion of a mixture",
+            picks_as="aic", pick_rule="min"),
+    Measure("silhouette", "silhouette", True, "mean silhouette of a seeded pixel sample",
+            picks_as="silhouette", pick_rule="max"),
+    Measure("calinski_harabasz", "Calinski-Harabasz", True, "between- over within-cluster "
+            "dispersion", picks_as="calinski_harabasz", pick_rule="max"),
+    Measure("davies_bouldin", "Davies-Bouldin", False, "mean similarity of each cluster to "
+            "its most similar one", picks_as="davies_bouldin", pick_rule="min"),
+)  # fmt: skip
+
+#: Order of the leaderboard's scores (its ranking score first).
+LEADERBOARD_ORDER = ("covering", "pri", "vi", "ari")
+
+SCORE_COLUMNS = [measure.column for measure in SCORES]
+
+
+def leaderboard_measures() -> list[Measure]:
+    """The scores on the leaderboard, in its order."""
+    named = {measure.leaderboard: measure for measure in SCORES if measure.leaderboard}
+    return [named[name] for name in LEADERBOARD_ORDER]
+
+
+def per_image_columns() -> list[str]:
+    """The per-image columns the leaderboard's scores are computed from."""
+    columns = []
+    for measure in leaderboard_measures():
+        columns += list(measure.ratio_of) if measure.ratio_of else [measure.column]
+    return columns
+
+
+def interval_scores() -> list[str]:
+    """Every dataset-level score with an interval: ``NAME_ods`` and ``NAME_ois`` of each
+    leaderboard measure."""
+    return [f"{m.leaderboard}_{kind}" for m in leaderboard_measures() for kind in ("ods", "ois")]
+
+
+def pick_criteria() -> dict[str, tuple[str, str]]:
+    """Criterion name -> (fits-table column, rule), for the criteria that pick k."""
+    return {m.picks_as: (m.column, m.pick_rule) for m in CRITERIA if m.picks_as}
+
+
+def score_pair(truth, segmentation) -> dict[str, float]:
+    """Every score of :data:`SCORES` of one segmentation against one annotation.
+
+    Parameters
+    ----------
+    truth, segmentation : ndarray of int or Partition, same shape
+    """
+    facts = _pair().PairFacts.of(truth, segmentation)
+    found = {m.column: float(m.per_pair(facts)) for m in SCORES if m.per_pair}
+    for measure in SCORES:
+        if measure.ratio_of:
+            numerator, denominator = measure.ratio_of
+            found[measure.column] = found[numerator] / found[denominator]
+    return {measure.column: found[measure.column] for measure in SCORES}
+
+
+def score_annotations(annotations: Sequence, segmentation) -> dict[str, float]:
+    """Scores of one segmentation against several annotations of the same image: each
+    averaged over the annotations, or summed when ``pooled``, ratios taken of the sums.
+    With one annotation this is :func:`score_pair`. Annotations may be given as prepared
+    :class:`~segsweep.score.scores.Partition` objects, so a sweep prepares them once."""
+    if not annotations:
+        raise ValueError("no annotation to score against")
+    segmentation = _pair().Partition.of(segmentation)
+    per_annotation = [score_pair(truth, segmentation) for truth in annotations]
+    result = {}
+    for measure in SCORES:
+        values = [scores[measure.column] for scores in per_annotation]
+        result[measure.column] = float(sum(values) if measure.pooled else np.mean(values))
+    for measure in SCORES:
+        if measure.ratio_of:
+            numerator, denominator = measure.ratio_of
+            result[measure.column] = result[numerator] / result[denominator]
+    return result

@@ -1,0 +1,158 @@
+"""Choosing k: the elbow (knee) rule and the k each criterion picks; the summary tables;
+the swept value each figure draws.
+
+**Knee rule.** For a decreasing curve such as inertia against k, both axes are scaled to
+[0, 1] and the knee is the k whose point lies farthest below the straight line joining the
+first and last points (the "kneedle" idea of Satopaa et al. 2011, without smoothing). With
+fewer than three values of k there is no knee and the smallest k is returned.
+
+**Seeds.** Each criterion is averaged over seeds for every k before picking. Only methods
+swept over k get picks (``parameter`` is ``k``), and only when fitted at two k or more; the
+criteria choose a number of clusters, not a method's own scale.
+
+Criteria and their direction: ``elbow`` (knee of inertia), ``bic`` and ``aic`` (lowest;
+mixtures only), ``silhouette`` and ``calinski_harabasz`` (highest), ``davies_bouldin``
+(lowest).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from segsweep.score.measures import pick_criteria
+
+#: criterion name -> (fits-table column, rule), from the registry of measures
+CRITERIA: dict[str, tuple[str, str]] = pick_criteria()
+
+GROUP = ["image", "space", "method"]
+
+
+def _knee_of(series: pd.Series) -> float:
+    return knee(series.index.to_numpy(), series.to_numpy())
+
+
+#: How each rule of :data:`CRITERIA` picks k from a criterion's values indexed by k.
+RULES = {"knee": _knee_of, "min": pd.Series.idxmin, "max": pd.Series.idxmax}
+
+
+def knee(ks: Sequence[float], values: Sequence[float]) -> float:
+    """Return the k at the knee of a decreasing curve (see module docstring).
+
+    Parameters
+    ----------
+    ks : sequence of numbers, increasing
+    values : sequence of numbers, same length
+
+    Returns
+    -------
+    The element of ``ks`` at the knee.
+    """
+    ks = np.asarray(ks, dtype=float)
+    values = np.asarray(values, dtype=float)
+    if len(ks) < 3:
+        return ks[0]
+    x = (ks - ks[0]) / (ks[-1] - ks[0])
+    span = values[0] - values[-1]
+    y = (values - values[-1]) / span if span > 0 else np.zeros_like(values)
+    # Distance below the chord from (0, 1) to (1, 0) is proportional to 1 - x - y.
+    return ks[int(np.argmax(1.0 - x - y))]
+
+
+def pick_k(fits: pd.DataFrame) -> pd.DataFrame:
+    """The k each criterion picks for every (image, space, method).
+
+    Parameters
+    ----------
+    fits : DataFrame
+        Columns ``image, space, method, parameter, value, seed`` and the criteria columns
+        of :data:`CRITERIA` (missing columns or all-NaN criteria are skipped).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``image, space, method, criterion, k, value`` (value: the seed-averaged
+        criterion at the picked k), sorted.
+    """
+    rows = []
+    for keys, group in fits[fits["parameter"] == "k"].groupby(GROUP, sort=True):
+        per_k = group.groupby("value").mean(numeric_only=True).sort_index()
+        if len(per_k) < 2:
+            continue  # one k: nothing to choose
+        for criterion, (column, rule) in CRITERIA.items():
+            if column not in per_k or per_k[column].isna().all():
+                continue
+            series = per_k[column].dropna()
+            k = RULES[rule](series)
+            rows.append(
+                dict(
+                    zip(GROUP, keys, strict=True),
+                    criterion=criterion,
+                    k=int(k),
+                    value=float(series.loc[k]),
+                )
+            )
+    return pd.DataFrame(rows, columns=[*GROUP, "criterion", "k", "value"])
+
+
+def merge_tables(fits: list[pd.DataFrame]) -> pd.DataFrame:
+    """Join per-job tables (fits with their criteria and scores) into one tidy table.
+
+    Score columns are empty for images without ground truth.
+    """
+    keys = [*GROUP, "value", "seed"]
+    table = pd.concat(fits, ignore_index=True)
+    return table.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def chosen_value(
+    picks: pd.DataFrame, space: str, method: str, configured: int | None, parameter: str = "k"
+) -> int | None:
+    """k to draw for one (space, method) of an image: ``configured``, else the elbow's pick;
+    None for a method swept over a parameter of its own (see :func:`chosen_map`)."""
+    if parameter != "k":
+        return None
+    if configured is not None:
+        return configured
+    rows = picks[(picks["space"] == space) & (picks["method"] == method)]
+    elbow = rows[rows["criterion"] == "elbow"]["k"]
+    return int(elbow.iloc[0]) if len(elbow) else None
+
+
+def chosen_map(
+    by_value: dict[float, np.ndarray],
+    picks: pd.DataFrame,
+    space: str,
+    method: str,
+    configured: int | None,
+    parameter: str = "k",
+) -> tuple[float, np.ndarray]:
+    """(value, label map) to draw: the k of :func:`chosen_value` or the nearest fitted k
+    where that k was not fitted (a method with a largest k); for a method swept over a
+    parameter of its own, the middle value of its grid (the lower of two)."""
+    wanted = chosen_value(picks, space, method, configured, parameter)
+    if wanted is None:
+        values = sorted(by_value)
+        wanted = values[(len(values) - 1) // 2]
+    value = nearest_fitted(by_value, wanted)
+    return value, by_value[value]
+
+
+def nearest_fitted(by_value: dict, value: float) -> float:
+    """``value`` if it was fitted, else the nearest fitted value (the smaller on a tie)."""
+    if value in by_value:
+        return value
+    return min(by_value, key=lambda fitted: (abs(fitted - value), fitted))
+
+
+def main(snakemake) -> None:
+    """Snakemake entry: write the tidy fits table, the picked-k table and the timings."""
+    from segsweep.store.files import read_csv, write_csv
+
+    fits = merge_tables([read_csv(path) for path in snakemake.input.fits])
+    timings = pd.concat([read_csv(path) for path in snakemake.input.timings], ignore_index=True)
+    write_csv(snakemake.output.fits, fits)
+    write_csv(snakemake.output.picks, pick_k(fits))
+    write_csv(snakemake.output.timings, timings.sort_values([*GROUP, "value", "seed"]))

@@ -1,0 +1,345 @@
+"""How far to trust a leaderboard: intervals over images, paired tests, ranks and seeds.
+
+Each leaderboard entry (colour space, method) is held as score matrices, images x values of
+its swept parameter (k or the method's own), averaged over seeds (:class:`EntryScores`). From them:
+
+- :func:`dataset_scores`: the Berkeley benchmark's ODS and OIS of covering, PRI and VI
+  (:func:`segsweep.score.benchmark.ods_ois_matrices`) and of the adjusted Rand index;
+- :func:`score_intervals`: an interval over images for every score, **at the value ODS
+  chose** (and at each image's OIS value): each score is a ratio of sums over images
+  (:func:`per_image_terms`; a mean is a ratio with denominators 1), and its interval is the
+  ratio estimator's Student-t interval (Cochran, *Sampling Techniques*, 1977, 6.3), so it is
+  centred on the estimate and always contains it;
+- :func:`choice_stability`: how often ODS chooses the same value when the images are
+  resampled (``scipy.stats.bootstrap``, seeded): the uncertainty of the choice, reported
+  beside the interval rather than folded into it.
+
+Why not a bootstrap of the whole ODS, choosing the value again in each resample, as before?
+ODS is a maximum over the swept values, so that bootstrap leans upward: on images that
+disagree about the best value its percentile interval can lie above the estimate, and it
+covered the true ODS of synthetic datasets only 80% of the time at 10 images (BCa: 85%).
+The interval at the chosen value covered it 93-96% of the time at 10, 30 and 100 images in
+every scenario tried (``make bench`` case 7, docs/benchmark.md);
+- :func:`paired_tests`: each entry against the top one on the same images, Wilcoxon
+  signed-rank test of per-image covering at each entry's own ODS value, Holm-corrected across
+  entries (``statsmodels``);
+- :func:`mean_ranks`, :func:`critical_difference`, :func:`groups_not_different`: the
+  critical-difference rank plot of Demsar (2006);
+- :func:`seed_spread`: min, median and max over seeds of the covering ODS.
+
+pandas and scipy are imported inside the functions: the workflow's parse path reads only
+the thresholds below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from segsweep.score.benchmark import mean_ods_ois, ratio_ods_ois
+from segsweep.score.measures import interval_scores, leaderboard_measures, per_image_columns
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Per-image score columns an entry is summarised from (``rand`` is the PRI of a fit), from
+#: the registry of measures.
+SCORES = tuple(per_image_columns())
+
+#: Dataset-level scores of the leaderboard, each with an interval (:func:`score_intervals`).
+INTERVAL_SCORES = tuple(interval_scores())
+
+#: Fewest images with ground truth for intervals and paired tests.
+MIN_IMAGES = 3
+#: Fewest images and entries for the rank plot.
+MIN_IMAGES_FOR_RANKS = 5
+MIN_ENTRIES_FOR_RANKS = 3
+
+
+def ranks_are_drawn(n_images: int, n_entries: int) -> bool:
+    """Whether the critical-difference rank plot is drawn: with at least
+    :data:`MIN_IMAGES_FOR_RANKS` images with ground truth and :data:`MIN_ENTRIES_FOR_RANKS`
+    entries (fewer say nothing about ranks)."""
+    return n_images >= MIN_IMAGES_FOR_RANKS and n_entries >= MIN_ENTRIES_FOR_RANKS
+
+
+TIED = "tied with the best"
+WORSE = "worse"
+
+
+@dataclass(frozen=True)
+class EntryScores:
+    """Per-image scores of one leaderboard entry at every swept value.
+
+    Attributes
+    ----------
+    images : list of str
+    values : ndarray
+        The swept values (k), increasing.
+    matrices : dict of str to ndarray, shape (n_images, n_values)
+        One per :data:`SCORES`; NaN where an image was not fitted at a value.
+    """
+
+    images: list[str]
+    values: np.ndarray
+    matrices: dict[str, np.ndarray]
+
+    @classmethod
+    def from_table(cls, table: pd.DataFrame, value: str = "value") -> EntryScores:
+        """From seed-averaged rows: ``image``, ``value`` and the :data:`SCORES` columns."""
+        frames = {
+            score: table.pivot_table(index="image", columns=value, values=score, dropna=False)
+            for score in SCORES
+        }
+        first = frames[SCORES[0]]
+        return cls(
+            [str(image) for image in first.index],
+            first.columns.to_numpy(),
+            {score: frame.to_numpy(dtype=float) for score, frame in frames.items()},
+        )
+
+    def resampled(self, rows: np.ndarray) -> EntryScores:
+        """The entry on the images at ``rows`` (with repeats, as a resample draws them)."""
+        images = [self.images[row] for row in rows]
+        return EntryScores(images, self.values, {s: m[rows] for s, m in self.matrices.items()})
+
+
+def _ods_ois(entry: EntryScores, measure):
+    """(ODS column, ODS, OIS, per-image OIS terms) of one leaderboard measure: a ratio of
+    sums (:func:`~segsweep.score.benchmark.ratio_ods_ois`) or a mean over images
+    (:func:`~segsweep.score.benchmark.mean_ods_ois`)."""
+    m = entry.matrices
+    if measure.ratio_of:
+        numerators, denominators = (m[column] for column in measure.ratio_of)
+        column, ods, ois, image_columns = ratio_ods_ois(numerators, denominators)
+        rows = np.arange(len(entry.images))
+        terms = {
+            "ods": (numerators[:, column], denominators[:, column]),
+            "ois": (numerators[rows, image_columns], denominators[rows, image_columns]),
+        }
+        return column, ods, ois, terms
+    values = m[measure.column]
+    column, ods, ois, image_bests = mean_ods_ois(values, measure.higher_is_better)
+    terms = {"ods": (values[:, column], np.ones(len(values))),
+             "ois": (image_bests, np.ones(len(values)))}  # fmt: skip
+    return column, ods, ois, terms
+
+
+def dataset_scores(entry: EntryScores) -> dict[str, float]:
+    """ODS and OIS of every leaderboard measure (covering, PRI, VI, ARI; the registry,
+    :mod:`segsweep.score.measures`), and the value ODS chose where the measure reports it.
+
+    Means over images follow PRI's definition in :func:`segsweep.score.benchmark.ods_ois`
+    (ODS: best mean over images, ties to the smallest value; OIS: mean of per-image bests),
+    ratios of sums covering's.
+    """
+    result = {}
+    for measure in leaderboard_measures():
+        column, ods, ois, _ = _ods_ois(entry, measure)
+        result[f"{measure.leaderboard}_ods"] = ods
+        if measure.ods_value:
+            result[f"{measure.leaderboard}_ods_value"] = entry.values[column].item()
+        result[f"{measure.leaderboard}_ois"] = ois
+    return result
+
+
+def per_image_terms(entry: EntryScores) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Every score of :data:`INTERVAL_SCORES` as a ratio of sums over images.
+
+    Returns
+    -------
+    dict
+        Score -> (numerators, denominators), one per image that has the score: covering's
+        numerator and denominator at the ODS value (or each image's OIS value), and for the
+        mean scores the image's value at the ODS value (or its best) over 1. Their sums'
+        ratio is :func:`dataset_scores`' value.
+    """
+    found = {}
+    for measure in leaderboard_measures():
+        for kind, (numerator, denominator) in _ods_ois(entry, measure)[3].items():
+            finite = np.isfinite(numerator)
+            found[f"{measure.leaderboard}_{kind}"] = (numerator[finite], denominator[finite])
+    return found
+
+
+def ratio_interval(
+    numerators: np.ndarray, denominators: np.ndarray, level: float
+) -> tuple[float, float]:
+    """Student-t interval of the ratio of sums ``sum(numerators) / sum(denominators)`` over
+    images, from the ratio estimator's standard error (the residuals ``x - R d``); with all
+    denominators 1, the t interval of a mean.
+
+    Parameters
+    ----------
+    numerators, denominators : ndarray, one per image (at least 2)
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    (low, high) : tuple of float, centred on the ratio
+    """
+    from scipy.stats import t
+
+    n = len(numerators)
+    ratio = float(numerators.sum() / denominators.sum())
+    residuals = numerators - ratio * denominators
+    error = float(np.sqrt((residuals**2).sum() / (n * (n - 1))) / denominators.mean())
+    if error == 0.0:
+        return ratio, ratio
+    low, high = t.interval(level, n - 1, loc=ratio, scale=error)
+    return float(low), float(high)
+
+
+def score_intervals(entry: EntryScores, level: float = 0.95) -> dict[str, tuple[float, float]]:
+    """Interval over images of every :data:`INTERVAL_SCORES` score, at its chosen value
+    (:func:`per_image_terms`, :func:`ratio_interval`).
+
+    Returns
+    -------
+    dict
+        Score -> (low, high); a score with fewer than :data:`MIN_IMAGES` images is left out
+        (all are, with fewer images).
+    """
+    return {
+        score: ratio_interval(numerators, denominators, level)
+        for score, (numerators, denominators) in per_image_terms(entry).items()
+        if len(numerators) >= MIN_IMAGES
+    }
+
+
+def choice_stability(entry: EntryScores, n_resamples: int, seed: int) -> float:
+    """Share of bootstrap resamples of the images (``scipy.stats.bootstrap``, seeded) in
+    which covering ODS chooses the value it chooses on all of them; NaN with fewer than
+    :data:`MIN_IMAGES` images."""
+    from scipy.stats import bootstrap
+
+    if len(entry.images) < MIN_IMAGES:
+        return np.nan
+    numerators, denominators = entry.matrices["cover_num"], entry.matrices["cover_den"]
+    chosen = ratio_ods_ois(numerators, denominators)[0]
+
+    def chosen_column(rows, axis):
+        # rows: (resamples, images) of image indices; axis (-1) is the images' axis of rows
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sums = np.nansum(numerators[rows], axis=axis - 1) / np.nansum(
+                denominators[rows], axis=axis - 1
+            )
+        return np.argmax(np.where(np.isnan(sums), -np.inf, sums), axis=-1).astype(float)
+
+    result = bootstrap(
+        (np.arange(len(entry.images)),), chosen_column, vectorized=True,
+        n_resamples=n_resamples, method="percentile", rng=np.random.default_rng(seed),
+    )  # fmt: skip
+    return float(np.mean(result.bootstrap_distribution == chosen))
+
+
+def covering_at_ods(entry: EntryScores, ods_value: float | None = None) -> pd.Series:
+    """Each image's covering at the entry's covering-ODS value (image -> covering).
+
+    ``ods_value`` is that value when the caller has it from :func:`dataset_scores`; None
+    computes it.
+    """
+    import pandas as pd
+
+    ods_value = dataset_scores(entry)["covering_ods_value"] if ods_value is None else ods_value
+    column = int(np.flatnonzero(entry.values == ods_value)[0])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        covering = entry.matrices["cover_num"][:, column] / entry.matrices["cover_den"][:, column]
+    return pd.Series(covering, index=entry.images, name="covering")
+
+
+def paired_tests(per_image: dict[str, pd.Series], top: str, alpha: float) -> pd.DataFrame:
+    """Each entry against ``top`` on the images both have.
+
+    Parameters
+    ----------
+    per_image : dict of entry -> Series
+        Image -> covering at the entry's ODS k (:func:`covering_at_ods`).
+    top : str
+        The entry ranked first.
+    alpha : float
+        Level of the Holm-corrected tests.
+
+    Returns
+    -------
+    DataFrame
+        ``entry``, ``p_value`` (Wilcoxon signed-rank, Holm-corrected; NaN for ``top`` and
+        with fewer than :data:`MIN_IMAGES` shared images) and ``verdict`` (``best``,
+        :data:`TIED`, :data:`WORSE`, or empty when untested). Entries equal on every image
+        get p = 1.
+    """
+    import pandas as pd
+    from scipy.stats import wilcoxon
+    from statsmodels.stats.multitest import multipletests
+
+    others = [entry for entry in per_image if entry != top]
+    raw = {}
+    for entry in others:
+        both = pd.concat([per_image[top], per_image[entry]], axis=1, join="inner").dropna()
+        if len(both) < MIN_IMAGES:
+            continue
+        differences = both.iloc[:, 0] - both.iloc[:, 1]
+        raw[entry] = float(wilcoxon(differences).pvalue) if differences.any() else 1.0
+    adjusted = {}
+    if raw:
+        corrected = multipletests(list(raw.values()), method="holm")[1]
+        adjusted = dict(zip(raw, corrected, strict=True))
+    rows = [{"entry": top, "p_value": np.nan, "verdict": "best"}]
+    for entry in others:
+        p_value = adjusted.get(entry, np.nan)
+        verdict = "" if np.isnan(p_value) else WORSE if p_value < alpha else TIED
+        rows.append({"entry": entry, "p_value": float(p_value), "verdict": verdict})
+    return pd.DataFrame(rows)
+
+
+def mean_ranks(per_image: dict[str, pd.Series]) -> pd.Series:
+    """Mean rank of each entry over the images every entry has (1 = best covering; ties
+    share their mean rank), best first."""
+    import pandas as pd
+    from scipy.stats import rankdata
+
+    table = pd.concat(per_image, axis=1, join="inner").dropna()
+    ranks = rankdata(-table.to_numpy(), axis=1)
+    return pd.Series(ranks.mean(axis=0), index=table.columns).sort_values(kind="stable")
+
+
+def critical_difference(n_entries: int, n_images: int, alpha: float) -> float:
+    """Nemenyi critical difference of mean ranks (Demsar 2006): q_alpha sqrt(k(k+1)/6N),
+    q_alpha the studentized range quantile over sqrt 2 (``scipy.stats``)."""
+    from scipy.stats import studentized_range
+
+    q_alpha = studentized_range.ppf(1 - alpha, n_entries, np.inf) / np.sqrt(2)
+    return float(q_alpha * np.sqrt(n_entries * (n_entries + 1) / (6.0 * n_images)))
+
+
+def groups_not_different(ranks: pd.Series, difference: float) -> list[list[str]]:
+    """Maximal runs of entries, in rank order, whose mean ranks differ by less than
+    ``difference`` (the bars of a critical-difference plot)."""
+    names, values = list(ranks.index), ranks.to_numpy()
+    spans: list[tuple[int, int]] = []
+    end = 0
+    for start in range(len(names)):
+        end = max(end, start)
+        while end + 1 < len(names) and values[end + 1] - values[start] < difference:
+            end += 1
+        # a run reaching no further than the last one is inside it (runs only grow right)
+        if end > start and (not spans or end > spans[-1][1]):
+            spans.append((start, end))
+    return [names[a : b + 1] for a, b in spans]
+
+
+def seed_spread(rows: pd.DataFrame) -> dict[str, float]:
+    """Min, median and max over seeds of the covering ODS of one entry's scored rows
+    (``seed``, ``value``, ``cover_num``, ``cover_den``)."""
+    per_seed = []
+    for _, seed_rows in rows.groupby("seed"):
+        sums = seed_rows.groupby("value")[["cover_num", "cover_den"]].sum()
+        per_seed.append(float((sums["cover_num"] / sums["cover_den"]).max()))
+    return {
+        "seed_min": float(np.min(per_seed)),
+        "seed_median": float(np.median(per_seed)),
+        "seed_max": float(np.max(per_seed)),
+    }
