@@ -9,7 +9,8 @@ INSTALLED := $(VENV)/.installed
 SNAKEMAKE := PYTHONPATH=workflow/plugins $(BIN)/snakemake --workflow-profile workflow/profiles/default \
 	--logger segsweep
 REPORT := results/report.html
-FIGURE_RULES := plot_image plot_image_with_truth plot_background plot_leaderboard plot_ranks report_figures summary
+# the rules that draw figures, from the registry of figures (segsweep.figures.registry)
+FIGURE_RULES = $(shell PYTHONPATH=workflow/scripts $(BIN)/python -m segsweep.cli figure-rules)
 
 .PHONY: run figures report test test-fast test-slurm lint format methods data bench \
 	bench-scale bench-bsds val-study mutation lock clean

@@ -269,7 +269,7 @@ def test_make_methods_lists_every_option_with_its_default():
 
 
 def test_readme_option_sweep_example_is_a_valid_setup():
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "configuration.md").read_text()
     section = readme[readme.index("**Sweeping an option.**") :]
     start = section.index("```yaml\n") + len("```yaml\n")
     example = yaml.safe_load(section[start : section.index("```", start)])

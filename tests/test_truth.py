@@ -28,6 +28,57 @@ def test_discover_truth_follows_the_naming_rule(tmp_path):
     assert "d" not in found
     assert discover_truth(images, None) == ({}, {})
     assert discover_truth(images, tmp_path / "missing") == ({}, {})
+    # truth of no image is said, not silently passed over; other files are not truth
+    Image.fromarray(np.zeros((2, 2), np.uint8)).save(truth / "lost.png")
+    (truth / "notes.txt").write_text("not truth")
+    found_again, ignored = discover_truth(images, truth)
+    assert found_again == found
+    assert list(ignored) == [(truth / "lost.png").as_posix()]
+    assert "ground truth of no image" in ignored[(truth / "lost.png").as_posix()]
+
+
+def test_each_registered_truth_format_is_found_and_read(tmp_path):
+    """Every ending of the truth registry is found by the naming rule and read."""
+    import tifffile
+    from scipy.io import savemat
+
+    from segsweep.data.truth import TRUTH_READERS
+
+    labels = np.array([[1, 1, 2], [3, 3, 2]], dtype=np.uint16)
+    truth = tmp_path / "truth"
+    truth.mkdir()
+    writers = {
+        ".png": lambda path: Image.fromarray(labels).save(path),
+        ".tif": lambda path: tifffile.imwrite(path, labels),
+        ".tiff": lambda path: tifffile.imwrite(path, labels),
+        ".mat": lambda path: savemat(path, {"groundTruth": np.array(
+            [[{"Segmentation": labels}]], dtype=object)}),
+    }  # fmt: skip
+    assert set(writers) == set(TRUTH_READERS)  # a new format needs a writer here
+    images = {}
+    for number, (suffix, write) in enumerate(writers.items()):
+        write(truth / f"i{number}{suffix}")
+        images[f"i{number}"] = f"imgs/i{number}.png"
+    found, ignored = discover_truth(images, truth)
+    assert ignored == {} and len(found) == len(writers)
+    for name, paths in found.items():
+        np.testing.assert_array_equal(read_annotations(paths)[0], labels, err_msg=name)
+
+
+def test_the_first_data_source_the_config_turns_on_is_used(tmp_path):
+    from segsweep.data.discovery import SOURCES, discover
+
+    folder = tmp_path / "images"
+    folder.mkdir()
+    Image.fromarray(np.zeros((2, 2, 3), np.uint8)).save(folder / "x.png")
+    config = {"bsds": {"root": None, "split": "test", "limit": None},
+              "images": {"folder": str(folder), "truth_folder": None}}  # fmt: skip
+    assert [source.name for source in SOURCES] == ["bsds", "folder"]
+    images, truth, ignored = discover(config)
+    assert list(images) == ["x"] and truth == {} and ignored == {}
+    config["bsds"]["root"] = str(tmp_path / "nothing")
+    with pytest.raises(ConfigError, match="bsds.root"):
+        discover(config)  # the BSDS source is on, and says what is missing
 
 
 def test_read_annotations_png_and_16_bit(tmp_path):

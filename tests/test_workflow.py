@@ -16,6 +16,7 @@ from bench.cases import figure_rules
 from PIL import Image
 from pipeline import ROOT, TINY_CONFIG, copy_workflow, snakemake, write_images
 
+from segsweep.figures.registry import image_figures, truth_figures
 from segsweep.fit.batches import batch_of
 from segsweep.store.files import load_standard_form
 from segsweep.store.labelmaps import find_label_maps
@@ -56,12 +57,13 @@ def test_label_maps_cover_every_k_and_match_the_image(finished_run):
 def test_figures_summary_and_provenance(finished_run):
     figures = sorted((finished_run / "results/figures").rglob("*.png"))
     names = {str(path.relative_to(finished_run / "results/figures")) for path in figures}
-    per_image = [f"{s}_{k}" for s in ("rgb", "lab") for k in ("recolour", "labels", "edges")]
-    per_image += ["elbow", "picks", "scatter", "scatter3d", "clusters"]
+    per_image = list(image_figures(["rgb", "lab"]))  # the registry of figures
+    assert {"rgb_recolour", "lab_edges", "elbow", "scatter3d", "clusters"} <= set(per_image)
     expected = {
         f"{i}/{f}.png" for i in ("stripes", "noise_photo", "shaded_ball") for f in per_image
     }
-    expected |= {"shaded_ball/truth.png", "background_removal.png", "leaderboard.png"}
+    expected |= {f"shaded_ball/{name}.png" for name in truth_figures()}
+    expected |= {"background_removal.png", "leaderboard.png"}  # too few images for ranks
     assert names == expected
     for path in figures:
         with Image.open(path) as image:
@@ -278,15 +280,15 @@ def test_bsds_folder_as_input(tmp_path):
 
 
 def readme_method_module() -> str:
-    """The example method module of README.md's walk-through."""
-    readme = (ROOT / "README.md").read_text()
+    """The example method module of the walk-through in docs/extending.md."""
+    readme = (ROOT / "docs" / "extending.md").read_text()
     section = readme[readme.index("## Adding a clustering method") :]
     start = section.index("```python\n") + len("```python\n")
     return section[start : section.index("```", start)]
 
 
 def test_readme_method_walkthrough(tmp_path):
-    """Adding a method is one file: the README's example runs through the pipeline, beside
+    """Adding a method is one file: the docs' example runs through the pipeline, beside
     bundled methods with options and a grey-only method."""
     config = {
         **TINY_CONFIG,

@@ -36,7 +36,6 @@ import argparse
 import hashlib
 import json
 import os
-import re
 import resource
 import shutil
 import statistics
@@ -267,9 +266,10 @@ def measure(case: str, variant: str, side: int, extra: str, repeats: int) -> dic
 
 
 def figure_rules() -> list[str]:
-    """The rules ``make figures`` re-runs, read from the Makefile's ``FIGURE_RULES``."""
-    makefile = (ROOT / "Makefile").read_text()
-    return re.search(r"^FIGURE_RULES := (.+)$", makefile, re.MULTILINE).group(1).split()
+    """The rules ``make figures`` re-runs (the Makefile asks the registry of figures)."""
+    from segsweep.figures.registry import figure_rules as from_registry
+
+    return from_registry()
 
 
 def pipeline_runs(repeats: int) -> dict[str, dict]:

@@ -8,13 +8,11 @@ sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 
 from segsweep import config_errors, configuration  # noqa: E402
 from segsweep.fit.batches import batch_count, batch_of, batches  # noqa: E402
+from segsweep.entry import code_version  # noqa: E402
 from segsweep.errors import SegsweepError  # noqa: E402
-from segsweep.data.discovery import (  # noqa: E402
-    discover_bsds,
-    discover_images,
-    discover_truth,
-    input_report,
-)
+from segsweep.data.discovery import discover, input_report  # noqa: E402
+from segsweep.figures.registry import captions as figure_captions  # noqa: E402
+from segsweep.figures.registry import image_figures, truth_figures  # noqa: E402
 from segsweep.store.files import read_json  # noqa: E402
 from segsweep.tables.uncertainty import ranks_are_drawn  # noqa: E402
 
@@ -28,13 +26,7 @@ validate(config, schema="../schemas/config.schema.yaml", set_default=True)
 
 try:
     METHOD_SETUPS = configuration.check(config)
-    if config["bsds"]["root"]:
-        IMAGES, TRUTH = discover_bsds(**config["bsds"])
-        IGNORED = {}
-    else:
-        IMAGES, IGNORED = discover_images(config["images"]["folder"])
-        TRUTH, IGNORED_TRUTH = discover_truth(IMAGES, config["images"]["truth_folder"])
-        IGNORED |= IGNORED_TRUTH
+    IMAGES, TRUTH, IGNORED = discover(config)
     FIGURE_SEED = configuration.figure_seed(config)
     DETAIL_SPACE, DETAIL_METHOD = configuration.detail_setup(config, METHOD_SETUPS)
 except SegsweepError as error:
@@ -130,16 +122,18 @@ def accepted_batches():
 
 
 def segment_outputs(kind, batch_names=None):
-    """Every segment job's file of one kind ("fits", "timings", "labels") of the batches
-    ``batch_names`` (default: every batch with an accepted image)."""
+    """Every segment or measure job's file of one kind ("labels", "fits", "timings",
+    "measures", "measure_timings") of the batches ``batch_names`` (default: every batch
+    with an accepted image)."""
     suffix = "npz" if kind == "labels" else "csv"
     names = accepted_batches() if batch_names is None else batch_names
     return [f"results/{kind}/{b}/{m}.{suffix}" for b in names for m in METHODS]
 
 
 def table_inputs(wildcards):
-    """Fits and timings of every segment job."""
-    return {kind: segment_outputs(kind) for kind in ("fits", "timings")}
+    """Fits, measures and timings of every segment and measure job."""
+    kinds = ("fits", "measures", "timings", "measure_timings")
+    return {kind: segment_outputs(kind) for kind in kinds}
 
 
 def all_label_maps(wildcards):
@@ -153,8 +147,13 @@ def image_labels(wildcards):
 
 
 def image_fits(wildcards):
-    """Fits tables (with criteria and scores) of every method of one image's batch."""
+    """Fits tables of every method of one image's batch."""
     return segment_outputs("fits", [batch_of(wildcards.image, BATCH_COUNT)])
+
+
+def image_measures(wildcards):
+    """Criteria and scores of the fits of every method of one image's batch."""
+    return segment_outputs("measures", [batch_of(wildcards.image, BATCH_COUNT)])
 
 
 def truth_tables(wildcards=None):
@@ -183,31 +182,11 @@ def leaderboard_figures():
 FIGURE_PATH = "results/figures/{image}/{name}.png"
 
 
-def image_figures():
-    """Every figure plot_image draws for one image: name -> report category.
-
-    The one list of per-image figures: plot_image's outputs, the targets and the report's
-    copies follow it; their caption is workflow/report/image_figure.rst.
-    """
-    per_space = {
-        "recolour": "Segmentations",
-        "labels": "Label maps",
-        "edges": "Edges and boundaries",
-    }
-    per_image = {
-        "elbow": "Choice of k",
-        "picks": "Choice of k",
-        "scatter": "Pixels in colour space",
-        "scatter3d": "Pixels in colour space",
-        "clusters": "Clusters and masks",
-    }
-    figures = {f"{s}_{kind}": name for s in FIGURE_SPACES for kind, name in per_space.items()}
-    return figures | per_image
-
-
-IMAGE_FIGURES = image_figures()
-#: The ground-truth figure (plot_image_with_truth), drawn for images with truth only.
-TRUTH_FIGURE = {"truth": "Ground truth"}
+#: Every figure plot_image draws for one image (file name -> report category), and the
+#: ground-truth figure of images with truth: from the registry of figures
+#: (segsweep.figures.registry), which also gives their captions.
+IMAGE_FIGURES = {name: f.category for name, f in image_figures(FIGURE_SPACES).items()}
+TRUTH_FIGURE = {name: f.category for name, f in truth_figures().items()}
 
 
 def image_pattern(with_truth):

@@ -17,6 +17,8 @@ rule tables:
         "results/logs/tables.log",
     conda:
         "../../environment.yml"
+    params:
+        code=code_version("tables"),
     script:
         "../scripts/run_rule.py"
 
@@ -47,6 +49,7 @@ rule leaderboard:
     conda:
         "../../environment.yml"
     params:
+        code=code_version("leaderboard"),
         trust=config["leaderboard"],
     script:
         "../scripts/run_rule.py"

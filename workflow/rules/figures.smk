@@ -7,6 +7,7 @@ rule plot_image:
         standard="results/ingest/{image}.npz",
         labels=image_labels,
         fits=image_fits,
+        measures=image_measures,
     output:
         **image_figure_outputs(),
         cutout="results/cutouts/{image}_cluster.png",
@@ -19,6 +20,7 @@ rule plot_image:
         "../../environment.yml"
     params:
         **PLOT_IMAGE_PARAMS,
+        code=code_version("plot_image"),
     script:
         "../scripts/run_rule.py"
 
@@ -28,11 +30,12 @@ rule plot_image_with_truth:
         standard="results/ingest/{image}.npz",
         labels=image_labels,
         fits=image_fits,
+        measures=image_measures,
     output:
         **image_figure_outputs(),
+        **{name: FIGURE_PATH.replace("{name}", name) for name in TRUTH_FIGURE},
         cutout="results/cutouts/{image}_cluster.png",
         baseline="results/cutouts/{image}_baseline.png",
-        truth=FIGURE_PATH.replace("{name}", "truth"),
     log:
         "results/logs/figures/{image}.log",
     wildcard_constraints:
@@ -41,6 +44,7 @@ rule plot_image_with_truth:
         "../../environment.yml"
     params:
         **PLOT_IMAGE_PARAMS,
+        code=code_version("plot_image_with_truth"),
     script:
         "../scripts/run_rule.py"
 
@@ -60,6 +64,7 @@ rule plot_background:
     conda:
         "../../environment.yml"
     params:
+        code=code_version("plot_background"),
         images=lambda wildcards: accepted_images(),
         width=config["report"]["thumbnail_width"],
     script:
@@ -79,6 +84,8 @@ rule plot_leaderboard:
         "results/logs/figures/leaderboard.log",
     conda:
         "../../environment.yml"
+    params:
+        code=code_version("plot_leaderboard"),
     script:
         "../scripts/run_rule.py"
 
@@ -97,6 +104,7 @@ rule plot_ranks:
     conda:
         "../../environment.yml"
     params:
+        code=code_version("plot_ranks"),
         alpha=config["leaderboard"]["alpha"],
     script:
         "../scripts/run_rule.py"
@@ -114,6 +122,7 @@ rule report_selection:
     conda:
         "../../environment.yml"
     params:
+        code=code_version("report_selection"),
         images=lambda wildcards: accepted_images(),
         max_images=config["report"]["max_images"],
     script:
@@ -137,7 +146,9 @@ rule report_figures:
     conda:
         "../../environment.yml"
     params:
+        code=code_version("report_figures"),
         figures=IMAGE_FIGURES | TRUTH_FIGURE,
+        captions=figure_captions(FIGURE_SPACES),
         figure_path=lambda wildcards: FIGURE_PATH,
         width=config["report"]["thumbnail_width"],
     script:

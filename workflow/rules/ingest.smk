@@ -12,6 +12,7 @@ checkpoint screen:
     conda:
         "../../environment.yml"
     params:
+        code=code_version("screen"),
         max_pixels=config["images"]["max_pixels"],
         oversize=config["images"]["oversize"],
         on_error=config["images"]["on_error"],

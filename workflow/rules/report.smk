@@ -12,6 +12,7 @@ rule summary:
     conda:
         "../../environment.yml"
     params:
+        code=code_version("summary"),
         run={
             "spaces": SPACES,
             "k": KS,
@@ -36,6 +37,7 @@ rule provenance:
     conda:
         "../../environment.yml"
     params:
+        code=code_version("provenance"),
         images=list(IMAGES),
         config=config,  # as a param, so a changed configuration writes it again
     script:

@@ -1,10 +1,10 @@
 """Command-line helpers.
 
 ``python -m segsweep.cli methods`` lists the registered methods and the options any method
-takes; ``python -m segsweep.cli
-check-config FILE`` checks that a configuration file is valid YAML (``make run CONFIG=FILE``
-runs it first, since Snakemake reads a ``--configfile`` before the workflow could name the
-line of a syntax error).
+takes; ``figure-rules`` prints the rules that draw figures (``make figures`` redraws them,
+from the registry of figures); ``check-config FILE`` checks that a configuration file is
+valid YAML (``make run CONFIG=FILE`` runs it first, since Snakemake reads a
+``--configfile`` before the workflow could name the line of a syntax error).
 """
 
 from __future__ import annotations
@@ -67,13 +67,19 @@ def describe_options() -> str:
 def main(argv: list[str] | None = None) -> None:
     """Parse ``argv`` and run the chosen command."""
     parser = argparse.ArgumentParser(prog="segsweep", description=__doc__)
-    parser.add_argument("command", choices=["methods", "check-config"], help="what to do")
+    parser.add_argument("command", choices=["methods", "figure-rules", "check-config"],
+                        help="what to do")  # fmt: skip
     parser.add_argument("files", nargs="*", help="configuration files (check-config)")
     args = parser.parse_args(argv)
     if args.command == "check-config":
         from segsweep.config_errors import check_yaml_or_exit
 
         check_yaml_or_exit(args.files)
+        return
+    if args.command == "figure-rules":
+        from segsweep.figures.registry import figure_rules
+
+        print(" ".join(figure_rules()))
         return
     print(describe_methods())
     print()

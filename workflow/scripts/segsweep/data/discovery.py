@@ -1,8 +1,11 @@
 """Discovery: which files are images and ground truth, and the name each image gets.
 
 Reads file names only (no pixels), so the workflow can plan jobs without decoding
-anything; this module imports nothing beyond the standard library and
-:mod:`segsweep.errors`.
+anything; this module imports nothing heavier than numpy.
+
+:data:`SOURCES` is the registry of data sources: each names the config block that turns it
+on and how it finds images and ground truth; :func:`discover` asks the first that is on.
+Adding a source (another dataset's layout, say) is one entry there.
 
 - :func:`discover_images` lists the PNG, JPEG and TIFF files of a folder and names each
   (:func:`image_ids`); every other entry is listed as ignored with the reason
@@ -16,12 +19,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+from segsweep.data.truth import LABEL_IMAGE_SUFFIXES, TRUTH_READERS
 from segsweep.errors import ConfigError
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
-TRUTH_SUFFIXES = (".png", ".tif", ".tiff")
 BSDS_SPLITS = ("train", "val", "test")
 
 
@@ -189,7 +194,8 @@ def discover_truth(
     truth : dict
         Image name -> sorted list of truth file paths (only images with truth).
     ignored : dict
-        Truth files that cannot be used (a name with ``{`` or ``}``) -> why.
+        Truth files that cannot be used -> why: a name with ``{`` or ``}``, or no image of
+        that name.
     """
     if truth_folder is None:
         return {}, {}
@@ -200,11 +206,13 @@ def discover_truth(
     found, ignored = {}, {}
     for name, image_path in images.items():
         stem = Path(image_path).stem
-        files = [folder / f"{stem}{suffix}" for suffix in (*TRUTH_SUFFIXES, ".mat")]
+        files = [folder / f"{stem}{suffix}" for suffix in TRUTH_READERS]
         files = [path for path in files if path.is_file()]
         subfolder = folder / stem
         if subfolder.is_dir():
-            files += sorted(p for p in subfolder.iterdir() if p.suffix.lower() in TRUTH_SUFFIXES)
+            files += sorted(
+                p for p in subfolder.iterdir() if p.suffix.lower() in LABEL_IMAGE_SUFFIXES
+            )
         for path in [path for path in files if not snakemake_safe(path.name)]:
             files.remove(path)
             ignored[path.as_posix()] = (
@@ -213,6 +221,15 @@ def discover_truth(
             )
         if files:
             found[name] = [path.as_posix() for path in files]
+    stems = {Path(path).stem for path in images.values()}
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith(".") or entry.stem in stems or entry.name in stems:
+            continue
+        if entry.is_dir() or entry.suffix.lower() in TRUTH_READERS:
+            ignored[entry.as_posix()] = (
+                "ground truth of no image: images.folder holds no image named "
+                f"{entry.stem if entry.is_file() else entry.name}.*"
+            )
     return found, ignored
 
 
@@ -277,3 +294,51 @@ def discover_bsds(root: str | Path, split: str, limit: int | None) -> tuple[dict
         images[path.stem] = path.as_posix()
         truth[path.stem] = [mat.as_posix()]
     return images, truth
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """One way of finding a run's images and ground truth.
+
+    Attributes
+    ----------
+    name : str
+    key : str
+        The config block that configures it.
+    used : callable
+        ``used(config)``: whether the config turns it on.
+    find : callable
+        ``find(config)``: (images, truth, ignored): image name -> file, image name ->
+        truth files, file -> why it is not used.
+    """
+
+    name: str
+    key: str
+    used: Callable[[dict], bool]
+    find: Callable[[dict], tuple[dict, dict, dict]]
+
+
+def _find_bsds(config: dict) -> tuple[dict, dict, dict]:
+    images, truth = discover_bsds(**config["bsds"])
+    return images, truth, {}
+
+
+def _find_in_folders(config: dict) -> tuple[dict, dict, dict]:
+    images, ignored = discover_images(config["images"]["folder"])
+    truth, ignored_truth = discover_truth(images, config["images"]["truth_folder"])
+    return images, truth, ignored | ignored_truth
+
+
+#: The registry of data sources, in the order they are asked: the first one the config
+#: turns on is the run's.
+SOURCES = (
+    DataSource("bsds", "bsds", lambda config: bool(config["bsds"]["root"]), _find_bsds),
+    DataSource("folder", "images", lambda config: True, _find_in_folders),
+)
+
+
+def discover(config: dict) -> tuple[dict, dict, dict]:
+    """The run's images, ground truth and ignored files, from the first source of
+    :data:`SOURCES` the config turns on."""
+    source = next(source for source in SOURCES if source.used(config))
+    return source.find(config)

@@ -16,16 +16,51 @@ match with nearest-neighbour sampling, so no new labels appear.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from segsweep.errors import InputImageError
 
 
+def _read_bsds_mat(path: Path) -> list[np.ndarray]:
+    """Every annotation of a BSDS500 ``groundTruth`` file."""
+    from scipy.io import loadmat
+
+    cells = loadmat(path)["groundTruth"][0]
+    return [np.asarray(cell["Segmentation"][0, 0]) for cell in cells]
+
+
+def _read_tiff(path: Path) -> list[np.ndarray]:
+    """The first page of a TIFF label image."""
+    import tifffile
+
+    return [tifffile.imread(path, key=0)]
+
+
+def _read_image(path: Path) -> list[np.ndarray]:
+    """A PNG label image (8- or 16-bit grey)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return [np.asarray(image)]
+
+
+#: The registry of ground-truth formats: file ending -> reader of its annotations. The
+#: naming rule above finds files with these endings; adding a format is one entry here.
+TRUTH_READERS: dict[str, Callable[[Path], list[np.ndarray]]] = {
+    ".png": _read_image,
+    ".tif": _read_tiff,
+    ".tiff": _read_tiff,
+    ".mat": _read_bsds_mat,
+}
+#: Endings of a single annotation (a label image), the ones a folder of annotations holds.
+LABEL_IMAGE_SUFFIXES = (".png", ".tif", ".tiff")
+
+
 def read_annotations(paths: list[str | Path]) -> list[np.ndarray]:
-    """Read every annotation from truth files (label images or BSDS ``.mat`` files).
+    """Read every annotation from truth files (:data:`TRUTH_READERS`).
 
     Raises
     ------
@@ -34,28 +69,23 @@ def read_annotations(paths: list[str | Path]) -> list[np.ndarray]:
     """
     annotations = []
     for path in map(Path, paths):
+        reader = TRUTH_READERS.get(path.suffix.lower())
+        if reader is None:
+            raise InputImageError(
+                f"{path}: no reader for ground truth ending {path.suffix!r}; use one of "
+                f"{', '.join(TRUTH_READERS)}"
+            )
         try:
-            if path.suffix.lower() == ".mat":
-                from scipy.io import loadmat
-
-                cells = loadmat(path)["groundTruth"][0]
-                annotations += [np.asarray(cell["Segmentation"][0, 0]) for cell in cells]
-                continue
-            if path.suffix.lower() in (".tif", ".tiff"):
-                import tifffile
-
-                array = tifffile.imread(path, key=0)
-            else:
-                with Image.open(path) as image:
-                    array = np.asarray(image)
+            arrays = reader(path)
         except (OSError, ValueError, KeyError, IndexError) as error:
             raise InputImageError(f"{path}: cannot be read as ground truth ({error})") from None
-        if array.ndim != 2 or not np.issubdtype(array.dtype, np.integer):
-            raise InputImageError(
-                f"{path}: ground truth must be a single-channel integer label image, "
-                f"got shape {array.shape} and type {array.dtype}"
-            )
-        annotations.append(array)
+        for array in arrays:
+            if array.ndim != 2 or not np.issubdtype(array.dtype, np.integer):
+                raise InputImageError(
+                    f"{path}: ground truth must be a single-channel integer label image, "
+                    f"got shape {array.shape} and type {array.dtype}"
+                )
+        annotations += arrays
     return annotations
 
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -387,104 +389,186 @@ def grid_maps(
     return cells, columns
 
 
-def draw_space(rgb, edges, label_maps: LabelMaps, picks, image, space, methods, params, output):
-    """Recolour grid, label-map grid and edges figure (over Canny ``edges``) of one space."""
-    cells, columns = grid_maps(label_maps, space, methods)
-    for kind, what in (("recolour", "cluster mean colours"), ("labels", "label maps")):
-        title = f"{image}, {space} space: {what} (seed {params.seed})"
-        fig = segmentation_grid(rgb, cells, columns, params.parameters, kind, title=title)
-        save_figure(fig, output[f"{space}_{kind}"])
-    segmentations = []
-    for method in methods:
-        parameter = params.parameters[method]
-        value, labels = chosen_map(
-            label_maps[(space, method)], picks, space, method, params.k, parameter
-        )
-        segmentations.append((f"{method}, {value_label(parameter, value)}", labels))
-    title = f"{image}, {space} space: edges and segment boundaries"
-    save_figure(edges_figure(rgb, edges, segmentations, title=title), output[f"{space}_edges"])
-
-
-def draw_details(rgb, features, labels, channels, seed, what, output) -> None:
-    """Channel-pair scatter, 3-D scatter and cluster masks of one segmentation."""
-    save_figure(
-        scatter_figure(features, rgb, labels, channels, seed, f"{what}: pixels (sample)"),
-        output.scatter,
-    )
-    if len(channels) == 3:
-        fig = scatter3d_figure(features, rgb, labels, channels, seed, f"{what}: pixels in 3-D")
-    else:
-        fig = scatter_figure(features, rgb, labels, channels, seed, f"{what}: pixels")
-    save_figure(fig, output.scatter3d)
-    save_figure(cluster_masks_figure(rgb, labels, f"{what}: clusters and masks"), output.clusters)
-
-
-def image_rows(paths: Sequence[str], image: str) -> pd.DataFrame:
-    """The rows of ``image`` in the fits tables of its batch's jobs, as one table."""
+def image_rows(fits: Sequence[str], measures: Sequence[str], image: str) -> pd.DataFrame:
+    """The rows of ``image`` in the fits and measures tables of its batch's jobs, joined."""
     from segsweep.store.files import read_csv
     from segsweep.tables.selection import merge_tables
 
-    tables = [read_csv(path) for path in paths]
-    return merge_tables([table[table["image"] == image] for table in tables])
+    def rows(paths):
+        return [table[table["image"] == image] for table in map(read_csv, paths)]
+
+    return merge_tables(rows(fits), rows(measures))
 
 
-def image_figures_main(snakemake) -> None:
-    """Snakemake entry: every per-image figure and the two cut-outs of one image."""
-    from segsweep.fit.spaces import CHANNELS, to_features
-    from segsweep.store.files import load_standard_form, write_png
+@dataclass
+class ImageScene:
+    """What the figures of one image are drawn from, read once by the image's job: the
+    photo, its annotations, its rows of the fits table and the k each criterion picks, its
+    label maps by (space, method) and value, and the job's params. The drawing functions
+    of the registry (:mod:`segsweep.figures.registry`) take it and a colour space."""
+
+    name: str
+    rgb: np.ndarray
+    annotations: list
+    fits: pd.DataFrame
+    picks: pd.DataFrame
+    label_maps: dict
+    label_paths: dict
+    params: object
+
+    @property
+    def title(self) -> str:
+        """The image's name as titles show it."""
+        return displayable(self.name)
+
+    @cached_property
+    def edges(self) -> np.ndarray:
+        """Canny edges of the photo (the same in every space)."""
+        return canny_edges(self.rgb, self.params.sigma)
+
+    def grid(self, space: str):
+        """The cells and columns of one space's segmentation grids (:func:`grid_maps`)."""
+        return grid_maps(self.label_maps, space, self.params.methods_in_space[space])
+
+    def chosen(self, space: str, method: str) -> tuple[float, np.ndarray]:
+        """The value and label map figures show for a method in a space."""
+        return chosen_map(self.label_maps[(space, method)], self.picks, space, method,
+                          self.params.k, self.params.parameters[method])  # fmt: skip
+
+    @cached_property
+    def detail(self) -> tuple[str, np.ndarray, np.ndarray, tuple]:
+        """The detail figures' segmentation: its description, labels, features, channels."""
+        from segsweep.fit.spaces import CHANNELS, to_features
+
+        space, method = self.params.detail_space, self.params.detail_method
+        value, labels = self.chosen(space, method)
+        what = f"{self.title}: {method} in {space}, "
+        what += value_label(self.params.parameters[method], value)
+        return what, labels, to_features(self.rgb, space), CHANNELS[space]
+
+
+def _grid_figure(scene: ImageScene, space: str, kind: str, what: str) -> Figure:
+    cells, columns = scene.grid(space)
+    title = f"{scene.title}, {space} space: {what} (seed {scene.params.seed})"
+    return segmentation_grid(scene.rgb, cells, columns, scene.params.parameters, kind, title=title)
+
+
+def draw_recolour(scene: ImageScene, space: str) -> Figure:
+    """The recolour grid of one space."""
+    return _grid_figure(scene, space, "recolour", "cluster mean colours")
+
+
+def draw_labels(scene: ImageScene, space: str) -> Figure:
+    """The label-map grid of one space."""
+    return _grid_figure(scene, space, "labels", "label maps")
+
+
+def draw_edges(scene: ImageScene, space: str) -> Figure:
+    """Each method's boundaries in one space over the photo's Canny edges."""
+    segmentations = []
+    for method in scene.params.methods_in_space[space]:
+        value, labels = scene.chosen(space, method)
+        segmentations.append((f"{method}, {value_label(scene.params.parameters[method], value)}",
+                              labels))  # fmt: skip
+    title = f"{scene.title}, {space} space: edges and segment boundaries"
+    return edges_figure(scene.rgb, scene.edges, segmentations, title=title)
+
+
+def draw_elbow(scene: ImageScene, space: None) -> Figure:
+    """The elbow curves of every space and method."""
+    return elbow_figure(scene.fits, scene.picks, title=f"{scene.title}: elbow curves")
+
+
+def draw_picks(scene: ImageScene, space: None) -> Figure:
+    """The k each criterion picks."""
+    return picks_figure(scene.picks, f"{scene.title}: k picked by each criterion")
+
+
+def draw_scatter(scene: ImageScene, space: None) -> Figure:
+    """Channel-pair scatter of the detail segmentation."""
+    what, labels, features, channels = scene.detail
+    return scatter_figure(features, scene.rgb, labels, channels, scene.params.seed,
+                          f"{what}: pixels (sample)")  # fmt: skip
+
+
+def draw_scatter3d(scene: ImageScene, space: None) -> Figure:
+    """3-D scatter of the detail segmentation (channel pairs for a one-channel space)."""
+    what, labels, features, channels = scene.detail
+    if len(channels) == 3:
+        return scatter3d_figure(features, scene.rgb, labels, channels, scene.params.seed,
+                                f"{what}: pixels in 3-D")  # fmt: skip
+    return scatter_figure(features, scene.rgb, labels, channels, scene.params.seed,
+                          f"{what}: pixels")  # fmt: skip
+
+
+def draw_clusters(scene: ImageScene, space: None) -> Figure:
+    """Cluster masks of the detail segmentation."""
+    what, labels, _, _ = scene.detail
+    return cluster_masks_figure(scene.rgb, labels, f"{what}: clusters and masks")
+
+
+def draw_truth(scene: ImageScene, space: None) -> Figure:
+    """Ground truth beside the best segmentation of the image (by ARI, the figure seed's
+    fits and those of methods fitted with one seed only)."""
+    from segsweep.store.labelmaps import load_label_maps, maps_by_value
+
+    seed = scene.params.seed
+    rows = scene.fits.dropna(subset=["ari"])
+    rows = rows[(rows["seed"] == seed) | ~rows.duplicated(["space", "method", "value"], keep=False)]
+    best = rows.loc[rows["ari"].idxmax()]
+    stored = load_label_maps(scene.label_paths[best["method"]], scene.name)
+    segmentation = maps_by_value(stored, best["space"], seed)[best["value"]]
+    return truth_figure(
+        scene.rgb,
+        scene.annotations[0],
+        segmentation,
+        title=f"{scene.title}: best fit by ARI: {best['method']} in {best['space']}, "
+        f"{value_label(best['parameter'], best['value'])} (ARI {best['ari']:.3f})",
+    )
+
+
+def read_scene(snakemake) -> ImageScene:
+    """The :class:`ImageScene` of the image of a ``plot_image`` job."""
+    from segsweep.store.files import load_standard_form
     from segsweep.store.labelmaps import load_label_maps, maps_by_value
     from segsweep.tables.selection import pick_k
 
-    params, output = snakemake.params, snakemake.output
-    name = snakemake.wildcards.image
-    image = displayable(name)  # for titles
+    params, name = snakemake.params, snakemake.wildcards.image
     rgb, annotations = load_standard_form(snakemake.input.standard)
-    fits = image_rows(snakemake.input.fits, name)
-    picks = pick_k(fits)
+    fits = image_rows(snakemake.input.fits, snakemake.input.measures, name)
+    label_paths = dict(zip(params.methods, snakemake.input.labels, strict=True))
     label_maps = {}
-    for method, path in zip(params.methods, snakemake.input.labels, strict=True):
+    for method, path in label_paths.items():
         stored = load_label_maps(path, name)
         for space in {key[0] for key in stored}:
             label_maps[(space, method)] = maps_by_value(stored, space, params.seed)
-    edges = canny_edges(rgb, params.sigma)  # of the photo, the same in every space
-    for space in params.spaces:
-        methods = params.methods_in_space[space]
-        draw_space(rgb, edges, label_maps, picks, image, space, methods, params, output)
+    return ImageScene(name, rgb, annotations, fits, pick_k(fits), label_maps, label_paths,
+                      params)  # fmt: skip
 
-    save_figure(elbow_figure(fits, picks, title=f"{image}: elbow curves"), output.elbow)
-    save_figure(picks_figure(picks, f"{image}: k picked by each criterion"), output.picks)
 
-    space, method = params.detail_space, params.detail_method
-    parameter, by_value = params.parameters[method], label_maps[(space, method)]
-    value, labels = chosen_map(by_value, picks, space, method, params.k, parameter)
-    what = f"{image}: {method} in {space}, {value_label(parameter, value)}"
-    draw_details(rgb, to_features(rgb, space), labels, CHANNELS[space], params.seed, what, output)
+def image_figures_main(snakemake) -> None:
+    """Snakemake entry: every per-image figure of the registry (its drawing function, for
+    each colour space where it is drawn per space) and the two cut-outs of one image."""
+    import importlib
 
+    from segsweep.figures.registry import image_figures, truth_figures
+    from segsweep.store.files import write_png
+
+    scene, output = read_scene(snakemake), snakemake.output
+    figures = image_figures(scene.params.spaces)
+    # plot_image_with_truth also draws the figures of images with ground truth
+    figures |= {name: figure for name, figure in truth_figures().items() if hasattr(output, name)}
+    for name, figure in figures.items():
+        module, function = figure.draw.split(":")
+        space = name[: -len(figure.name) - 1] if figure.scope == "space" else None
+        draw = getattr(importlib.import_module(module), function)
+        save_figure(draw(scene, space), getattr(output, name))
     # The cut-out's k applies to a method swept over k; another keeps the drawn segmentation.
-    cutout_value = nearest_fitted(by_value, params.cutout_k) if parameter == "k" else value
-    write_png(output.cutout, cutout(rgb, corner_cluster(by_value[cutout_value])))
-    write_png(output.baseline, cutout(rgb, chebyshev_background(rgb)))
-    truth_path = getattr(output, "truth", None)  # plot_image_with_truth
-    if truth_path is not None:
-        label_paths = dict(zip(params.methods, snakemake.input.labels, strict=True))
-        draw_truth(fits, label_paths, rgb, annotations, name, params.seed, truth_path)
-
-
-def draw_truth(fits, label_paths, rgb, annotations, name, seed, path) -> None:
-    """Ground truth beside the best segmentation of one image (by ARI, the figure seed's
-    fits and those of methods fitted with one seed only), saved to ``path``."""
-    from segsweep.store.labelmaps import load_label_maps, maps_by_value
-
-    rows = fits.dropna(subset=["ari"])
-    rows = rows[(rows["seed"] == seed) | ~rows.duplicated(["space", "method", "value"], keep=False)]
-    best = rows.loc[rows["ari"].idxmax()]
-    stored = load_label_maps(label_paths[best["method"]], name)
-    segmentation = maps_by_value(stored, best["space"], seed)[best["value"]]
-    fig = truth_figure(
-        rgb,
-        annotations[0],
-        segmentation,
-        title=f"{displayable(name)}: best fit by ARI: {best['method']} in {best['space']}, "
-        f"{value_label(best['parameter'], best['value'])} (ARI {best['ari']:.3f})",
-    )
-    save_figure(fig, path)
+    params = scene.params
+    space, method = params.detail_space, params.detail_method
+    by_value = scene.label_maps[(space, method)]
+    value, _ = scene.chosen(space, method)
+    cutout_value = (nearest_fitted(by_value, params.cutout_k)
+                    if params.parameters[method] == "k" else value)  # fmt: skip
+    write_png(output.cutout, cutout(scene.rgb, corner_cluster(by_value[cutout_value])))
+    write_png(output.baseline, cutout(scene.rgb, chebyshev_background(scene.rgb)))

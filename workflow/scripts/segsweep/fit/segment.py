@@ -1,16 +1,15 @@
-"""Segment one image with one method setup: every colour space, swept value and seed,
-measured at once.
+"""Segment one image with one method setup: every colour space, swept value and seed.
 
 :func:`segment` is the work on one image: it converts the image to every colour space the
-method works in, fits every value of its grid (k, or the method's own parameter) and seed
-(:func:`segsweep.fit.sweep.sweep`) and measures every fit (:func:`segsweep.score.evaluate.evaluate`:
-internal criteria, and scores against the ground truth) while the features and label maps
-are in memory. The workflow's unit of work is one Snakemake job per (batch of images,
-method label) (:mod:`segsweep.fit.batches`): starting a job costs about a second (Python,
-scikit-learn's imports, Snakemake's script preamble), as much as segmenting an image, so a
-job segments every image of its batch. Adding an image reruns its batch's jobs; adding a
-method label adds jobs and reruns none; adding a colour space reruns the method's jobs,
-which then fit every space.
+method works in and fits every value of its grid (k, or the method's own parameter) and
+seed (:func:`segsweep.fit.sweep.sweep`). The fits are measured (criteria, scores) by a job
+of their own, from the stored label maps (:mod:`segsweep.score.measure`), so that editing a
+score never refits a model. The workflow's unit of work is one Snakemake job per (batch of
+images, method label) (:mod:`segsweep.fit.batches`): starting a job costs about a second
+(Python, scikit-learn's imports, Snakemake's script preamble), as much as segmenting an
+image, so a job segments every image of its batch. Adding an image reruns its batch's jobs;
+adding a method label adds jobs and reruns none; adding a colour space reruns the method's
+jobs, which then fit every space.
 """
 
 from __future__ import annotations
@@ -23,54 +22,37 @@ import sklearn
 
 from segsweep.fit.spaces import to_features
 from segsweep.fit.sweep import sweep
-from segsweep.score.criteria import CLUSTER_CRITERIA_MAX_SEGMENTS
-from segsweep.score.evaluate import evaluate
-from segsweep.score.scores import Partition
 from segsweep.setup import Setup
 from segsweep.store.labelmaps import MapKey
 
 
 def segment(
-    rgb: np.ndarray,
-    annotations: Sequence[np.ndarray],
-    setup: Setup,
-    spaces: Sequence[str],
-    seeds: Sequence[int],
-    silhouette_sample: int,
-    max_segments: int | None = CLUSTER_CRITERIA_MAX_SEGMENTS,
+    rgb: np.ndarray, setup: Setup, spaces: Sequence[str], seeds: Sequence[int]
 ) -> tuple[pd.DataFrame, dict[MapKey, np.ndarray], pd.DataFrame]:
-    """Fit and measure one method setup on one image in every colour space of ``spaces``.
+    """Fit one method setup on one image in every colour space of ``spaces``.
 
     Parameters
     ----------
     rgb : ndarray of uint8, shape (H, W, 3)
-    annotations : sequence of ndarray
-        Ground-truth annotations of the image (empty: no scores).
     setup : Setup
     spaces, seeds : sequences
-    silhouette_sample, max_segments : int
-        The configuration's ``criteria`` (:func:`segsweep.score.criteria.internal_criteria`).
 
     Returns
     -------
     fits : DataFrame
-        One row per (space, value, seed): the fit's figures, its criteria and, with
-        annotations, its scores.
+        One row per (space, value, seed): the fit's figures
+        (:data:`segsweep.fit.sweep.FIT_COLUMNS`).
     label_maps : dict of (space, value, seed) to ndarray, shape (H, W)
     timings : DataFrame
-        ``space, value, seed, fit_seconds, evaluate_seconds``.
+        ``space, value, seed, fit_seconds``.
     """
-    prepared = [Partition.of(annotation) for annotation in annotations]
     tables, timings, label_maps = [], [], {}
     for space in spaces:
         features = to_features(rgb, space)  # finite by construction: skip sklearn's checks
         with sklearn.config_context(assume_finite=True):
             fits, maps, fit_times = sweep(features, setup, seeds)
-            measures, seconds = evaluate(
-                features, maps, fits, silhouette_sample, prepared, max_segments
-            )
-        tables.append(fits.merge(measures, on=["value", "seed"], validate="one_to_one"))
-        timings.append(fit_times.assign(evaluate_seconds=seconds))
+        tables.append(fits)
+        timings.append(fit_times)
         label_maps.update({(space, v, seed): labels for (v, seed), labels in maps.items()})
     fits = pd.concat(tables, keys=spaces, names=["space", None]).reset_index(level=0)
     timings = pd.concat(timings, keys=spaces, names=["space", None]).reset_index(level=0)
@@ -79,7 +61,7 @@ def segment(
 
 def main(snakemake) -> None:
     """Snakemake entry: segment every image of one batch with one method setup and write its
-    label maps, fits and timings (one file each for the batch)."""
+    label maps, fits and fit timings (one file each for the batch)."""
     from segsweep.store.files import load_standard_form, write_csv
     from segsweep.store.labelmaps import save_batch_label_maps
 
@@ -89,28 +71,25 @@ def main(snakemake) -> None:
 
     def label_maps_by_image():
         for image, path in zip(params.images, snakemake.input.standard, strict=True):
-            rgb, annotations = load_standard_form(path)
-            fits, label_maps, timings = segment(
-                rgb, annotations, setup, params.spaces, params.seeds,
-                params.criteria["silhouette_sample"], params.criteria["max_segments"],
-            )  # fmt: skip
+            rgb, _ = load_standard_form(path)
+            fits, label_maps, timings = segment(rgb, setup, params.spaces, params.seeds)
             keys = {"image": image, "method": method}
-            fits_tables.append(fits.assign(**keys)[_key_first(fits)])
-            timing_tables.append(timings.assign(**keys)[_key_first(timings)])
+            fits_tables.append(fits.assign(**keys)[key_first(fits)])
+            timing_tables.append(timings.assign(**keys)[key_first(timings)])
             yield image, label_maps
 
     save_batch_label_maps(snakemake.output.labels, label_maps_by_image())
-    write_csv(snakemake.output.fits, _joined(fits_tables))
-    write_csv(snakemake.output.timings, _joined(timing_tables))
+    write_csv(snakemake.output.fits, joined(fits_tables))
+    write_csv(snakemake.output.timings, joined(timing_tables))
 
 
-def _joined(tables: list[pd.DataFrame]) -> pd.DataFrame:
-    """The batch's rows; the key columns alone for a batch without accepted images."""
+def joined(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """A batch's rows; the key columns alone for a batch without accepted images."""
     if not tables:
         return pd.DataFrame(columns=["image", "space", "method", "value", "seed"])
     return pd.concat(tables, ignore_index=True)
 
 
-def _key_first(table: pd.DataFrame) -> list[str]:
+def key_first(table: pd.DataFrame) -> list[str]:
     """Column order with the job keys first: image, space, method, then the rest."""
     return ["image", "space", "method", *(c for c in table.columns if c != "space")]

@@ -97,13 +97,15 @@ def pick_k(fits: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*GROUP, "criterion", "k", "value"])
 
 
-def merge_tables(fits: list[pd.DataFrame]) -> pd.DataFrame:
-    """Join per-job tables (fits with their criteria and scores) into one tidy table.
-
-    Score columns are empty for images without ground truth.
-    """
+def merge_tables(fits: list[pd.DataFrame], measures: list[pd.DataFrame] | None = None):
+    """Join per-job tables into one tidy table: the segment jobs' fits, each row beside its
+    criteria and scores from the measure jobs (when given), sorted by image, space, method,
+    value and seed. Score columns are empty for images without ground truth."""
     keys = [*GROUP, "value", "seed"]
     table = pd.concat(fits, ignore_index=True)
+    if measures is not None:
+        measured = pd.concat(measures, ignore_index=True)
+        table = table.merge(measured, on=keys, how="left", validate="one_to_one")
     return table.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
@@ -151,8 +153,11 @@ def main(snakemake) -> None:
     """Snakemake entry: write the tidy fits table, the picked-k table and the timings."""
     from segsweep.store.files import read_csv, write_csv
 
-    fits = merge_tables([read_csv(path) for path in snakemake.input.fits])
-    timings = pd.concat([read_csv(path) for path in snakemake.input.timings], ignore_index=True)
+    inputs = snakemake.input
+    fits = merge_tables([read_csv(path) for path in inputs.fits],
+                        [read_csv(path) for path in inputs.measures])  # fmt: skip
+    timings = merge_tables([read_csv(path) for path in inputs.timings],
+                           [read_csv(path) for path in inputs.measure_timings])  # fmt: skip
     write_csv(snakemake.output.fits, fits)
     write_csv(snakemake.output.picks, pick_k(fits))
-    write_csv(snakemake.output.timings, timings.sort_values([*GROUP, "value", "seed"]))
+    write_csv(snakemake.output.timings, timings)
