@@ -8,7 +8,7 @@ from snakemake.utils import validate
 
 from segsweep import configuration
 from segsweep.errors import ConfigError
-from segsweep.setup import OPTION_DEFAULTS
+from segsweep.fit.setup import OPTION_DEFAULTS
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = str(ROOT / "workflow" / "schemas" / "config.schema.yaml")

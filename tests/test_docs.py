@@ -15,9 +15,9 @@ from segsweep.data.discovery import SOURCES
 from segsweep.data.truth import TRUTH_READERS
 from segsweep.figures.registry import FIGURES
 from segsweep.fit import methods
+from segsweep.fit.setup import OPTION_DEFAULTS
 from segsweep.fit.spaces import SPACES
 from segsweep.score.measures import CRITERIA, SCORES
-from segsweep.setup import OPTION_DEFAULTS
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = "\n".join(path.read_text() for path in sorted((ROOT / "docs").glob("*.md")))

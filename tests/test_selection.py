@@ -4,15 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from segsweep.setup import value_label
-from segsweep.tables.selection import (
-    chosen_map,
-    chosen_value,
-    knee,
-    merge_tables,
-    nearest_fitted,
-    pick_k,
-)
+from segsweep.figures.choice import chosen_map, chosen_value, nearest_fitted
+from segsweep.fit.setup import value_label
+from segsweep.tables.selection import knee, merge_tables, pick_k
 
 
 def test_knee_of_a_clear_elbow():

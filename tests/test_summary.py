@@ -1,8 +1,8 @@
 import numpy as np
 import pandas as pd
 
+from segsweep.fit.setup import OPTION_DEFAULTS, Setup
 from segsweep.report.summary import describe_images, picked_k_table, summary_html
-from segsweep.setup import OPTION_DEFAULTS, Setup
 
 RUN = {"spaces": ["rgb", "lab"], "k": [2, 3, 4], "seeds": [0], "silhouette_sample": 500}
 SETUPS = {setup.label: setup.to_dict() for setup in [

@@ -10,7 +10,7 @@ from segsweep import config_errors, configuration  # noqa: E402
 from segsweep.fit.batches import batch_count, batch_of, batches  # noqa: E402
 from segsweep.entry import code_version  # noqa: E402
 from segsweep.errors import SegsweepError  # noqa: E402
-from segsweep.data.discovery import discover, input_report  # noqa: E402
+from segsweep.data.discovery import accepted, discover, input_report  # noqa: E402
 from segsweep.figures.registry import captions as figure_captions  # noqa: E402
 from segsweep.figures.registry import image_figures, truth_figures  # noqa: E402
 from segsweep.store.files import read_json  # noqa: E402
@@ -73,9 +73,16 @@ def screen_record(image):
     return read_json(checkpoints.screen.get(image=image).output.meta)
 
 
+ACCEPTED_IMAGES = []
+
+
 def accepted_images():
-    """Images the screening checkpoint accepted (call from input functions only)."""
-    return [image for image in IMAGES if screen_record(image)["status"] == "accepted"]
+    """Images the screening checkpoint accepted (call from input functions only): read once
+    every image is screened, then kept (segsweep.data.discovery.accepted decides)."""
+    if not ACCEPTED_IMAGES:
+        records = [screen_record(image) for image in IMAGES]  # waits for every checkpoint
+        ACCEPTED_IMAGES.extend(record["image"] for record in accepted(records))
+    return list(ACCEPTED_IMAGES)
 
 
 def labelled_images():

@@ -65,22 +65,9 @@ class LogHandler(LogHandlerBase, logging.StreamHandler):
             text += progress_note(done, total, time.monotonic() - self.started)
         return text
 
-    @property
-    def writes_to_stream(self) -> bool:
-        return True
-
-    @property
-    def writes_to_file(self) -> bool:
-        return False
-
-    @property
-    def has_filter(self) -> bool:
-        return False
-
-    @property
-    def has_formatter(self) -> bool:
-        return False
-
-    @property
-    def needs_rulegraph(self) -> bool:
-        return False
+    # what Snakemake asks of a log handler: a stream, no file, no filter or formatter of its own
+    writes_to_stream = property(lambda self: True)
+    writes_to_file = property(lambda self: False)
+    has_filter = property(lambda self: False)
+    has_formatter = property(lambda self: False)
+    needs_rulegraph = property(lambda self: False)

@@ -50,7 +50,7 @@ def describe_options() -> str:
     schema's descriptions, and which may be swept."""
     import yaml
 
-    from segsweep.setup import OPTION_DEFAULTS, SWEEPABLE_OPTIONS
+    from segsweep.fit.setup import OPTION_DEFAULTS, SWEEPABLE_OPTIONS
 
     setup = yaml.safe_load(SCHEMA.read_text())["properties"]["methods"]["additionalProperties"]
     lines = [

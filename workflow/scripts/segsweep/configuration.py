@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from segsweep.errors import ConfigError
 from segsweep.fit import methods
-from segsweep.setup import OPTION_DEFAULTS, SWEEPABLE_OPTIONS, Setup
+from segsweep.fit.setup import OPTION_DEFAULTS, SWEEPABLE_OPTIONS, Setup
 
 
 def method_setups(config: dict) -> dict[str, Setup]:
@@ -29,7 +29,7 @@ def method_setups(config: dict) -> dict[str, Setup]:
 def method_setup(
     setup: dict, ks: list[int], sample_size: int | str, where: str = "methods", label=""
 ) -> Setup:
-    """One configured method setup, validated and completed (:class:`~segsweep.setup.Setup`).
+    """One configured method setup, validated and completed (:class:`~segsweep.fit.setup.Setup`).
 
     A setup is swept over its method's parameter (k, or the method's own, with ``grid``
     replacing the default values), unless one of :data:`SWEEPABLE_OPTIONS` is given a list

@@ -27,6 +27,8 @@ from segsweep.data.truth import LABEL_IMAGE_SUFFIXES, TRUTH_READERS
 from segsweep.errors import ConfigError
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+#: The screening step's verdicts on an image (its record's ``status``).
+ACCEPTED, REJECTED = "accepted", "rejected"
 BSDS_SPLITS = ("train", "val", "test")
 
 
@@ -162,10 +164,16 @@ def discover_images(
     return {name: path.as_posix() for name, path in image_ids(files).items()}, ignored
 
 
+def accepted(records: list[dict]) -> list[dict]:
+    """The screening records of the images the screening accepted, in order: the one place
+    that decides which images the run uses."""
+    return [record for record in records if record.get("status") == ACCEPTED]
+
+
 def input_report(records: list[dict], ignored: dict[str, str]) -> list[str]:
     """Lines for the console at the end of a run: how many images were rejected and files
     ignored, then one line each (the file, then the reason). Empty when there are none."""
-    rejected = [record for record in records if record.get("status") == "rejected"]
+    rejected = [record for record in records if record.get("status") == REJECTED]
     if not rejected and not ignored:
         return []
     lines = [
@@ -303,6 +311,7 @@ class DataSource:
     Attributes
     ----------
     name : str
+        How docs and messages call it.
     key : str
         The config block that configures it.
     used : callable

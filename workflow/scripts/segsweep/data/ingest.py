@@ -22,6 +22,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from segsweep.data import truth
+from segsweep.data.discovery import ACCEPTED, REJECTED
 from segsweep.errors import InputImageError
 from segsweep.store.files import file_sha256, save_standard_form, write_json
 
@@ -416,11 +417,11 @@ def screen(
         record = {
             "image": name,
             "source": Path(path).as_posix(),
-            "status": "rejected",
+            "status": REJECTED,
             "reason": str(error),
         }
         return record, None, []
-    return {"image": name, "status": "accepted", **metadata}, rgb, annotations
+    return {"image": name, "status": ACCEPTED, **metadata}, rgb, annotations
 
 
 def screen_main(snakemake) -> None:
@@ -439,7 +440,7 @@ def screen_main(snakemake) -> None:
         snakemake.params.max_pixels,
         snakemake.params.oversize,
     )
-    if record["status"] == "rejected":
+    if record["status"] == REJECTED:
         if snakemake.params.on_error == "fail":
             raise InputImageError(record["reason"] + " (images.on_error: fail)")
         logging.warning("rejected: %s", record["reason"])

@@ -36,9 +36,9 @@ from segsweep.figures.canvas import (
     recolour,
     save_figure,
 )
+from segsweep.figures.choice import chosen_map, nearest_fitted
 from segsweep.fit.methods import sample_indices
-from segsweep.setup import value_label
-from segsweep.tables.selection import chosen_map, nearest_fitted
+from segsweep.fit.setup import value_label
 
 
 def segmentation_grid(

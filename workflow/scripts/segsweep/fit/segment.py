@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 import sklearn
 
+from segsweep.fit.setup import Setup
 from segsweep.fit.spaces import to_features
 from segsweep.fit.sweep import sweep
-from segsweep.setup import Setup
 from segsweep.store.labelmaps import MapKey
 
 

@@ -16,7 +16,7 @@ the same way; a mixture's log-likelihood, BIC and AIC are those of the model, on
 features it was fitted to (with x, y when ``xy_weight`` is set), whatever options then
 change its labels. Each row records ``n_fit``, the number of pixels the model was fitted on
 (fewer than the image's when the method subsamples, as Ward, mean shift and DBSCAN do), the
-options used (every key of :data:`segsweep.setup.OPTION_DEFAULTS`; see
+options used (every key of :data:`segsweep.fit.setup.OPTION_DEFAULTS`; see
 :mod:`segsweep.fit.postprocess`), and how the Potts smoothing ended (``smoothing_iterations``,
 ``smoothing_converged``; empty without smoothing).
 
@@ -44,7 +44,7 @@ from segsweep.fit.postprocess import (
     split_connected,
     with_xy,
 )
-from segsweep.setup import OPTION_DEFAULTS, Setup
+from segsweep.fit.setup import OPTION_DEFAULTS, Setup
 from segsweep.store.labelmaps import CHUNK_ROWS, canonical_labels, compactness
 
 #: Columns of the fits table written by :func:`sweep`, in order; method-specific figures

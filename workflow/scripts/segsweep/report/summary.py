@@ -12,7 +12,7 @@ import html
 import numpy as np
 import pandas as pd
 
-from segsweep.setup import Setup, value_label
+from segsweep.fit.setup import Setup, value_label
 from segsweep.tables.selection import CRITERIA
 
 # Styles are scoped to the summary's own <div>, so the page can also be embedded in the
@@ -351,11 +351,12 @@ def summary_html(
 
 def main(snakemake) -> None:
     """Snakemake entry: write ``output.html`` from the tables and ingest metadata."""
+    from segsweep.data.discovery import accepted
     from segsweep.report.provenance import package_versions
     from segsweep.store.files import read_csv, read_json, write_text
 
     records = [read_json(path) for path in snakemake.input.meta]
-    metas = [m for m in records if m["status"] == "accepted"]
+    metas = accepted(records)
     rejected = pd.DataFrame(
         [{k: m[k] for k in ("image", "source", "reason")} for m in records if m not in metas],
         columns=["image", "source", "reason"],

@@ -1,5 +1,5 @@
-"""Choosing k: the elbow (knee) rule and the k each criterion picks; the summary tables;
-the swept value each figure draws.
+"""Choosing k: the elbow (knee) rule and the k each criterion picks; the tidy tables of a
+run (which segmentation a figure shows is :mod:`segsweep.figures.choice`'s decision).
 
 **Knee rule.** For a decreasing curve such as inertia against k, both axes are scaled to
 [0, 1] and the knee is the k whose point lies farthest below the straight line joining the
@@ -10,9 +10,10 @@ fewer than three values of k there is no knee and the smallest k is returned.
 swept over k get picks (``parameter`` is ``k``), and only when fitted at two k or more; the
 criteria choose a number of clusters, not a method's own scale.
 
-Criteria and their direction: ``elbow`` (knee of inertia), ``bic`` and ``aic`` (lowest;
-mixtures only), ``silhouette`` and ``calinski_harabasz`` (highest), ``davies_bouldin``
-(lowest).
+The criteria, their columns and rules are the registry's
+(:data:`segsweep.score.measures.CRITERIA`): ``elbow`` (knee of inertia), ``bic`` and ``aic``
+(lowest; mixtures only), ``silhouette`` and ``calinski_harabasz`` (highest),
+``davies_bouldin`` (lowest).
 """
 
 from __future__ import annotations
@@ -107,46 +108,6 @@ def merge_tables(fits: list[pd.DataFrame], measures: list[pd.DataFrame] | None =
         measured = pd.concat(measures, ignore_index=True)
         table = table.merge(measured, on=keys, how="left", validate="one_to_one")
     return table.sort_values(keys, kind="stable").reset_index(drop=True)
-
-
-def chosen_value(
-    picks: pd.DataFrame, space: str, method: str, configured: int | None, parameter: str = "k"
-) -> int | None:
-    """k to draw for one (space, method) of an image: ``configured``, else the elbow's pick;
-    None for a method swept over a parameter of its own (see :func:`chosen_map`)."""
-    if parameter != "k":
-        return None
-    if configured is not None:
-        return configured
-    rows = picks[(picks["space"] == space) & (picks["method"] == method)]
-    elbow = rows[rows["criterion"] == "elbow"]["k"]
-    return int(elbow.iloc[0]) if len(elbow) else None
-
-
-def chosen_map(
-    by_value: dict[float, np.ndarray],
-    picks: pd.DataFrame,
-    space: str,
-    method: str,
-    configured: int | None,
-    parameter: str = "k",
-) -> tuple[float, np.ndarray]:
-    """(value, label map) to draw: the k of :func:`chosen_value` or the nearest fitted k
-    where that k was not fitted (a method with a largest k); for a method swept over a
-    parameter of its own, the middle value of its grid (the lower of two)."""
-    wanted = chosen_value(picks, space, method, configured, parameter)
-    if wanted is None:
-        values = sorted(by_value)
-        wanted = values[(len(values) - 1) // 2]
-    value = nearest_fitted(by_value, wanted)
-    return value, by_value[value]
-
-
-def nearest_fitted(by_value: dict, value: float) -> float:
-    """``value`` if it was fitted, else the nearest fitted value (the smaller on a tie)."""
-    if value in by_value:
-        return value
-    return min(by_value, key=lambda fitted: (abs(fitted - value), fitted))
 
 
 def main(snakemake) -> None:

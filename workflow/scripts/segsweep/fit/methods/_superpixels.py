@@ -14,3 +14,14 @@ def slic_superpixels(image: np.ndarray, n_segments: int, compactness: float) -> 
         np.asarray(image, dtype=np.float64), n_segments=n_segments, compactness=compactness,
         channel_axis=-1, convert2lab=False, start_label=0,
     )  # fmt: skip
+
+
+def superpixel_graph(image: np.ndarray, n_segments: int, compactness: float, **graph):
+    """SLIC superpixels of ``image`` (H, W, C) and their region adjacency graph of mean
+    features (scikit-image's ``rag_mean_color`` with the keywords ``graph``): what the
+    superpixel-grouping methods prepare once per sweep."""
+    from skimage.graph import rag_mean_color
+
+    image = np.asarray(image, dtype=np.float64)
+    superpixels = slic_superpixels(image, n_segments, compactness)
+    return superpixels, rag_mean_color(image, superpixels, **graph)

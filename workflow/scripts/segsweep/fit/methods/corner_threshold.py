@@ -23,13 +23,9 @@ class CornerThresholdMethod(ClusteringMethod):
     input_kind = "image"
     uses_seed = False
 
-    threshold: float = param(
-        TUTORIAL_THRESHOLD,
-        "largest channel difference, 0-255 scale",
-        minimum=0.0,
-        grid=(TUTORIAL_THRESHOLD,),
-        effect="more background",
-    )
+    threshold: float = param(TUTORIAL_THRESHOLD, "largest channel difference, 0-255 scale",
+                             minimum=0.0, effect="more background",
+                             grid=(TUTORIAL_THRESHOLD,))  # fmt: skip
 
     def fit(self, image, y=None):
         """Remember the top-left pixel of ``image`` (H, W, C)."""

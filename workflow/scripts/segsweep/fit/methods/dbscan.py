@@ -22,13 +22,9 @@ class DBSCANMethod(ClusteringMethod):
     name = "dbscan"
     summary = "scikit-learn DBSCAN on a pixel sample, every pixel joins its nearest core pixel"
 
-    eps: float = param(
-        0.02,
-        "neighbourhood radius in feature units",
-        minimum=1e-9,
-        grid=(0.01, 0.015, 0.02, 0.03, 0.05),
-        effect="fewer regions",
-    )
+    eps: float = param(0.02, "neighbourhood radius in feature units",
+                       minimum=1e-9, effect="fewer regions",
+                       grid=(0.01, 0.015, 0.02, 0.03, 0.05))  # fmt: skip
     min_samples: int = param(20, "neighbours within eps that make a core pixel", minimum=1)
     max_fit_pixels: int = param(5000, "pixels DBSCAN is run on (a seeded sample)", minimum=10)
 

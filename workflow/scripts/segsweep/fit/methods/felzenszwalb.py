@@ -18,13 +18,9 @@ class FelzenszwalbMethod(RegionMethod):
     name = "felzenszwalb"
     summary = "scikit-image Felzenszwalb-Huttenlocher graph segmentation"
 
-    scale: float = param(
-        400.0,
-        "merge threshold; larger gives larger regions",
-        minimum=0.0,
-        grid=(100.0, 200.0, 400.0, 800.0, 1600.0, 3200.0),
-        effect="fewer regions",
-    )
+    scale: float = param(400.0, "merge threshold; larger gives larger regions",
+                         minimum=0.0, effect="fewer regions",
+                         grid=(100.0, 200.0, 400.0, 800.0, 1600.0, 3200.0))  # fmt: skip
     sigma: float = param(0.8, "width of the Gaussian smoothing before segmenting", minimum=0.0)
     min_size: int = param(100, "smallest region in pixels; smaller ones are merged", minimum=1)
 

@@ -21,13 +21,9 @@ class QuickshiftMethod(RegionMethod):
     name = "quickshift"
     summary = "scikit-image quickshift (density mode seeking in colour and position)"
 
-    max_dist: float = param(
-        36.0,
-        "longest link kept (colour and pixel units)",
-        minimum=0.0,
-        grid=(12.0, 24.0, 36.0, 48.0, 72.0),
-        effect="fewer regions",
-    )
+    max_dist: float = param(36.0, "longest link kept (colour and pixel units)",
+                            minimum=0.0, effect="fewer regions",
+                            grid=(12.0, 24.0, 36.0, 48.0, 72.0))  # fmt: skip
     ratio: float = param(0.5, "weight of colour against position, 0-1", minimum=0.0)
     kernel_size: float = param(5.0, "width of the density kernel, pixels", minimum=0.5)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from segsweep.fit.methods import RegionMethod, param
-from segsweep.fit.methods._superpixels import slic_superpixels
+from segsweep.fit.methods._superpixels import superpixel_graph
 
 
 class SlicNcutMethod(RegionMethod):
@@ -22,13 +22,9 @@ class SlicNcutMethod(RegionMethod):
     summary = "SLIC superpixels split recursively by normalized cuts of their adjacency graph"
     uses_seed = True
 
-    thresh: float = param(
-        0.05,
-        "largest normalized-cut value of a split that is made",
-        minimum=0.0,
-        grid=(0.001, 0.005, 0.02, 0.05, 0.1, 0.2),
-        effect="more regions",
-    )
+    thresh: float = param(0.05, "largest normalized-cut value of a split that is made",
+                          minimum=0.0, effect="more regions",
+                          grid=(0.001, 0.005, 0.02, 0.05, 0.1, 0.2))  # fmt: skip
     similarity: float = param(
         0.01, "squared feature distance at which edge weights fall to 1/e", minimum=1e-12
     )
@@ -38,12 +34,8 @@ class SlicNcutMethod(RegionMethod):
     def prepare(self, image):
         """Superpixels of ``image`` (H, W, C) and their similarity graph: the same for every
         ``thresh``, so a sweep computes them once."""
-        from skimage import graph
-
-        image = np.asarray(image, dtype=np.float64)
-        superpixels = slic_superpixels(image, self.n_segments, self.compactness)
-        rag = graph.rag_mean_color(image, superpixels, mode="similarity", sigma=self.similarity)
-        return superpixels, rag
+        return superpixel_graph(image, self.n_segments, self.compactness, mode="similarity",
+                                sigma=self.similarity)  # fmt: skip
 
     def segment(self, image, prepared):
         """The superpixels grouped by normalized cuts (on a copy of their graph)."""

@@ -7,7 +7,7 @@ import copy
 import numpy as np
 
 from segsweep.fit.methods import RegionMethod, param
-from segsweep.fit.methods._superpixels import slic_superpixels
+from segsweep.fit.methods._superpixels import superpixel_graph
 
 
 class SlicRagMethod(RegionMethod):
@@ -24,13 +24,9 @@ class SlicRagMethod(RegionMethod):
     name = "slic_rag"
     summary = "SLIC superpixels merged on their adjacency graph (hierarchical or threshold)"
 
-    threshold: float = param(
-        0.16,
-        "feature distance below which neighbouring regions merge",
-        minimum=0.0,
-        grid=(0.04, 0.08, 0.12, 0.16, 0.2, 0.24, 0.32),
-        effect="fewer regions",
-    )
+    threshold: float = param(0.16, "feature distance below which neighbouring regions merge",
+                             minimum=0.0, effect="fewer regions",
+                             grid=(0.04, 0.08, 0.12, 0.16, 0.2, 0.24, 0.32))  # fmt: skip
     merge: str = param("hierarchical", "merge order", choices=("hierarchical", "threshold"))
     n_segments: int = param(600, "approximate number of superpixels", minimum=2)
     compactness: float = param(0.1, "weight of space against colour in SLIC", minimum=0.0)
@@ -38,11 +34,7 @@ class SlicRagMethod(RegionMethod):
     def prepare(self, image):
         """Superpixels of ``image`` (H, W, C) and their adjacency graph: the same for every
         ``threshold``, so a sweep computes them once."""
-        from skimage import graph
-
-        image = np.asarray(image, dtype=np.float64)
-        superpixels = slic_superpixels(image, self.n_segments, self.compactness)
-        return superpixels, graph.rag_mean_color(image, superpixels, mode="distance")
+        return superpixel_graph(image, self.n_segments, self.compactness, mode="distance")
 
     def segment(self, image, prepared):
         """The superpixels merged on a copy of their graph (merging changes it)."""

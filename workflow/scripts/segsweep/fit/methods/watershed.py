@@ -18,13 +18,9 @@ class WatershedMethod(RegionMethod):
     name = "watershed"
     summary = "scikit-image compact watershed of the Sobel gradient from evenly spread seeds"
 
-    markers: int = param(
-        16,
-        "number of seeds, spread evenly over the image",
-        minimum=2,
-        grid=(4, 8, 16, 32, 64, 128),
-        effect="more regions",
-    )
+    markers: int = param(16, "number of seeds, spread evenly over the image",
+                         minimum=2, effect="more regions",
+                         grid=(4, 8, 16, 32, 64, 128))  # fmt: skip
     compactness: float = param(0.001, "preference for regular regions (0: none)", minimum=0.0)
 
     def segment(self, image):
