@@ -69,7 +69,8 @@ def comparable_files(workdir: Path) -> dict[str, bytes]:
     (timings excluded: they are the one output that differs between runs)."""
     results = workdir / "results"
     patterns = ["tables/*.csv", "labels/**/*.npz", "ingest/*", "provenance.json",
-                "fits/**/*.csv", "report/summary.html", "report/images.txt"]  # fmt: skip
+                "fits/**/*.csv", "measures/**/*.csv", "report/summary.html",
+                "report/images.txt"]  # fmt: skip
     files = {}
     for pattern in patterns:
         for path in results.glob(pattern):
