@@ -1,15 +1,14 @@
 """The Berkeley benchmark measures reproduce the official numbers of shared/bsds-bench."""
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from bsds_fixture import BSDS_BENCH
 from reference_benchmark import best_covering, evaluate_image
 
 from segsweep.score.benchmark import ods_ois
 
-FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "bsds-bench"
+FIXTURE = BSDS_BENCH
 
 
 def read_official(path):

@@ -11,10 +11,10 @@ by more.
 """
 
 import itertools
-from pathlib import Path
 
 import numpy as np
 import pytest
+from bsds_fixture import BSDS_BENCH
 from scipy.optimize import linear_sum_assignment
 
 from segsweep.score.boundaries import (
@@ -34,7 +34,7 @@ from segsweep.score.boundaries import (
     ucm_thresholds,
 )
 
-FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "bsds-bench"
+FIXTURE = BSDS_BENCH
 
 
 def official(name):

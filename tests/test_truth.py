@@ -3,13 +3,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from bsds_fixture import BSDS_BENCH
 from PIL import Image
 
 from segsweep.data.discovery import discover_bsds, discover_truth
 from segsweep.data.truth import align, read_annotations
 from segsweep.errors import ConfigError, InputImageError
 
-FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "bsds-bench"
+FIXTURE = BSDS_BENCH
 
 
 def test_discover_truth_follows_the_naming_rule(tmp_path):

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 from bench.cases import figure_rules
+from bsds_fixture import BSDS_BENCH
 from PIL import Image
 from pipeline import ROOT, TINY_CONFIG, copy_workflow, snakemake, write_images
 
@@ -216,7 +217,7 @@ def test_report_renders_in_a_browser_with_no_table_cut_off(finished_run, tmp_pat
         assert 0 < table_width <= column_width
 
 
-FIXTURE = ROOT.parent / "shared" / "bsds-bench"
+FIXTURE = BSDS_BENCH
 
 
 @pytest.mark.skipif(not FIXTURE.is_dir(), reason=f"BSDS fixture not found at {FIXTURE}")
