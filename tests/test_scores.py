@@ -9,6 +9,7 @@ from segsweep.score.scores import (
     expected_mutual_information,
     hungarian_scores,
     matching_errors,
+    pair_table,
     region_ious,
 )
 
@@ -122,9 +123,10 @@ def test_several_annotations_average_and_pool():
     assert pooled["covering"] == pytest.approx((one["cover_num"] + two["cover_num"]) / 8)
 
 
-def test_shape_mismatch_is_an_error():
-    with pytest.raises(ValueError, match="shape"):
-        score_pair(np.zeros((2, 3), int), np.zeros((3, 2), int))
+@pytest.mark.parametrize(("truth_shape", "seg_shape"), [((2, 3), (3, 2)), ((3, 2), (2, 3))])
+def test_shape_mismatch_is_an_error(truth_shape, seg_shape):
+    with pytest.raises(ValueError, match="ground truth shape"):
+        score_pair(np.zeros(truth_shape, int), np.zeros(seg_shape, int))
 
 
 def test_every_score_has_a_direction():
@@ -192,6 +194,24 @@ def thousands_of_segments(shape=(60, 80), seed=0):
     tiny = rng.random(shape) < 0.4
     segmentation[tiny] = 100 + rng.integers(0, 2000, tiny.sum())
     return truth, segmentation
+
+
+def test_thousands_of_segments_count_the_occupied_cells_as_a_full_table_does():
+    """Beyond a dense table's size the contingency table counts its occupied cells only;
+    they are scikit-learn's contingency matrix, and so are the scores."""
+    from sklearn.metrics import adjusted_rand_score
+    from sklearn.metrics.cluster import contingency_matrix
+
+    _, segmentation = thousands_of_segments()
+    yy, xx = np.indices(segmentation.shape)
+    truth = (yy // 4) * 20 + xx // 4  # 300 regions of 16 pixels
+    table = pair_table(truth, segmentation)
+    assert table.shape[0] * table.shape[1] > 8 * truth.size + 4096  # the sparse count
+    full = contingency_matrix(truth.ravel(), segmentation.ravel())
+    np.testing.assert_array_equal(table.counts, full[table.rows, table.cols])
+    assert table.counts.sum() == truth.size and np.count_nonzero(full) == len(table.counts)
+    expected = adjusted_rand_score(truth.ravel(), segmentation.ravel())
+    assert score_pair(truth, segmentation)["ari"] == pytest.approx(expected, abs=1e-12)
 
 
 def test_expected_mutual_information_is_exact_with_thousands_of_segments():
@@ -270,6 +290,8 @@ def test_labels_may_be_negative_or_sparse():
     scores = score_pair(truth, seg)
     assert scores["ari"] == 1.0 and scores["covering"] == 1.0 and scores["vi"] == 0.0
     np.testing.assert_array_equal(matching_errors(truth, seg), np.zeros_like(truth, bool))
+    small = np.array([[-1, -1, 0, 0], [1, 1, 0, 0]])  # negative, yet below the pixel count
+    assert score_pair(small, seg) == score_pair(small + 1, seg)
 
 
 def test_each_direction_says_which_way_better_goes():
