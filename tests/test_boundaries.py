@@ -18,7 +18,10 @@ from bsds_fixture import BSDS_BENCH
 from scipy.optimize import linear_sum_assignment
 
 from segsweep.score.boundaries import (
+    COST_SCALE,
     OUTLIER_COST,
+    BoundaryCounts,
+    _offsets,
     average_precision,
     best_f_on_curve,
     boundary_counts,
@@ -149,8 +152,9 @@ def test_empty_maps_match_nothing():
     for machine, truth in itertools.product((empty, full), repeat=2):
         matched_machine, matched_truth = match_boundaries(machine, truth)
         assert matched_machine.sum() == matched_truth.sum() == (machine.any() and truth.any()) * 81
-    with pytest.raises(ValueError, match="shape"):
-        match_boundaries(empty, np.zeros((9, 8), dtype=bool))
+    for other in ((9, 8), (9, 10), (8, 9), (10, 9)):
+        with pytest.raises(ValueError, match="shape"):
+            match_boundaries(empty, np.zeros(other, dtype=bool))
 
 
 def test_counts_sum_recall_over_annotations_and_take_precision_from_any():
@@ -207,11 +211,49 @@ def test_scores_are_deterministic(fixture_counts):
 
 
 def test_best_f_interpolates_between_points():
-    # (R, P) from (1, 0) to (0, 1): F is best half-way, at 0.5, between the two points
+    # (R, P) from (1, 0) to (0, 1): F is best half-way; the benchmark interpolates at 100
+    # points (linspace(0, 1, 100)), of which 49/99 and 50/99 tie nearest the middle
     f, r, p, position = best_f_on_curve(np.array([1.0, 0.0]), np.array([0.0, 1.0]))
-    assert f == pytest.approx(0.5, abs=1e-3) and position == pytest.approx(0.5, abs=0.01)
-    # the first of equal bests is kept
+    assert f == pytest.approx(0.5, abs=1e-3)
+    assert min(abs(position - 49 / 99), abs(position - 50 / 99)) < 1e-12
+    # the first of equal bests is kept, also when a later segment reaches it again
     assert best_f_on_curve(np.array([0.5, 0.5]), np.array([0.5, 0.5]))[3] == 0.0
+    again = best_f_on_curve(np.array([0.5, 0.2, 0.5]), np.array([0.5, 0.2, 0.5]))
+    assert again[0] == 0.5 and again[3] == 0.0
+
+
+def test_no_boundary_pixels_give_zero_not_nan():
+    """The benchmark's R = cntR / (sumR + (sumR == 0)): an annotation or a fit without
+    boundaries scores 0, never NaN."""
+    counts = np.array([[0, 0, 0, 0], [0, 0, 3, 4], [2, 5, 0, 0], [1, 1, 1, 1]], dtype=float)
+    recall, precision = ratios(counts)
+    np.testing.assert_array_equal(recall, [0, 0, 0.4, 1])
+    np.testing.assert_array_equal(precision, [0, 0.75, 0, 1])
+    none = BoundaryCounts(0, 0, 0, 0)
+    assert (none.recall, none.precision, none.f) == (0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize("radius", [1.0, 2.0, 3.0, 4.34])
+def test_candidate_offsets_are_every_pixel_within_the_radius(radius):
+    rows, cols, costs = _offsets(radius)
+    reach = range(-6, 7)
+    expected = {(r, c) for r in reach for c in reach if r * r + c * c <= radius * radius}
+    assert set(zip(rows.tolist(), cols.tolist(), strict=True)) == expected
+    np.testing.assert_array_equal(costs, np.rint(np.hypot(rows, cols) * COST_SCALE))
+
+
+def test_coinciding_pixels_match_and_a_wide_radius_still_prefers_pairs():
+    # isolated dots on the same spot: their only pairs cost 0, which must still count
+    dots = np.zeros((40, 40), dtype=bool)
+    dots[5, 5] = dots[20, 30] = dots[35, 8] = True
+    matched_machine, matched_truth = match_boundaries(dots, dots)
+    assert matched_machine.sum() == matched_truth.sum() == 3
+    # a radius of 12 pixels (a 1 700 x 1 700 image): dots 11 pixels apart still pair
+    machine, truth = np.zeros((1700, 1700), dtype=bool), np.zeros((1700, 1700), dtype=bool)
+    machine[100, 100] = truth[100, 111] = True
+    assert max_distance_pixels(machine.shape) > 11
+    matched_machine, matched_truth = match_boundaries(machine, truth)
+    assert matched_machine[100, 100] and matched_truth[100, 111]
 
 
 def test_average_precision_is_the_area_under_the_interpolated_curve():
@@ -232,6 +274,14 @@ def test_ois_takes_each_images_first_best_point():
 
 def test_ucm_thresholds_regions_and_boundaries():
     np.testing.assert_allclose(ucm_thresholds(3), [0.25, 0.5, 0.75])
+    np.testing.assert_allclose(ucm_thresholds(), np.arange(1, 100) / 100)  # the benchmark's
+    # a 3 x 3 image: the right column apart at 0.6, the top-left pair apart at 0.3
+    ucm2 = np.zeros((7, 7))
+    ucm2[2, :5] = 0.3
+    ucm2[:, 4] = 0.6
+    np.testing.assert_array_equal(ucm_boundaries(ucm2, 0.3), [[1, 1, 0], [0, 1, 0], [0, 1, 0]])
+    np.testing.assert_array_equal(ucm_boundaries(ucm2, 0.31), [[0, 1, 0], [0, 1, 0], [0, 1, 0]])
+    np.testing.assert_array_equal(ucm_regions(ucm2, 0.25), [[1, 1, 2], [3, 3, 2], [3, 3, 2]])
     # a 2 x 3 image whose UCM separates the right column at strength 0.6
     ucm2 = np.zeros((5, 7))
     ucm2[:, 4] = 0.6
