@@ -188,7 +188,48 @@ def exclude(work: Path) -> None:
                     break  # fmt: skip
 
 
-def run_group(name: str, folder: Path, resume: bool = False) -> list[dict]:
+def killed_before(work: Path) -> dict:
+    """The mutants a group's last session killed, by where and how they mutate, with the
+    source of each module then (``{}`` without a last session)."""
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import TestOutcome
+
+    if not (work / "session.sqlite").exists():
+        return {}
+    found = {}
+    with use_db(str(work / "session.sqlite"), WorkDB.Mode.open) as db:
+        for item, result in db.completed_work_items:
+            if result.test_outcome == TestOutcome.KILLED:
+                mutation = item.mutations[0]
+                module = str(mutation.module_path)
+                key = (module, mutation.operator_name, mutation.occurrence,
+                       tuple(mutation.start_pos), tuple(mutation.end_pos))  # fmt: skip
+                found[key] = (result, (work / module).read_text())
+    return found
+
+
+def keep_killed(work: Path, previous: dict) -> int:
+    """Mark the pending mutants the last session killed as killed again, where their
+    module's source is unchanged (the tests only grew since: ``--survivors-only``); return
+    how many."""
+    from cosmic_ray.work_db import use_db
+
+    kept = 0
+    with use_db(str(work / "session.sqlite")) as db:
+        for item in list(db.pending_work_items):
+            mutation = item.mutations[0]
+            module = str(mutation.module_path)
+            key = (module, mutation.operator_name, mutation.occurrence,
+                   tuple(mutation.start_pos), tuple(mutation.end_pos))  # fmt: skip
+            if key in previous and previous[key][1] == (work / module).read_text():
+                db.set_result(item.job_id, previous[key][0])
+                kept += 1
+    return kept
+
+
+def run_group(
+    name: str, folder: Path, resume: bool = False, survivors_only: bool = False
+) -> list[dict]:
     """Mutation-test one group in its own copy; return one record per mutant. With
     ``resume``, a group whose copy and session exist goes on with the mutants not yet run."""
     modules, tests = GROUPS[name]
@@ -203,6 +244,7 @@ def run_group(name: str, folder: Path, resume: bool = False) -> list[dict]:
         (work / "cosmic-ray.toml").write_text(config_text(modules, tests))
         step(str(tool / "cosmic-ray"), "exec", "cosmic-ray.toml", "session.sqlite")
         return records_of(work)
+    previous = killed_before(work) if survivors_only else {}
     copy_repository(work)
     (work / "cosmic-ray.toml").write_text(config_text(modules, tests))
 
@@ -218,6 +260,8 @@ def run_group(name: str, folder: Path, resume: bool = False) -> list[dict]:
     step(str(tool / "cr-filter-operators"), "session.sqlite", "cosmic-ray.toml")
     step(str(tool / "cr-filter-pragma"), "session.sqlite")
     exclude(work)
+    if previous:
+        print(f"group {name}: {keep_killed(work, previous)} mutants killed by the last run kept")
     step(str(tool / "cosmic-ray"), "exec", "cosmic-ray.toml", "session.sqlite")
     return records_of(work)
 
@@ -319,6 +363,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(ROOT / "results" / "mutation"))
     parser.add_argument("--resume", action="store_true",
                         help="go on with the mutants a stopped run left")  # fmt: skip
+    parser.add_argument("--survivors-only", action="store_true",
+                        help="rerun only the last run's survivors of modules whose source "
+                        "did not change (after adding tests)")  # fmt: skip
     parser.add_argument("--report-only", action="store_true",
                         help="rewrite the report from the last run's records")  # fmt: skip
     args = parser.parse_args(argv)
@@ -336,7 +383,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         names = args.only or list(GROUPS)
         with ThreadPoolExecutor(max_workers=args.workers) as pool:
-            results = list(pool.map(lambda name: run_group(name, folder, args.resume), names))
+            results = list(pool.map(
+                lambda name: run_group(name, folder, args.resume, args.survivors_only), names
+            ))  # fmt: skip
         records = [record for group in results for record in group]
         if args.only and saved.exists():  # keep the other groups' last records
             modules = {r["module"] for r in records}
