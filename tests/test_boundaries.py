@@ -220,6 +220,10 @@ def test_best_f_interpolates_between_points():
     assert best_f_on_curve(np.array([0.5, 0.5]), np.array([0.5, 0.5]))[3] == 0.0
     again = best_f_on_curve(np.array([0.5, 0.2, 0.5]), np.array([0.5, 0.2, 0.5]))
     assert again[0] == 0.5 and again[3] == 0.0
+    # the first point is judged by its own recall and precision
+    crossing = best_f_on_curve(np.array([0.1, 0.9]), np.array([0.9, 0.1]))
+    assert crossing[0] == pytest.approx(0.5, abs=1e-3)
+    assert best_f_on_curve(np.array([0.3]), np.array([0.6]))[0] == pytest.approx(0.4)
 
 
 def test_no_boundary_pixels_give_zero_not_nan():
@@ -282,6 +286,7 @@ def test_ucm_thresholds_regions_and_boundaries():
     np.testing.assert_array_equal(ucm_boundaries(ucm2, 0.3), [[1, 1, 0], [0, 1, 0], [0, 1, 0]])
     np.testing.assert_array_equal(ucm_boundaries(ucm2, 0.31), [[0, 1, 0], [0, 1, 0], [0, 1, 0]])
     np.testing.assert_array_equal(ucm_regions(ucm2, 0.25), [[1, 1, 2], [3, 3, 2], [3, 3, 2]])
+    np.testing.assert_array_equal(ucm_regions(ucm2, 0.3), [[1, 1, 2], [1, 1, 2], [1, 1, 2]])
     # a 2 x 3 image whose UCM separates the right column at strength 0.6
     ucm2 = np.zeros((5, 7))
     ucm2[:, 4] = 0.6

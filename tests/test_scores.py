@@ -84,6 +84,8 @@ def test_known_answers_on_a_hand_built_partition():
     scores = score_pair(truth, split)
     assert scores["vi_split"] == pytest.approx(1.0) and scores["vi_merge"] == pytest.approx(0.0)
     assert scores["covering"] == pytest.approx(0.5)
+    # one pixel: no pair to disagree on, so the Rand index is 1 (scikit-learn's rand_score)
+    assert score_pair(np.array([[3]]), np.array([[7]]))["rand"] == 1.0
 
 
 def test_label_zero_is_a_cluster_like_any_other():
