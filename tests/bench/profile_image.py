@@ -5,8 +5,9 @@
 ``--image``), and in one process, with every library imported beforehand:
 
 - screens it (decode, ground truth) as the ``screen`` job does;
-- runs each method entry's ``segment`` job's work (every value and seed, its criteria and
-  scores) and writes its outputs, as the job does;
+- runs each method entry's ``segment`` job's work (every value and seed) and its
+  ``measure`` job's (criteria and scores of every fit), and writes their outputs, as the
+  jobs do;
 - draws its figures as ``plot_image_with_truth`` does (``plot_image`` without truth);
 
 with a timer around each stage (the functions in :data:`STAGES`): the time of a stage is its
@@ -59,6 +60,8 @@ STAGES = [
     ("segsweep.score.scores", "best_ious", "score: covering"),
     ("segsweep.score.scores", "matched_scores", "score: pixel accuracy, mean IoU"),
     ("segsweep.score.scores", "adjusted_mutual_information", "score: AMI"),
+    ("segsweep.score.boundaries", "segmentation_boundaries", "score: boundary maps"),
+    ("segsweep.score.boundaries", "match_boundaries", "score: boundary matching"),
     ("segsweep.store.labelmaps", "save_label_maps", "write outputs"),
     ("segsweep.store.files", "write_csv", "write outputs"),
     ("segsweep.store.files", "read_csv", "read inputs"),
@@ -138,8 +141,8 @@ def load_config(extra: str | None, bsds: str, split: str, image_count: int) -> d
 
 
 def profile(config: dict, image: str | None) -> tuple[dict[str, dict[str, float]], str]:
-    """Stage seconds of each job of one image: ``screen``, one ``segment`` per entry (of a
-    batch of this one image) and the figure job."""
+    """Stage seconds of each job of one image: ``screen``, one ``segment`` and one
+    ``measure`` per entry (of a batch of this one image) and the figure job."""
     from threadpoolctl import threadpool_limits
 
     from segsweep import configuration
@@ -147,6 +150,7 @@ def profile(config: dict, image: str | None) -> tuple[dict[str, dict[str, float]
     from segsweep.data.discovery import discover_bsds
     from segsweep.figures import image as image_figures
     from segsweep.fit import segment
+    from segsweep.score import measure
     from segsweep.store import files
 
     images, truth = discover_bsds(**config["bsds"])
@@ -176,6 +180,18 @@ def profile(config: dict, image: str | None) -> tuple[dict[str, dict[str, float]
             )  # fmt: skip
             segment.main(job)
             jobs[f"segment {method}"] = timers.take()
+            job = SimpleNamespace(
+                input=SimpleNamespace(standard=[str(out / "standard.npz")],
+                                      labels=str(out / f"{method}.npz")),
+                output=SimpleNamespace(measures=str(out / f"{method}.measures.csv"),
+                                       timings=str(out / f"{method}.measure_timings.csv")),
+                params=SimpleNamespace(images=[name], setup=setup.to_dict(),
+                                       criteria=config["criteria"],
+                                       scores=config.get("scores", {})),
+                wildcards=SimpleNamespace(image=name, method=method),
+            )  # fmt: skip
+            measure.main(job)
+            jobs[f"measure {method}"] = timers.take()
         figure_spaces = [s for s in config["spaces"] if any(s in v for v in spaces.values())]
         space, method = configuration.detail_setup(config, setups)
         common = dict(
@@ -215,6 +231,7 @@ class _Output(dict):
 JOB_IMPORTS = {
     "screen": "from segsweep.data import ingest",
     "segment": "from segsweep.fit import segment",
+    "measure": "from segsweep.score import measure",
     "plot_image": "from segsweep.figures import image as image_figures",
     "plot_image_with_truth": "from segsweep.figures import image as image_figures",
 }
