@@ -163,6 +163,9 @@ def test_ranks_and_critical_difference():
     assert groups_not_different(ranks, 1.5) == [["a", "b"], ["b", "c"]]
     assert groups_not_different(ranks, 2.5) == [["a", "b", "c"]]
     assert groups_not_different(ranks, 0.5) == []
+    # a run inside the last one (c, d within b, c, d) is not a group of its own
+    nested = pd.Series([1.0, 1.5, 2.2, 2.3], index=list("abcd"))
+    assert groups_not_different(nested, 1.0) == [["a", "b"], ["b", "c", "d"]]
 
 
 def test_seed_spread():
