@@ -198,7 +198,8 @@ def test_one_hierarchy_cut_at_a_threshold_equals_merging_up_to_it(noisy_photo, c
     cells = cells_of(features, 4)
     hierarchy = BoundaryHierarchy(features, cells, sigma=sigma, criterion=criterion)
     assert len(hierarchy.weights) == len(np.unique(cells)) - 1  # merged to one region
-    for threshold in between(hierarchy.weights, 6):
+    exact = hierarchy.weights[[len(hierarchy.weights) // 3, 2 * len(hierarchy.weights) // 3]]
+    for threshold in [*between(hierarchy.weights, 6), *exact]:  # below T, not at T, merges
         direct = merge_to_threshold(features, cells, threshold, sigma, criterion)
         np.testing.assert_array_equal(
             canonical_labels(hierarchy.cut(threshold)), canonical_labels(direct)
@@ -227,6 +228,8 @@ def test_with_xy_scales_by_the_longer_side_whichever_it_is():
     np.testing.assert_allclose(tall[:, 0, 2], [0, 0.25, 0.5, 0.75, 1.0])
     single = with_xy(np.ones((1, 1, 2), np.float32), 3.0)
     np.testing.assert_array_equal(single, [[[1, 1, 0, 0]]])
+    pair = with_xy(np.zeros((1, 2, 1), np.float32), 1.0)
+    np.testing.assert_array_equal(pair[0, :, 1], [0, 1])  # one step spans the whole weight
 
 
 def reference_icm(features, labels, strength, max_iter):
