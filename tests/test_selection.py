@@ -24,6 +24,9 @@ def test_knee_does_not_depend_on_scale():
 def test_knee_with_too_few_points_or_a_flat_curve():
     assert knee([2, 3], [5.0, 1.0]) == 2
     assert knee([2, 3, 4], [1.0, 1.0, 1.0]) == 2
+    # a curve that does not fall has no knee: the first k, however little it rises
+    assert knee([2, 3, 4], [1.0, 1.4, 1.5]) == 2
+    assert knee([2, 3, 4], [1.0, 3.0, 3.0]) == 2
 
 
 def make_fits():
@@ -162,7 +165,14 @@ def test_picks_only_where_k_is_swept_and_there_is_a_choice():
     eps = fits.assign(method="dbscan", parameter="eps")  # named before k, as "eps" < "k"
     picks = pick_k(pd.concat([fits, one_k, eps]))
     assert set(picks["method"]) == {"gmm"}
+    # a group with one k sorted before the others stops nothing; two k are a choice
+    first = fits[fits["k"] == 3].assign(method="a_one_k")
+    pair = fits[fits["k"] <= 3].assign(method="pair")
+    picks = pick_k(pd.concat([first, fits, pair]))
+    assert set(picks["method"]) == {"gmm", "pair"}
     two = pd.concat([fits, fits.assign(space="lab", image="im2")])
+    shuffled = two.iloc[::-1]  # the last image first
+    pd.testing.assert_frame_equal(pick_k(shuffled), pick_k(two))  # sorted whatever the input
     picks = pick_k(two)
     assert picks[["image", "space"]].drop_duplicates().values.tolist() == [
         ["im", "rgb"], ["im2", "lab"]]  # fmt: skip
