@@ -5,6 +5,11 @@ from sklearn.metrics import adjusted_rand_score
 from segsweep.errors import ConfigError
 from segsweep.fit import methods
 
+#: Settings that make some methods' fits quicker on the small test images (fewer superpixels
+#: than pixels, fewer variational iterations); the common tests start from these.
+QUICKER = {"slic_ncut": {"n_segments": 60}, "slic_rag": {"n_segments": 60},
+           "slic_kmeans": {"n_segments": 60}, "bayesian_gmm": {"max_iter": 30}}  # fmt: skip
+
 
 def test_registry_finds_the_method_modules():
     registry = methods.registry()
@@ -205,8 +210,9 @@ def test_every_method_is_deterministic_for_a_seed(name):
     if cls.supported_spaces == ("grey",):
         data = data[..., :1]
     value = cls.default_grid([2])[0]
+    params = methods.resolve_params(name, QUICKER.get(name))
     runs = [
-        methods.create(name, value=value, random_state=7, params={}).fit(data).predict(data)
+        methods.create(name, value=value, random_state=7, params=params).fit(data).predict(data)
         for _ in range(2)
     ]
     np.testing.assert_array_equal(runs[0], runs[1])
@@ -306,7 +312,7 @@ SENSITIVE = {
     "quickshift": ([12.0, 24.0, 36.0], {}),
     "watershed": ([4, 16, 64], {}),
     "slic_rag": ([0.04, 0.12, 0.24], {}),
-    "slic_ncut": ([0.005, 0.05, 0.2], {}),
+    "slic_ncut": ([0.05, 0.1, 0.2], {}),
     "meanshift": ([0.1, 0.2, 0.3], {}),
     "dbscan": ([0.01, 0.03, 0.05], {}),
     "corner_threshold": ([5.0, 40.0, 120.0], {}),
@@ -341,7 +347,9 @@ def test_the_swept_parameter_moves_the_output_the_declared_way(name, values, par
         image = image.mean(axis=-1, keepdims=True)
     measured = []
     for value in values:
-        model = methods.create(name, value, 0, methods.resolve_params(name, params))
+        model = methods.create(
+            name, value, 0, methods.resolve_params(name, {**QUICKER.get(name, {}), **params})
+        )
         data = image if cls.input_kind == "image" else image.reshape(-1, image.shape[-1])
         labels = np.asarray(model.fit(data).predict(data))
         measured.append(effect_measure(cls.effect, labels))
@@ -435,9 +443,9 @@ ALTERNATIVES = {
     "opencv_kmeans": {6: {"max_iter": 1, "epsilon": 0.5, "attempts": 4, "centers": "random"}},
     "otsu": {3: {"nbins": 8}},
     "quickshift": {24.0: {"ratio": 0.95, "kernel_size": 2.0}},
-    "slic_kmeans": {6: {"n_segments": 40, "compactness": 10.0, "n_init": 5}},
-    "slic_ncut": {0.05: {"similarity": 1.0, "n_segments": 60, "compactness": 10.0}},
-    "slic_rag": {0.08: {"merge": "threshold", "n_segments": 60, "compactness": 10.0}},
+    "slic_kmeans": {6: {"n_segments": 40, "compactness": 10.0, "n_init": 10}},
+    "slic_ncut": {0.05: {"similarity": 1.0, "n_segments": 40, "compactness": 10.0}},
+    "slic_rag": {0.08: {"merge": "threshold", "n_segments": 40, "compactness": 10.0}},
     "ward": {6: {"max_fit_pixels": 300}},
     "watershed": {16: {"compactness": 10.0}},
 }
@@ -447,7 +455,6 @@ ON_NOISE = {
     ("kmeans", "n_init"),
     ("opencv_kmeans", "attempts"),
     ("slic_kmeans", "compactness"),
-    ("slic_ncut", "compactness"),
 }
 
 
@@ -474,6 +481,7 @@ def fit_fingerprint(name, value, params, make_image=graded_patches):
     if cls.supported_spaces == ("grey",):
         image = image.mean(axis=-1, keepdims=True)
     data = image if cls.input_kind == "image" else image.reshape(-1, image.shape[-1])
+    params = {**QUICKER.get(name, {}), **params}
     model = methods.create(name, value, 0, methods.resolve_params(name, params))
     model.fit(data[::2] if cls.input_kind == "pixels" else data)  # a sample, as in a sweep
     if hasattr(model, "refine"):
@@ -494,7 +502,8 @@ def test_no_parameter_is_ignored(name, key, alternative, value):
     found): a method that dropped it on the way to its library would pass every other
     test."""
     image = [noise_image] if (name, key) in ON_NOISE else []
-    assert alternative != methods.get_method(name).defaults()[key]
+    base = {**methods.get_method(name).defaults(), **QUICKER.get(name, {})}
+    assert alternative != base[key]
     default = fit_fingerprint(name, value, {}, *image)
     changed = fit_fingerprint(name, value, {key: alternative}, *image)
     assert changed != default, f"{name}.{key} = {alternative!r} changed nothing"

@@ -262,18 +262,12 @@ def test_options_before_the_swept_one_are_applied_once(noisy_photo):
     assert reuse["fit"].model is not model and reuse["smoothing"][1] is not kept["smoothing"]
 
 
-#: Settings that make some methods' fits quicker on the small test image (fewer superpixels
-#: than its pixels, fewer variational iterations).
-QUICKER = {"slic_ncut": {"n_segments": 60}, "slic_rag": {"n_segments": 60},
-           "slic_kmeans": {"n_segments": 60}, "bayesian_gmm": {"max_iter": 30}}  # fmt: skip
-
-
 @pytest.mark.parametrize("name", sorted(methods.registry()))
 def test_a_sweep_equals_each_value_fitted_alone(name):
     """What a sweep shares between values (a method's prepared superpixels and graph, the
     model behind an option sweep, the options before the swept one) never changes a fit:
     every value's labels and row equal those of fitting that value alone."""
-    from test_methods import SENSITIVE, graded_patches
+    from test_methods import QUICKER, SENSITIVE, graded_patches
 
     from segsweep.configuration import method_setup
     from segsweep.fit.sweep import fit_one, sweep
