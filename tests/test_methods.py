@@ -192,6 +192,20 @@ def test_corner_threshold_is_the_tutorial_baseline():
     step[0, 1] = 20 / 255
     step[0, 2] = 21 / 255
     np.testing.assert_array_equal(model.fit(step).predict(step), [[0, 0, 1]])
+    # the top-left pixel is the background, wherever the other corners are; a twentieth of
+    # a level above the threshold is foreground
+    corners = np.zeros((2, 2, 3))
+    corners[1, 0] = 0.5
+    corners[0, 1] = 20.05 / 255
+    np.testing.assert_array_equal(model.fit(corners).predict(corners), [[0, 1], [1, 0]])
+    corners[0, 1] = 20.004 / 255
+    np.testing.assert_array_equal(model.fit(corners).predict(corners), [[0, 1], [1, 0]])
+
+
+def test_deterministic_methods_fit_the_first_seed_only():
+    deterministic = methods.get_method("felzenszwalb")
+    assert not deterministic.uses_seed and deterministic.seeds_to_fit([3, 5, 7]) == [3]
+    assert methods.get_method("kmeans").seeds_to_fit([3, 5, 7]) == [3, 5, 7]
 
 
 def test_slic_kmeans_segments_regions():
