@@ -545,3 +545,14 @@ def test_a_tree_built_once_is_cut_as_the_library_cuts_it(name):
             ).fit_predict(image.reshape(-1, 3)).reshape(image.shape[:2])  # fmt: skip
         np.testing.assert_array_equal(model.labels_, expected, err_msg=f"{name} at {value}")
         assert len(np.unique(expected)) > 1 or value == 48.0
+
+
+@pytest.mark.parametrize("name", ["slic_ncut", "slic_rag"])
+def test_an_image_slic_leaves_as_one_superpixel_is_one_region(name):
+    """Uniform noise at the default compactness: SLIC returns one superpixel, which
+    scikit-image cannot make a graph of; the grouping methods give one region."""
+    image = noise_image()
+    value = methods.get_method(name).default_grid([2])[0]
+    model = methods.create(name, value, 0, methods.resolve_params(name, {"n_segments": 60}))
+    labels = model.fit(image).predict(image)
+    assert labels.shape == image.shape[:2] and len(np.unique(labels)) == 1

@@ -19,9 +19,13 @@ def slic_superpixels(image: np.ndarray, n_segments: int, compactness: float) -> 
 def superpixel_graph(image: np.ndarray, n_segments: int, compactness: float, **graph):
     """SLIC superpixels of ``image`` (H, W, C) and their region adjacency graph of mean
     features (scikit-image's ``rag_mean_color`` with the keywords ``graph``): what the
-    superpixel-grouping methods prepare once per sweep."""
+    superpixel-grouping methods prepare once per sweep. The graph is None when SLIC leaves
+    one superpixel (a featureless or noise-only image at a low compactness): there is
+    nothing to group, and scikit-image cannot build a graph without edges."""
     from skimage.graph import rag_mean_color
 
     image = np.asarray(image, dtype=np.float64)
     superpixels = slic_superpixels(image, n_segments, compactness)
+    if superpixels.min() == superpixels.max():
+        return superpixels, None
     return superpixels, rag_mean_color(image, superpixels, **graph)

@@ -42,5 +42,7 @@ class SlicNcutMethod(RegionMethod):
         from skimage import graph
 
         superpixels, rag = prepared
+        if rag is None:  # one superpixel: one region
+            return superpixels
         rng = np.random.default_rng(self.random_state)
         return graph.cut_normalized(superpixels, rag, thresh=self.thresh, rng=rng, in_place=False)

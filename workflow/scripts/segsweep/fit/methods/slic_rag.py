@@ -41,6 +41,8 @@ class SlicRagMethod(RegionMethod):
         from skimage import graph
 
         superpixels, rag = prepared
+        if rag is None:  # one superpixel: one region
+            return superpixels
         rag = copy.deepcopy(rag)
         if self.merge == "threshold":
             return graph.cut_threshold(superpixels, rag, self.threshold)
