@@ -194,6 +194,12 @@ def exclude(work: Path) -> None:
                     break  # fmt: skip
 
 
+def mutant_key(mutation) -> tuple:
+    """Where and how a mutant mutates: module, operator, occurrence, start and end."""
+    return (str(mutation.module_path), mutation.operator_name, mutation.occurrence,
+            tuple(mutation.start_pos), tuple(mutation.end_pos))  # fmt: skip
+
+
 def killed_before(work: Path) -> dict:
     """The mutants a group's last session killed, by where and how they mutate, with the
     source of each module then (``{}`` without a last session)."""
@@ -208,9 +214,7 @@ def killed_before(work: Path) -> dict:
             if result.test_outcome == TestOutcome.KILLED:
                 mutation = item.mutations[0]
                 module = str(mutation.module_path)
-                key = (module, mutation.operator_name, mutation.occurrence,
-                       tuple(mutation.start_pos), tuple(mutation.end_pos))  # fmt: skip
-                found[key] = (result, (work / module).read_text())
+                found[mutant_key(mutation)] = (result, (work / module).read_text())
     return found
 
 
@@ -225,8 +229,7 @@ def keep_killed(work: Path, previous: dict) -> int:
         for item in list(db.pending_work_items):
             mutation = item.mutations[0]
             module = str(mutation.module_path)
-            key = (module, mutation.operator_name, mutation.occurrence,
-                   tuple(mutation.start_pos), tuple(mutation.end_pos))  # fmt: skip
+            key = mutant_key(mutation)
             if key in previous and previous[key][1] == (work / module).read_text():
                 db.set_result(item.job_id, previous[key][0])
                 kept += 1
