@@ -108,3 +108,17 @@ def test_every_rule_runs_the_one_script_and_has_an_entry():
     for name in ENTRIES:
         assert callable(entry(name)), name
     assert [p.name for p in (ROOT / "workflow" / "scripts").glob("*.py")] == ["run_rule.py"]
+
+
+def test_the_image_profile_times_functions_that_exist():
+    """``tests/bench/profile_image.py`` wraps functions by module and name; a function moved
+    or renamed would stop the profile (it had: two stages pointed at an old module)."""
+    import importlib
+
+    from bench.profile_image import STAGES
+
+    for module, attribute, stage in STAGES:
+        owner = importlib.import_module(module)
+        for part in attribute.split("."):
+            assert hasattr(owner, part), f"{stage}: {module}.{attribute} does not exist"
+            owner = getattr(owner, part)

@@ -66,7 +66,7 @@ STAGES = [
     ("segsweep.store.files", "write_csv", "write outputs"),
     ("segsweep.store.files", "read_csv", "read inputs"),
     ("segsweep.store.labelmaps", "load_label_maps", "read inputs"),
-    ("segsweep.data.ingest", "load_standard_form", "read inputs"),
+    ("segsweep.store.files", "load_standard_form", "read inputs"),
     ("segsweep.figures.image", "segmentation_grid", "draw: segmentation grids"),
     ("segsweep.figures.image", "elbow_figure", "draw: elbow"),
     ("segsweep.figures.image", "picks_figure", "draw: picks"),
@@ -78,7 +78,7 @@ STAGES = [
     ("segsweep.figures.image", "truth_figure", "draw: truth"),
     ("segsweep.figures.image", "image_rows", "read inputs"),
     ("segsweep.figures.image", "save_figure", "draw: render and save PNG"),
-    ("segsweep.data.ingest", "write_png", "draw: cut-outs"),
+    ("segsweep.store.files", "write_png", "draw: cut-outs"),
     ("segsweep.tables.selection", "pick_k", "draw: picks"),
 ]
 
