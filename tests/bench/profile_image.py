@@ -149,6 +149,8 @@ def profile(config: dict, image: str | None) -> tuple[dict[str, dict[str, float]
     from segsweep.data import ingest
     from segsweep.data.discovery import discover_bsds
     from segsweep.figures import image as image_figures
+    from segsweep.figures.registry import image_figures as figure_names
+    from segsweep.figures.registry import truth_figures
     from segsweep.fit import segment
     from segsweep.score import measure
     from segsweep.store import files
@@ -202,12 +204,14 @@ def profile(config: dict, image: str | None) -> tuple[dict[str, dict[str, float]
             sigma=config["figures"]["canny_sigma"], detail_space=space, detail_method=method,
             cutout_k=config["figures"]["cutout_k"],
         )  # fmt: skip
-        inputs = SimpleNamespace(standard=str(out / "standard.npz"),
-                                 labels=[str(out / f"{m}.npz") for m in setups],
-                                 fits=[str(out / f"{m}.csv") for m in setups])  # fmt: skip
-        names = [f"{s}_{k}" for s in figure_spaces for k in ("recolour", "labels", "edges")]
-        names += ["elbow", "picks", "scatter", "scatter3d", "clusters", "cutout", "baseline"]
-        names += ["truth"] if annotations else []
+        inputs = SimpleNamespace(
+            standard=str(out / "standard.npz"),
+            **{key: [str(out / f"{m}{suffix}") for m in setups]
+               for key, suffix in [("labels", ".npz"), ("fits", ".csv"),
+                                   ("measures", ".measures.csv")]},
+        )  # fmt: skip
+        names = [*figure_names(figure_spaces), "cutout", "baseline"]
+        names += list(truth_figures()) if annotations else []
         outputs = _Output({n: str(out / f"{n}.png") for n in names})
         figures_job = SimpleNamespace(input=inputs, output=outputs,
                                       params=SimpleNamespace(**common),
