@@ -213,6 +213,9 @@ def killed_before(work: Path) -> dict:
 
     if not (work / "session.sqlite").exists():
         return {}
+    # the sources the session began with: a stopped run can leave a module mutated in place
+    saved = work / "sources.json"
+    sources = json.loads(saved.read_text()) if saved.exists() else {}
     found = {}
     with use_db(str(work / "session.sqlite"), WorkDB.Mode.open) as db:
         for item, result in db.completed_work_items:
@@ -220,7 +223,8 @@ def killed_before(work: Path) -> dict:
             if result.test_outcome == TestOutcome.KILLED and result.output != "timeout":
                 mutation = item.mutations[0]
                 module = str(mutation.module_path)
-                found[mutant_key(mutation)] = (result, (work / module).read_text())
+                source = sources.get(module) or (work / module).read_text()
+                found[mutant_key(mutation)] = (result, source)
     return found
 
 
@@ -271,6 +275,7 @@ def run_group(
         return records_of(work)
     previous = killed_before(work) if survivors_only else {}
     copy_repository(work)
+    (work / "sources.json").write_text(json.dumps({m: (work / m).read_text() for m in modules}))
     baseline, _ = baseline_run()
     if baseline.returncode != 0:  # every mutant would count as killed
         raise RuntimeError(f"group {name}: the tests fail without any mutation:\n"
