@@ -556,3 +556,69 @@ def test_an_image_slic_leaves_as_one_superpixel_is_one_region(name):
     model = methods.create(name, value, 0, methods.resolve_params(name, {"n_segments": 60}))
     labels = model.fit(image).predict(image)
     assert labels.shape == image.shape[:2] and len(np.unique(labels)) == 1
+
+
+#: Settings (and input) on which a seeded method's fit depends on the seed: the methods
+#: that use the seed only to draw a sample of pixels fit a small sample of graded patches,
+#: and the superpixel methods need more superpixels than these small images give by default.
+SEED_SENSITIVE = {
+    "dbscan": ({"max_fit_pixels": 100, "min_samples": 3}, graded_patches),
+    "meanshift": ({"max_fit_pixels": 200}, graded_patches),
+    "slic_kmeans": ({"n_segments": 200}, noise_image),
+    "slic_ncut": ({"n_segments": 200}, noise_image),
+}
+
+
+@pytest.mark.parametrize("name", sorted(methods.registry()))
+def test_a_method_declares_whether_it_uses_the_seed(name):
+    """A method that says it uses the seed is fitted once per seed: some seed must change
+    its fit on colour noise; one that says it does not is fitted once: no seed may."""
+    cls = methods.get_method(name)
+    changes, make_image = SEED_SENSITIVE.get(name, ({}, noise_image))
+    image = make_image((24, 36))
+    data = image if cls.input_kind == "image" else image.reshape(-1, 3)
+    if cls.supported_spaces == ("grey",):
+        data = data[..., :1]
+    value = cls.default_grid([4])[-1]
+    params = methods.resolve_params(name, {**QUICKER.get(name, {}), **changes})
+    fits = [methods.create(name, value, seed, params).fit(data).predict(data) for seed in range(4)]
+    changed = any(not np.array_equal(fits[0], other) for other in fits[1:])
+    assert changed == cls.uses_seed
+
+
+@pytest.mark.parametrize(("name", "max_iter"), [("kmeans", 300), ("minibatch_kmeans", 100)])
+def test_kmeans_and_minibatch_kmeans_record_convergence(name, max_iter):
+    """``converged`` is True when the fit stopped before its last iteration, and False when
+    it ran out of them."""
+    X, _ = three_blobs()
+    params = {"init": "random"} if name == "kmeans" else {}
+    done = methods.create(name, 3, 0, {**params, "max_iter": max_iter}).fit(X)
+    assert done.n_iter_ < max_iter and done.converged_
+    cut = methods.create(name, 3, 0, {**params, "max_iter": 1}).fit(X)
+    assert cut.n_iter_ == 1 and not cut.converged_
+
+
+def test_slic_kmeans_records_convergence_superpixels_and_its_image():
+    image, _ = object_on_plain_ground()
+    model = methods.create("slic_kmeans", 2, 0, {"n_segments": 50}).fit(image)
+    assert model.converged_ and model.n_iter_ < model.model_.max_iter
+    assert model.fit_summary()["superpixels"] == len(np.unique(model.superpixels_))
+    for other in (image[:-1], np.pad(image, ((0, 1), (0, 0), (0, 0)))):
+        with pytest.raises(ValueError, match="slic_kmeans labels the image it was fitted on"):
+            model.predict(other)
+
+
+def test_kmeans_refines_with_as_few_as_one_iteration():
+    X, _ = three_blobs()
+    for refine_iter, refined in [(0, False), (1, True)]:
+        model = methods.create("kmeans", 3, 0, {"refine_iter": refine_iter}).fit(X[::7])
+        model.refine(X)
+        assert model.refined_ is refined
+
+
+def test_meanshift_gives_one_cluster_when_all_pixels_are_alike():
+    X = np.full((500, 3), 0.4, dtype=np.float32)
+    model = methods.create("meanshift", 0.2, 0, {}).fit(X)
+    assert model.fit_summary()["bandwidth"] == 0.0
+    np.testing.assert_array_equal(model.predict(X), np.zeros(500))
+    np.testing.assert_array_equal(model.cluster_centers_, X[:1])
