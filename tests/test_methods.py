@@ -468,6 +468,7 @@ ON_NOISE = {
     ("gmm", "n_init"),
     ("kmeans", "n_init"),
     ("opencv_kmeans", "attempts"),
+    ("opencv_kmeans", "centers"),
     ("slic_kmeans", "compactness"),
 }
 
@@ -622,3 +623,19 @@ def test_meanshift_gives_one_cluster_when_all_pixels_are_alike():
     assert model.fit_summary()["bandwidth"] == 0.0
     np.testing.assert_array_equal(model.predict(X), np.zeros(500))
     np.testing.assert_array_equal(model.cluster_centers_, X[:1])
+
+
+@pytest.mark.parametrize("centers", ["pp", "random"])
+def test_opencv_kmeans_is_the_tutorials_call(centers):
+    """The same centres as ``cv2.kmeans`` called as OpenCV's colour-quantisation tutorial
+    does, with the seed set first; ``centers`` names the initialisation flag."""
+    import cv2
+
+    X = noise_image((24, 36)).reshape(-1, 3)
+    params = methods.resolve_params("opencv_kmeans", {"centers": centers})
+    model = methods.create("opencv_kmeans", 6, 3, params).fit(X)
+    flag = {"pp": cv2.KMEANS_PP_CENTERS, "random": cv2.KMEANS_RANDOM_CENTERS}[centers]
+    cv2.setRNGSeed(3)
+    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 100, 1e-4)
+    _, _, centres = cv2.kmeans(X, 6, None, criteria, 1, flag)
+    np.testing.assert_array_equal(model.cluster_centers_, centres)
