@@ -2,12 +2,12 @@
 
 - Calinski-Harabasz (higher is better) and Davies-Bouldin (lower is better) on all pixels,
   for fits of at most ``criteria.max_segments`` segments (:data:`CLUSTER_CRITERIA_MAX_SEGMENTS`
-  by default; null: any number). scikit-learn scans all pixels once per cluster (about
-  0.2 ms per segment each at 0.15 Mpx) and Davies-Bouldin also compares every pair of
-  centres (4 GB at the 23 000 segments a ``split_regions`` fit can reach), so for fits with
-  more segments (region splitting, superpixels) both are left empty, and the fit's
-  ``skipped`` column says so. They exist to choose k among clusterings, where segment counts
-  are small;
+  by default; null: any number), by :func:`cluster_criteria`: scikit-learn's formulas from
+  per-cluster sums made in one pass over the pixels (scikit-learn scans all pixels once per
+  cluster). Davies-Bouldin compares every pair of centres (4 GB at the 23 000 segments a
+  ``split_regions`` fit can reach), so for fits with more segments (region splitting,
+  superpixels) both are left empty, and the fit's ``skipped`` column says so. They exist to
+  choose k among clusterings, where segment counts are small;
 - silhouette (higher is better) on a seeded random sample of pixels only, since its cost
   grows with the square of the number of pixels. All fits with the same seed share the sample,
   so the sample's pairwise distances are computed once per (features, seed) and every fit's
@@ -26,12 +26,7 @@ Every criterion left empty is named, with the reason, in the ``skipped`` entry o
 from __future__ import annotations
 
 import numpy as np
-from sklearn.metrics import (
-    calinski_harabasz_score,
-    davies_bouldin_score,
-    pairwise_distances,
-    silhouette_score,
-)
+from sklearn.metrics import pairwise_distances, silhouette_score
 
 CRITERIA_COLUMNS = ["calinski_harabasz", "davies_bouldin", "silhouette"]
 
@@ -92,6 +87,51 @@ def silhouette_index(n_pixels: int, silhouette_sample: int, seed: int) -> np.nda
     return rng.choice(n_pixels, size=min(silhouette_sample, n_pixels), replace=False)
 
 
+def cluster_criteria(X: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """Calinski-Harabasz and Davies-Bouldin indices of one labelling of ``X``.
+
+    scikit-learn's ``calinski_harabasz_score`` and ``davies_bouldin_score``, formula for
+    formula, from per-cluster sums made in one pass over the pixels (``bincount``) instead
+    of one pass per cluster; each pixel's distance to its centre is taken directly rather
+    than by the dot-product expansion of ``pairwise_distances``. Sums are in float64: they
+    agree with scikit-learn on float64 input to 1e-12 (tested). On the float32 features the
+    pipeline stores, scikit-learn's Davies-Bouldin averages the centres in float32 and is up
+    to 0.2% off the float64 value at 0.15 Mpx; this one is not. The cost is the same at any
+    number of clusters.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n_pixels, C)
+    labels : ndarray of int, shape (n_pixels,)
+        At least two clusters, fewer than ``n_pixels``.
+
+    Returns
+    -------
+    calinski_harabasz, davies_bouldin : float
+    """
+    X = np.asarray(X, dtype=np.float64)
+    _, codes = np.unique(labels, return_inverse=True)
+    codes = codes.ravel()
+    n_pixels, n_clusters = len(X), int(codes.max()) + 1
+    sizes = np.bincount(codes, minlength=n_clusters).astype(np.float64)
+    sums = np.stack([np.bincount(codes, column, n_clusters) for column in X.T], axis=1)
+    centroids = sums / sizes[:, None]
+    spread = X - centroids[codes]
+    squared = np.einsum("ij,ij->i", spread, spread)
+    extra = float(np.sum(sizes * np.sum((centroids - X.mean(axis=0)) ** 2, axis=1)))
+    intra = float(np.sum(squared))
+    calinski = (
+        1.0 if intra == 0.0 else extra * (n_pixels - n_clusters) / (intra * (n_clusters - 1.0))
+    )
+    scatter = np.bincount(codes, np.sqrt(squared), n_clusters) / sizes
+    between = pairwise_distances(centroids)
+    if np.allclose(scatter, 0.0) or np.allclose(between, 0.0):
+        return calinski, 0.0
+    between[between == 0] = np.inf
+    davies = float(np.mean(np.max((scatter[:, None] + scatter) / between, axis=1)))
+    return calinski, davies
+
+
 def _count_labels(labels: np.ndarray) -> int:
     """Number of distinct values of an integer label array."""
     if labels.dtype.kind in "iu" and labels.size and labels.min() >= 0:
@@ -138,8 +178,7 @@ def internal_criteria(
         return {**result, "skipped": f"{', '.join(CRITERIA_COLUMNS)}: {why}"}
     skipped = []
     if max_segments is None or n_labels <= max_segments:
-        result["calinski_harabasz"] = float(calinski_harabasz_score(X, labels))
-        result["davies_bouldin"] = float(davies_bouldin_score(X, labels))
+        result["calinski_harabasz"], result["davies_bouldin"] = cluster_criteria(X, labels)
     else:
         skipped.append(
             f"calinski_harabasz, davies_bouldin: {n_labels} segments, above "
