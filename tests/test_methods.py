@@ -388,8 +388,10 @@ def test_region_method_labels_only_the_image_it_was_fitted_on():
     image, _ = tiles()
     model = methods.create("felzenszwalb", 100.0, 0, {"sigma": 0.8, "min_size": 20}).fit(image)
     assert model.fit_summary()["segments"] == len(np.unique(model.predict(image)))
-    with pytest.raises(ValueError, match="felzenszwalb labels the image it was fitted on only"):
-        model.predict(image[:10])
+    bigger = np.pad(image, ((0, 2), (0, 0), (0, 0)))
+    for other in (image[:10], bigger):
+        with pytest.raises(ValueError, match="felzenszwalb labels the image it was fitted on"):
+            model.predict(other)
 
 
 def test_ward_gives_exactly_k_connected_regions_even_when_subsampled():
@@ -639,3 +641,24 @@ def test_opencv_kmeans_is_the_tutorials_call(centers):
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 100, 1e-4)
     _, _, centres = cv2.kmeans(X, 6, None, criteria, 1, flag)
     np.testing.assert_array_equal(model.cluster_centers_, centres)
+
+
+def test_sample_indices_draw_distinct_sorted_pixels():
+    assert methods.sample_indices(100, None, 0) is None
+    assert methods.sample_indices(100, 100, 0) is None
+    index = methods.sample_indices(600, 500, 0)  # drawn with replacement, some would repeat
+    assert len(np.unique(index)) == 500 and (np.diff(index) > 0).all()
+
+
+def test_a_method_may_declare_one_grid_only():
+    class TwoGrids(methods.ClusteringMethod):
+        name = ""
+        first: float = methods.param(1.0, "one scale", grid=(1.0, 2.0), effect="fewer regions")
+
+    assert TwoGrids.sweeps == "first" and not TwoGrids.takes_k
+    with pytest.raises(TypeError, match="only one parameter may declare a grid"):
+
+        class Twice(methods.ClusteringMethod):
+            name = ""
+            first: float = methods.param(1.0, "one scale", grid=(1.0, 2.0), effect="fewer regions")
+            second: float = methods.param(1.0, "another", grid=(1.0, 2.0), effect="fewer regions")

@@ -94,13 +94,6 @@ def test_same_seed_same_result_other_seed_other_sample(noisy_photo):
     assert not np.array_equal(sample_indices(2400, 300, 5), sample_indices(2400, 300, 6))
 
 
-def test_sample_indices():
-    assert sample_indices(100, None, 0) is None
-    assert sample_indices(100, 100, 0) is None
-    index = sample_indices(100, 10, 0)
-    assert len(np.unique(index)) == 10 and (np.diff(index) > 0).all()
-
-
 @pytest.mark.parametrize("method", ["kmeans", "gmm", "opencv_kmeans", "slic_kmeans"])
 def test_fewer_pixels_than_k_is_recorded_as_degenerate(method):
     one_pixel = np.full((1, 1, 3), 0.5, np.float32)
