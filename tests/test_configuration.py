@@ -81,6 +81,10 @@ def test_schema_rejects_bad_values(change, message):
             r"methods.kmeans.grid: k must be whole numbers >= 2, got 3.5",
         ),
         (
+            lambda c: c["methods"]["kmeans"].update(grid=[1, 2]),
+            r"methods.kmeans.grid: k must be whole numbers >= 2, got 1",
+        ),
+        (
             lambda c: c["methods"].update(ms={"method": "meanshift", "grid": [0.1, -1.0]}),
             r"methods.ms.grid: -1.0 is below the minimum 0.0",
         ),

@@ -662,3 +662,53 @@ def test_a_method_may_declare_one_grid_only():
             name = ""
             first: float = methods.param(1.0, "one scale", grid=(1.0, 2.0), effect="fewer regions")
             second: float = methods.param(1.0, "another", grid=(1.0, 2.0), effect="fewer regions")
+
+
+def test_ward_labels_each_pixel_as_its_nearest_subsampled_pixel():
+    """Ward is built on every second pixel here (2400 pixels, at most 600 fitted): each
+    pixel takes the label of the nearest subsampled pixel (the later one on a tie), and the
+    subsampled labels are scikit-learn's Ward clustering of the subsampled image."""
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.image import grid_to_graph
+
+    image = graded_patches((40, 60)).astype(np.float64)
+    image[:, -3:] = 5.0  # a region of its own at the edge, where the nearest is clipped
+    labels = methods.create("ward", 5, 0, {"max_fit_pixels": 600}).fit(image).predict(image)
+    small = image[::2, ::2]
+    coarse = AgglomerativeClustering(5, linkage="ward", connectivity=grid_to_graph(20, 30))
+    coarse = coarse.fit_predict(small.reshape(-1, 3)).reshape(20, 30)
+
+    def nearest(length, count):
+        distance = np.abs(np.arange(length)[:, None] - 2 * np.arange(count)[None, :])
+        return np.argmin(distance - 1e-6 * np.arange(count), axis=1)
+
+    np.testing.assert_array_equal(labels, coarse[np.ix_(nearest(40, 20), nearest(60, 30))])
+
+
+def test_watershed_floods_the_sobel_magnitude_summed_in_quadrature():
+    from skimage.filters import sobel
+    from skimage.segmentation import watershed
+
+    image = graded_patches().astype(np.float64)
+    gradient = np.linalg.norm([sobel(image[..., c]) for c in range(3)], axis=0)
+    expected = watershed(gradient, markers=16, compactness=0.001)
+    labels = methods.create("watershed", 16, 0, {}).fit(image).predict(image)
+    np.testing.assert_array_equal(labels, expected)
+
+
+@pytest.mark.parametrize(
+    "name", sorted(name for name, cls in methods.registry().items() if cls.prepares())
+)
+def test_fitting_leaves_the_prepared_input_unchanged(name):
+    """A sweep prepares once and fits every value from it; each fit must leave it as it
+    was, so every value gives what it gives when fitted alone. The values go from the one
+    that changes most (merges or cuts most) down, so a change left behind shows."""
+    cls = methods.get_method(name)
+    image = graded_patches().astype(np.float64)
+    params = methods.resolve_params(name, QUICKER.get(name))
+    values = cls.default_grid([2, 3, 4, 5])[:: 1 if cls.effect == "more regions" else -1]
+    prepared = methods.create(name, values[0], 0, params).prepare(image)
+    for value in values:
+        shared = methods.create(name, value, 0, params).fit(image, prepared=prepared)
+        alone = methods.create(name, value, 0, params).fit(image)
+        np.testing.assert_array_equal(shared.predict(image), alone.predict(image), str(value))
