@@ -41,3 +41,18 @@ def tiny_run(tmp_path_factory):
     result = snakemake(workdir)
     assert result.returncode == 0, result.stderr[-3000:]
     return workdir
+
+
+#: Fixtures that run the pipeline once and are shared by several tests: under pytest-xdist
+#: (``make test`` runs two workers) every test using one of them goes to the same worker, so
+#: each run is made once, not once per worker.
+SHARED_RUNS = ("tiny_run", "corpus_run", "bsds_shaped_run")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        shared = [name for name in SHARED_RUNS if name in getattr(item, "fixturenames", ())]
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(shared[0]))

@@ -712,3 +712,44 @@ def test_fitting_leaves_the_prepared_input_unchanged(name):
         shared = methods.create(name, value, 0, params).fit(image, prepared=prepared)
         alone = methods.create(name, value, 0, params).fit(image)
         np.testing.assert_array_equal(shared.predict(image), alone.predict(image), str(value))
+
+
+def five_feature_pixels(seed=0):
+    """Colour and position of a 60 x 80 image of six overlapping regions with noise: the
+    five features a mixture with ``xy_weight`` sees, in float64."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:60, 0:80] / 80.0
+    region = (yy * 2.5).astype(int) * 3 + (xx * 3.75).astype(int) % 3
+    colour = rng.uniform(0, 1, (region.max() + 1, 3))[region]
+    colour += rng.normal(0, 0.08, colour.shape)
+    return np.concatenate([colour.reshape(-1, 3), np.stack([yy, xx], -1).reshape(-1, 2)], 1)
+
+
+@pytest.mark.parametrize(("k", "n_init"), [(2, 1), (5, 1), (8, 2)])
+def test_gmm_full_covariance_em_is_scikit_learns(k, n_init):
+    """The faster EM steps for full covariances (``_mixture``) give scikit-learn's EM: the
+    same iterations, parameters to rounding, and the same labels."""
+    from sklearn.mixture import GaussianMixture
+
+    X = five_feature_pixels()
+    ours = methods.create("gmm", k, 3, {"n_init": n_init}).fit(X).model_
+    theirs = GaussianMixture(k, n_init=n_init, random_state=3).fit(X)
+    assert ours.n_iter_ == theirs.n_iter_ and ours.converged_ == theirs.converged_
+    for name in ("weights_", "means_", "covariances_", "precisions_cholesky_"):
+        np.testing.assert_allclose(getattr(ours, name), getattr(theirs, name), 1e-9, 1e-13)
+    assert ours.lower_bound_ == pytest.approx(theirs.lower_bound_, rel=1e-12)
+    np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+    np.testing.assert_allclose(ours.score_samples(X), theirs.score_samples(X), atol=1e-10)
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-12)
+
+
+@pytest.mark.parametrize("covariance_type", ["tied", "diag", "spherical"])
+def test_gmm_other_covariances_are_scikit_learns_own(covariance_type):
+    from sklearn.mixture import GaussianMixture
+
+    X = five_feature_pixels().astype(np.float32)
+    params = {"covariance_type": covariance_type}
+    ours = methods.create("gmm", 4, 0, params).fit(X).model_
+    theirs = GaussianMixture(4, covariance_type=covariance_type, random_state=0).fit(X)
+    np.testing.assert_array_equal(ours.means_, theirs.means_)
+    np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))

@@ -54,6 +54,8 @@ TARGET = 0.85
 TIMEOUT_FACTOR = 4.0
 MIN_TIMEOUT = 60.0
 
+#: Helper modules of one method, mutated with it (with the tests that name the method).
+METHOD_HELPERS = {"gmm": ("_mixture.py",)}
 #: group -> (modules to mutate, pytest arguments selecting the tests that guard them). The
 #: modules are those behind the published numbers: the scores, the benchmark's ODS/OIS, the
 #: intervals, the options applied after fitting, the choice of k, and every method's fit
@@ -83,7 +85,10 @@ GROUPS = {
     ),
     **{
         path.stem: (
-            [f"{PACKAGE}/fit/methods/{path.name}"],
+            [
+                f"{PACKAGE}/fit/methods/{name}"
+                for name in (path.name, *METHOD_HELPERS.get(path.stem, ()))
+            ],
             ["tests/test_methods.py", "-k", path.stem],
         )
         for path in sorted((ROOT / PACKAGE / "fit" / "methods").glob("[!_]*.py"))

@@ -1,4 +1,5 @@
-"""Gaussian mixture model (scikit-learn ``GaussianMixture``), hard-assigned by MAP."""
+"""Gaussian mixture model (scikit-learn ``GaussianMixture``, with faster EM steps for full
+covariances: :mod:`segsweep.fit.methods._mixture`), hard-assigned by MAP."""
 
 from __future__ import annotations
 
@@ -24,9 +25,9 @@ class GaussianMixtureMethod(FittedMixture, ClusteringMethod):
 
     def fit(self, X, y=None):
         """Fit the mixture on ``X`` (n_samples, n_features) by EM."""
-        from sklearn.mixture import GaussianMixture
+        from segsweep.fit.methods._mixture import FullCovarianceGaussianMixture
 
-        self.model_ = GaussianMixture(
+        self.model_ = FullCovarianceGaussianMixture(
             n_components=self.n_clusters,
             covariance_type=self.covariance_type,
             n_init=self.n_init,

@@ -1,0 +1,99 @@
+"""scikit-learn's ``GaussianMixture`` with faster EM steps for full covariances.
+
+:class:`FullCovarianceGaussianMixture` keeps scikit-learn's EM (initialisation, iterations,
+convergence test, ``n_init``, every public attribute and method) and replaces the three
+steps that cost most on many pixels and few features, each with the same formulas:
+
+- each component's log-density: one product of the pixels with every component's
+  precision factor at once, and the squared norms summed by a product with a block of ones
+  (scikit-learn loops over components and sums five numbers per row with ``sum``);
+- the log-sum-exp of the E-step, in place;
+- the M-step's covariances from the pixels' second moments about their mean, computed once
+  per fit, and one product with the responsibilities (scikit-learn forms every component's
+  deviations again at every iteration).
+
+Everything is computed in float64 (scikit-learn runs EM in float32 on float32 features).
+On float64 input the means, covariances and labels agree with scikit-learn's to rounding,
+with the same number of iterations (tested); on a BSDS500 image's 30 000-pixel sample EM
+takes about half the time. The other covariance types are scikit-learn's own.
+
+This overrides private methods of scikit-learn 1.9 (``_estimate_log_prob``,
+``_estimate_log_prob_resp``, ``_m_step``); the tests compare with the public class, so a
+release that changes them fails there.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.mixture import GaussianMixture
+from sklearn.mixture._gaussian_mixture import (
+    _compute_log_det_cholesky,
+    _compute_precision_cholesky,
+)
+
+
+class FullCovarianceGaussianMixture(GaussianMixture):
+    """``sklearn.mixture.GaussianMixture`` with faster EM steps when
+    ``covariance_type="full"``, in float64 (module docstring)."""
+
+    def fit(self, X, y=None):
+        """Fit by EM, on ``X`` in float64 for full covariances."""
+        if self.covariance_type == "full":
+            X = np.asarray(X, dtype=np.float64)
+        return super().fit(X, y)
+
+    def _estimate_log_prob(self, X, xp=None):
+        if self.covariance_type != "full":
+            return super()._estimate_log_prob(X, xp=xp)
+        factors = self.precisions_cholesky_
+        n_components, n_features, _ = factors.shape
+        # every component's standardised deviations: (X - mean) @ factor, side by side
+        side_by_side = factors.transpose(1, 0, 2).reshape(n_features, -1)
+        deviations = np.asarray(X, dtype=np.float64) @ side_by_side
+        deviations -= np.einsum("kd,kde->ke", self.means_, factors).reshape(-1)
+        deviations *= deviations
+        squared_norms = deviations @ np.repeat(np.eye(n_components), n_features, axis=0)
+        squared_norms += n_features * np.log(2 * np.pi)
+        squared_norms *= -0.5
+        squared_norms += _compute_log_det_cholesky(factors, "full", n_features)
+        return squared_norms
+
+    def _estimate_log_prob_resp(self, X, xp=None):
+        if self.covariance_type != "full":
+            return super()._estimate_log_prob_resp(X, xp=xp)
+        log_resp = self._estimate_weighted_log_prob(X, xp=xp)
+        largest = log_resp.max(axis=1)
+        log_resp -= largest[:, None]
+        with np.errstate(under="ignore"):
+            log_sum = np.log(np.exp(log_resp).sum(axis=1))
+        log_resp -= log_sum[:, None]
+        return log_sum + largest, log_resp
+
+    def _m_step(self, X, log_resp, xp=None):
+        if self.covariance_type != "full":
+            return super()._m_step(X, log_resp, xp=xp)
+        if getattr(self, "_moments_of", None) is not X:  # once per fit: X is EM's sample
+            self._centre = X.mean(axis=0)
+            centred = X - self._centre
+            self._moments = (centred[:, :, None] * centred[:, None, :]).reshape(len(X), -1)
+            self._moments_of = X
+        resp = np.exp(log_resp)
+        counts = resp.sum(axis=0) + 10 * np.finfo(resp.dtype).eps
+        means = (resp.T @ X) / counts[:, None]
+        n_components, n_features = means.shape
+        offsets = means - self._centre
+        covariances = (resp.T @ self._moments).reshape(n_components, n_features, n_features)
+        covariances /= counts[:, None, None]
+        covariances -= offsets[:, :, None] * offsets[:, None, :]
+        covariances[:, np.arange(n_features), np.arange(n_features)] += self.reg_covar
+        self.weights_ = counts / counts.sum()
+        self.means_ = means
+        self.covariances_ = covariances
+        self.precisions_cholesky_ = _compute_precision_cholesky(covariances, "full")
+
+    def __getstate__(self):
+        # the per-fit moments are working memory, not part of the fitted model
+        state = super().__getstate__()
+        for key in ("_moments", "_moments_of", "_centre"):
+            state.pop(key, None)
+        return state
