@@ -42,7 +42,7 @@ report: $(INSTALLED)
 
 ## test: formatting and lint checks, then the whole test suite (what CI runs)
 test: $(INSTALLED) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 ## test-fast: the unit tests only (no pipeline runs), for the edit-test loop
 test-fast: $(INSTALLED)
