@@ -371,6 +371,8 @@ def registry() -> dict[str, type[ClusteringMethod]]:
     if _REGISTRY is None:
         found: dict[str, type[ClusteringMethod]] = {}
         for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+            if module_info.name.startswith("_"):  # helpers of some methods, not methods
+                continue
             module = importlib.import_module(f"{__name__}.{module_info.name}")
             for obj in vars(module).values():
                 if (
