@@ -101,10 +101,3 @@ class FullCovarianceGaussianMixture(GaussianMixture):
         self.means_ = means
         self.covariances_ = covariances
         self.precisions_cholesky_ = _compute_precision_cholesky(covariances, "full")
-
-    def __getstate__(self):
-        # the per-fit moments are working memory, not part of the fitted model
-        state = super().__getstate__()
-        for key in ("_moments", "_moments_of", "_centre", "_centred"):
-            state.pop(key, None)
-        return state
