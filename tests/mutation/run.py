@@ -264,7 +264,8 @@ def run_group(
         return subprocess.run(command, cwd=work, capture_output=True, text=True,
                               check=True).stdout  # fmt: skip
 
-    def baseline_run() -> tuple[subprocess.CompletedProcess, float]:
+    def baseline_run() -> subprocess.CompletedProcess:
+        """The group's tests without mutation; sets the timeout from their time."""
         start = time.perf_counter()
         done = subprocess.run(test_command(tests), shell=True, cwd=work, capture_output=True,
                               text=True)  # fmt: skip
@@ -272,7 +273,7 @@ def run_group(
         timeout = max(MIN_TIMEOUT, TIMEOUT_FACTOR * seconds)
         (work / "cosmic-ray.toml").write_text(config_text(modules, tests, timeout))
         print(f"group {name}: tests {seconds:.0f} s without mutation, timeout {timeout:.0f} s")
-        return done, seconds
+        return done
 
     if resume and (work / "session.sqlite").exists():
         baseline_run()
@@ -281,7 +282,7 @@ def run_group(
     previous = killed_before(work) if survivors_only else {}
     copy_repository(work)
     (work / "sources.json").write_text(json.dumps({m: (work / m).read_text() for m in modules}))
-    baseline, _ = baseline_run()
+    baseline = baseline_run()
     if baseline.returncode != 0:  # every mutant would count as killed
         raise RuntimeError(f"group {name}: the tests fail without any mutation:\n"
                            f"{baseline.stdout[-2000:]}")  # fmt: skip
