@@ -735,6 +735,7 @@ def test_gmm_full_covariance_em_is_scikit_learns(k, n_init):
     ours = methods.create("gmm", k, 3, {"n_init": n_init}).fit(X).model_
     theirs = GaussianMixture(k, n_init=n_init, random_state=3).fit(X)
     assert ours.n_iter_ == theirs.n_iter_ and ours.converged_ == theirs.converged_
+    assert not set(vars(ours)) & {"_moments", "_moments_of", "_centre", "_centred"}
     for name in ("weights_", "means_", "covariances_", "precisions_cholesky_"):
         np.testing.assert_allclose(getattr(ours, name), getattr(theirs, name), 1e-9, 1e-13)
     assert ours.lower_bound_ == pytest.approx(theirs.lower_bound_, rel=1e-12)

@@ -40,6 +40,18 @@ class FullCovarianceGaussianMixture(GaussianMixture):
     """``sklearn.mixture.GaussianMixture`` with faster EM steps when
     ``covariance_type="full"`` (module docstring)."""
 
+    #: Working arrays of one fit (the sample's second moments), dropped when it ends.
+    _PER_FIT = ("_moments", "_moments_of", "_centre", "_centred")
+
+    def fit_predict(self, X, y=None):
+        """scikit-learn's ``fit_predict`` (``fit`` calls it); a fitted model keeps no
+        reference to the sample or its moments."""
+        try:
+            return super().fit_predict(X, y)
+        finally:
+            for key in self._PER_FIT:
+                self.__dict__.pop(key, None)
+
     def _estimate_log_prob(self, X, xp=None):
         if self.covariance_type != "full":
             return super()._estimate_log_prob(X, xp=xp)
