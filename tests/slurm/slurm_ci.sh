@@ -24,6 +24,18 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   sleep 1
   for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  restore_slurm_conf
+}
+# A slurm.conf left in /etc/slurm with no controller running makes every later Snakemake
+# start wait 9 s (the SLURM executor plugin asks `scontrol show config` when it is imported,
+# with a 10 s timeout), so the machine's own slurm.conf, or none, is put back at the end.
+# (SLURM_CONF cannot name a file elsewhere: batch jobs do not inherit it.)
+restore_slurm_conf() {
+  if [ -e "$WORK/slurm.conf.before" ]; then
+    mv -f "$WORK/slurm.conf.before" /etc/slurm/slurm.conf
+  elif [ -n "${WROTE_SLURM_CONF:-}" ]; then
+    rm -f /etc/slurm/slurm.conf
+  fi
 }
 trap cleanup EXIT
 
@@ -39,6 +51,8 @@ PIDS+=("$(cat /run/munge/munged.pid)")
 CPUS=$(nproc)
 MEMORY=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) * 85 / 100 / 1024 ))
 mkdir -p /etc/slurm /var/spool/slurmd /var/spool/slurmctld
+[ -e /etc/slurm/slurm.conf ] && cp -p /etc/slurm/slurm.conf "$WORK/slurm.conf.before"
+WROTE_SLURM_CONF=1
 cat > /etc/slurm/slurm.conf <<CONF
 ClusterName=segsweep-ci
 SlurmctldHost=localhost
