@@ -46,7 +46,7 @@ test: $(INSTALLED) lint
 
 ## test-fast: the unit tests only (no pipeline runs), for the edit-test loop
 test-fast: $(INSTALLED)
-	$(BIN)/python -m pytest -m "not workflow"
+	$(BIN)/python -m pytest -m "not workflow" -n 2
 
 ## test-slurm: run the tiny pipeline on a local single-node SLURM (needs root; CI runs it)
 test-slurm: $(INSTALLED)

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pytest
+import os
+
+# One native thread per test process (BLAS, OpenMP), set before numpy and scikit-learn load
+# them: make test runs one worker per core, and two workers of two spinning threads each
+# took twice the CPU time of one. The pipeline's jobs set their own (segsweep.entry).
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 #: Three well-separated flat colours.
 FLAT_COLOURS = np.array([[220, 30, 30], [30, 200, 40], [20, 40, 210]], dtype=np.uint8)
@@ -49,6 +57,8 @@ def tiny_run(tmp_path_factory):
 SHARED_RUNS = ("tiny_run", "corpus_run", "bsds_shaped_run")
 
 
+# tryfirst: xdist's own hook in each worker reads the marks into the test ids it schedules by
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     if not config.pluginmanager.hasplugin("xdist"):
         return
@@ -56,3 +66,22 @@ def pytest_collection_modifyitems(config, items):
         shared = [name for name in SHARED_RUNS if name in getattr(item, "fixturenames", ())]
         if shared:
             item.add_marker(pytest.mark.xdist_group(shared[0]))
+
+
+def pytest_collection_finish(session):
+    """Stop when xdist's groups do not take effect (they silently do not with pytest 9.2 and
+    pytest-xdist 3.8, pytest-dev/pytest-xdist#1386): each shared run would be made on both
+    workers. (A worker's own messages do not reach the console, so the line goes to its
+    standard error.)"""
+    if not getattr(session.config.option, "loadgroup", False):
+        return
+    lost = [item.nodeid for item in session.items
+            if any(item.iter_markers("xdist_group")) and "@" not in item.nodeid]  # fmt: skip
+    if lost:
+        message = (
+            f"--dist loadgroup did not group {lost[0]} (and {len(lost) - 1} more): this "
+            "pytest and pytest-xdist do not work together (pytest-xdist#1386); install the "
+            "versions in constraints.txt"
+        )
+        os.write(2, f"\n{message}\n".encode())
+        raise pytest.UsageError(message)

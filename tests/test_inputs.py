@@ -45,7 +45,8 @@ def test_any_file_name_is_segmented_as_its_own_image(tmp_path):
     assert dry.returncode == 0, dry.stderr[-3000:]
 
 
-@pytest.fixture(scope="module")
+# session scope: made once, even when the tests that share it are not run in a row
+@pytest.fixture(scope="session")
 def bsds_shaped_run(tmp_path_factory):
     """The whole workflow, figures and report, on a BSDS500-shaped folder whose images have
     digit-only names, ``0001`` and ``1`` among them, with several annotations in .mat files;

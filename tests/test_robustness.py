@@ -112,7 +112,8 @@ CORPUS_CONFIG = {
 }
 
 
-@pytest.fixture(scope="module")
+# session scope: made once, even when the tests that share it are not run in a row
+@pytest.fixture(scope="session")
 def corpus_run(tmp_path_factory):
     workdir = copy_workflow(tmp_path_factory.mktemp("corpus_run"), CORPUS_CONFIG)
     expected = make_corpus(workdir / "images")
