@@ -127,7 +127,7 @@ def run(snakemake, main: Callable[[object], None]) -> None:
         # Snakemake's preamble and the work): benchmarks read both (tests/bench/bsds.py)
         logging.info(
             "segsweep job seconds: work %.3f, process %.3f",
-            time.perf_counter() - start, time.time() - _process_start(),
+            time.perf_counter() - start, _process_seconds(),
         )  # fmt: skip
     except SegsweepError as error:
         logging.error("%s", error)
@@ -135,15 +135,17 @@ def run(snakemake, main: Callable[[object], None]) -> None:
         sys.exit(1)
 
 
-def _process_start() -> float:
-    """When this process started (seconds since the epoch), from /proc where there is one;
-    else now (the job then reports no start-up)."""
+def _process_seconds() -> float:
+    """Seconds since this process started, from its start time in ``/proc/self/stat``
+    (clock ticks since boot) and the clock since boot; 0.0 where there is no ``/proc``.
+    (psutil's start time adds the boot time, which /proc gives in whole seconds: up to a
+    second off.)"""
     try:
-        import psutil
-
-        return psutil.Process(os.getpid()).create_time()
-    except Exception:  # no psutil or no process table: a benchmark figure, not a result
-        return time.time()
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")  # field 22, starttime
+        return time.clock_gettime(time.CLOCK_BOOTTIME) - started
+    except (OSError, ValueError, IndexError, AttributeError):  # a benchmark figure only
+        return 0.0
 
 
 def entry(rule: str) -> Callable[[object], None]:
