@@ -744,6 +744,27 @@ def test_gmm_full_covariance_em_is_scikit_learns(k, n_init):
     np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-12)
 
 
+@pytest.mark.parametrize("seed", [0, 2])
+def test_gmm_fits_a_component_flat_in_one_feature_as_scikit_learn_does(seed):
+    """A saturated region (one feature constant, far from the pixels' mean) in float32
+    features, as in BSDS500 test images 347031 and 393035: scikit-learn's EM fits it, its
+    variance in that feature being reg_covar. The faster M step once took its responsibility
+    sum in float32 and left that variance below -reg_covar, so the fit stopped."""
+    from sklearn.mixture import GaussianMixture
+
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(0, 0.2, size=(30000, 5)).astype(np.float32)
+    flat = rng.random(len(X)) < 0.3
+    X[flat, 0] = 0.9
+    X[flat, 1:] = rng.normal(0.5, 0.05, size=(flat.sum(), 4))
+    ours = methods.create("gmm", 7, seed, {"max_iter": 100}).fit(X).model_
+    theirs = GaussianMixture(7, random_state=seed, max_iter=100).fit(X)
+    variances = np.diagonal(ours.covariances_, axis1=1, axis2=2)
+    assert variances.min() >= ours.reg_covar * (1 - 1e-3)
+    assert ours.n_iter_ == theirs.n_iter_
+    np.testing.assert_allclose(ours.means_, theirs.means_, atol=1e-5)
+
+
 @pytest.mark.parametrize("covariance_type", ["tied", "diag", "spherical"])
 def test_gmm_other_covariances_are_scikit_learns_own(covariance_type):
     from sklearn.mixture import GaussianMixture

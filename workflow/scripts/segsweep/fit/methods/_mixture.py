@@ -100,13 +100,15 @@ class FullCovarianceGaussianMixture(GaussianMixture):
         # sum of r (x - mean)(x - mean)^T from the moments about the pixels' mean c: with
         # y = x - c, b = sum of r y and d = mean - c, it is S - b d^T - d b^T + (sum of r) d d^T
         # (exact, and 0 for a component with no responsibility, as scikit-learn's)
+        # (every term from the same float64 weights: the float32 sum of r was off by up to
+        # 1e-6 of it, which left a flat component's variance below -reg_covar)
         weights = resp.T.astype(np.float64)
         spread = (weights @ self._moments).reshape(n_components, n_features, n_features)
         first = weights @ self._centred
         offsets = means - self._centre
         spread -= first[:, :, None] * offsets[:, None, :]
         spread -= offsets[:, :, None] * first[:, None, :]
-        spread += responsibility[:, None, None] * offsets[:, :, None] * offsets[:, None, :]
+        spread += weights.sum(axis=1)[:, None, None] * offsets[:, :, None] * offsets[:, None, :]
         covariances = (spread / counts[:, None, None]).astype(X.dtype)
         covariances[:, np.arange(n_features), np.arange(n_features)] += self.reg_covar
         self.weights_ = counts / counts.sum()
