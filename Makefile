@@ -5,9 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-# the console shows how far a run is and about how long is left (workflow/plugins)
+# the console shows how far a run is and about how long is left (workflow/plugins);
+# --logger=NAME, since --logger takes several names and would swallow a target after it
 SNAKEMAKE := PYTHONPATH=workflow/plugins $(BIN)/snakemake --workflow-profile workflow/profiles/default \
-	--logger segsweep
+	--logger=segsweep
 REPORT := results/report.html
 # the rules that draw figures, from the registry of figures (segsweep.figures.registry)
 FIGURE_RULES = $(shell PYTHONPATH=workflow/scripts $(BIN)/python -m segsweep.cli figure-rules)
@@ -32,13 +33,14 @@ run: $(INSTALLED)
 	@echo "Report: $(REPORT) (open it in a browser)"
 
 ## figures: redraw figures and the summary from stored tables and label maps, then the report
+## (CONFIG=my.yaml: the configuration the run used)
 figures: $(INSTALLED)
-	$(SNAKEMAKE) figures --forcerun $(FIGURE_RULES) --rerun-triggers mtime
-	$(SNAKEMAKE) --report $(REPORT)
+	$(SNAKEMAKE) figures $(CONFIGFILE) --forcerun $(FIGURE_RULES) --rerun-triggers mtime
+	$(SNAKEMAKE) $(CONFIGFILE) --report $(REPORT)
 
-## report: rebuild the HTML report from what is in results/
+## report: rebuild the HTML report from what is in results/ (CONFIG=my.yaml as for the run)
 report: $(INSTALLED)
-	$(SNAKEMAKE) --report $(REPORT)
+	$(SNAKEMAKE) $(CONFIGFILE) --report $(REPORT)
 
 ## test: formatting and lint checks, then the whole test suite (what CI runs)
 test: $(INSTALLED) lint

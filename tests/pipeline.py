@@ -3,6 +3,8 @@ its images, and Snakemake run as a user would (a subprocess with 2 cores)."""
 
 from __future__ import annotations
 
+import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -62,6 +64,26 @@ def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
         text=True,
         timeout=600,
     )
+
+
+def make_snakemake_commands(target: str, *variables: str) -> list[list[str]]:
+    """The Snakemake commands ``make TARGET VARIABLES`` runs, as argument lists for
+    :func:`run_make_command` (from ``make -n``: what a user's ``make`` would run)."""
+    listed = subprocess.run(["make", "-n", "-s", "-C", str(ROOT), target, *variables],
+                            capture_output=True, text=True, check=True).stdout  # fmt: skip
+    return [shlex.split(line) for line in listed.splitlines()
+            if line.startswith("PYTHONPATH=workflow/plugins ")]  # fmt: skip
+
+
+def run_make_command(workdir: Path, command: list[str]) -> subprocess.CompletedProcess:
+    """Run one of :func:`make_snakemake_commands` in ``workdir`` (a copy of the workflow),
+    with this Python's Snakemake in place of ``.venv/bin/snakemake``."""
+    assignment, program, *arguments = command
+    assert program.endswith("/snakemake"), command
+    name, value = assignment.split("=", 1)
+    return subprocess.run([sys.executable, "-m", "snakemake", *arguments], cwd=workdir,
+                          env={**os.environ, name: value}, capture_output=True, text=True,
+                          timeout=600)  # fmt: skip
 
 
 def comparable_files(workdir: Path) -> dict[str, bytes]:
