@@ -302,3 +302,26 @@ def test_an_option_sweep_equals_each_value_applied_alone(option, noisy_photo):
     for value in list(setup.grid):
         _, alone, _ = fit_one(features, setup, value, 0)
         np.testing.assert_array_equal(maps[(float(value), 0)], alone)
+
+
+def test_a_library_that_cannot_fit_an_image_gives_one_line_naming_image_and_entry(
+    monkeypatch, noisy_photo, caplog
+):
+    """A library error inside a fit (the EM's covariance failure raised a LinAlgError-like
+    ValueError on two BSDS500 images) reaches the console as one line that names the image
+    and the entry; its traceback goes to the job's log."""
+    from segsweep.configuration import method_setup
+    from segsweep.errors import FitError
+    from segsweep.fit import segment as segment_module
+
+    def failing(*args):
+        raise np.linalg.LinAlgError("1-th leading minor of the array\nis not positive definite")
+
+    monkeypatch.setattr(segment_module, "segment", failing)
+    setup = method_setup({"method": "gmm"}, ks=[2], sample_size=1000, label="gmm_regions")
+    with pytest.raises(FitError) as raised:
+        segment_module.segment_image("347031", noisy_photo, setup, ["lab"], [0])
+    message = str(raised.value)
+    assert message.startswith("image 347031: entry gmm_regions: the fit failed (LinAlgError: ")
+    assert "\n" not in message and "is not positive definite" in message
+    assert caplog.records[-1].exc_info  # the traceback, for the job's log

@@ -16,3 +16,7 @@ class ConfigError(SegsweepError):
 
 class InputImageError(SegsweepError):
     """An input image cannot be read or cannot be turned into the standard form."""
+
+
+class FitError(SegsweepError):
+    """A method's library could not fit one image (its traceback goes to the job's log)."""

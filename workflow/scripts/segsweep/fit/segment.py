@@ -14,12 +14,14 @@ jobs, which then fit every space.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import sklearn
 
+from segsweep.errors import FitError
 from segsweep.fit.setup import Setup
 from segsweep.fit.spaces import to_features
 from segsweep.fit.sweep import sweep
@@ -59,6 +61,24 @@ def segment(
     return fits.reset_index(drop=True), label_maps, timings.reset_index(drop=True)
 
 
+def segment_image(
+    image: str, rgb: np.ndarray, setup: Setup, spaces: Sequence[str], seeds: Sequence[int]
+) -> tuple[pd.DataFrame, dict[MapKey, np.ndarray], pd.DataFrame]:
+    """:func:`segment` of the image named ``image``; a library's failure to fit it (a
+    ``ValueError``, ``numpy.linalg.LinAlgError`` or arithmetic error) becomes a
+    :class:`~segsweep.errors.FitError` of one line naming the image and the entry, and its
+    traceback goes to the job's log."""
+    try:
+        return segment(rgb, setup, spaces, seeds)
+    except (ValueError, ArithmeticError) as error:  # LinAlgError is a ValueError
+        logging.getLogger(__name__).exception("fitting %s with %s failed", image, setup.label)
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise FitError(
+            f"image {image}: entry {setup.label}: the fit failed ({type(error).__name__}: "
+            f"{reason}); the job's log has the traceback"
+        ) from error
+
+
 def main(snakemake) -> None:
     """Snakemake entry: segment every image of one batch with one method setup and write its
     label maps, fits and fit timings (one file each for the batch)."""
@@ -72,7 +92,8 @@ def main(snakemake) -> None:
     def label_maps_by_image():
         for image, path in zip(params.images, snakemake.input.standard, strict=True):
             rgb, _ = load_standard_form(path)
-            fits, label_maps, timings = segment(rgb, setup, params.spaces, params.seeds)
+            fits, label_maps, timings = segment_image(image, rgb, setup, params.spaces,
+                                                      params.seeds)  # fmt: skip
             keys = {"image": image, "method": method}
             fits_tables.append(fits.assign(**keys)[key_first(fits)])
             timing_tables.append(timings.assign(**keys)[key_first(timings)])
