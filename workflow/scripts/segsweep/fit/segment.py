@@ -14,7 +14,6 @@ jobs, which then fit every space.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 import numpy as np
@@ -66,16 +65,14 @@ def segment_image(
 ) -> tuple[pd.DataFrame, dict[MapKey, np.ndarray], pd.DataFrame]:
     """:func:`segment` of the image named ``image``; a library's failure to fit it (a
     ``ValueError``, ``numpy.linalg.LinAlgError`` or arithmetic error) becomes a
-    :class:`~segsweep.errors.FitError` of one line naming the image and the entry, and its
-    traceback goes to the job's log."""
+    :class:`~segsweep.errors.FitError` of one line naming the image, the entry and the
+    library's message (the console and the job's log show that line, not a traceback)."""
     try:
         return segment(rgb, setup, spaces, seeds)
     except (ValueError, ArithmeticError) as error:  # LinAlgError is a ValueError
-        logging.getLogger(__name__).exception("fitting %s with %s failed", image, setup.label)
-        reason = " ".join(str(error).split()) or type(error).__name__
+        reason = " ".join(str(error).split()) or "no message"
         raise FitError(
-            f"image {image}: entry {setup.label}: the fit failed ({type(error).__name__}: "
-            f"{reason}); the job's log has the traceback"
+            f"image {image}: entry {setup.label}: the fit failed ({type(error).__name__}: {reason})"
         ) from error
 
 
