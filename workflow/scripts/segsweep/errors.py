@@ -19,4 +19,5 @@ class InputImageError(SegsweepError):
 
 
 class FitError(SegsweepError):
-    """A method's library could not fit one image (its traceback goes to the job's log)."""
+    """A method's library could not fit one image (one line: the image, the entry and the
+    library's message)."""
