@@ -129,3 +129,56 @@ def test_figure_title_clears_the_panel_titles(noisy_photo, rows):
     assert all(box.y1 <= heading.y0 for box in boxes)
     for i, box in enumerate(boxes):  # no panel title runs into another panel
         assert not any(box.overlaps(panel) for j, panel in enumerate(panels) if j != i)
+
+
+def batch_job(tmp_path, images, truth=()):
+    """A plot_images job over ``images`` that reads no tables."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        input=SimpleNamespace(standard=[f"{image}.npz" for image in images], labels=[],
+                              fits=[], measures=[]),
+        params=SimpleNamespace(methods=[], images=list(images), truth=list(truth),
+                               figure_path=str(tmp_path / "{image}_{name}.png"),
+                               cutout_path=str(tmp_path / "{image}_{kind}.png")),
+        output=SimpleNamespace(drawn=str(tmp_path / "drawn.csv")),
+    )  # fmt: skip
+
+
+def test_a_figure_batch_draws_its_other_images_when_one_fails(tmp_path, monkeypatch):
+    from segsweep.errors import SegsweepError
+    from segsweep.figures import image
+
+    drawn = []
+
+    def draw(scene, with_truth, figure_path, cutout_path):
+        if scene == "broken":
+            raise ValueError("no such label")
+        drawn.append((scene, with_truth))
+        return [("elbow", figure_path.format(image=scene, name="elbow"))]
+
+    monkeypatch.setattr(image, "read_scene", lambda name, *args: name)
+    monkeypatch.setattr(image, "draw_image", draw)
+    job = batch_job(tmp_path, ["first", "broken", "last"], truth=["last"])
+    with pytest.raises(SegsweepError, match=r"image broken: ValueError: no such label$"):
+        image.images_figures_main(job)
+    assert drawn == [("first", False), ("last", True)]  # the others are drawn, truth as given
+    assert not (tmp_path / "drawn.csv").exists()  # no record: the batch is drawn again
+    image.images_figures_main(batch_job(tmp_path, ["first", "last"]))
+    record = pd.read_csv(tmp_path / "drawn.csv")
+    assert record["image"].tolist() == ["first", "last"]
+    assert record["path"].tolist() == [str(tmp_path / f"{i}_elbow.png") for i in ("first", "last")]
+
+
+def test_a_drawn_record_is_forgotten_when_a_file_it_lists_is_gone(tmp_path):
+    from segsweep.figures.drawn import forget_if_incomplete, missing_files
+
+    kept, lost = tmp_path / "kept.png", tmp_path / "lost.png"
+    kept.write_bytes(b"png")
+    record = tmp_path / "part0.csv"
+    record.write_text(f"image,figure,path\na,elbow,{kept}\nb,elbow,{lost}\n")
+    assert missing_files(tmp_path / "absent.csv") == []
+    assert missing_files(record) == [str(lost)]
+    assert forget_if_incomplete(record) == [str(lost)] and not record.exists()
+    record.write_text(f"image,figure,path\na,elbow,{kept}\n")
+    assert forget_if_incomplete(record) == [] and record.exists()

@@ -185,7 +185,7 @@ def test_on_error_fail_stops_the_run_with_one_clear_line(tmp_path):
     output = result.stdout + result.stderr
     # the first unusable file screened stops the run, with its own line
     lines = [line for line in output.splitlines() if line.startswith("segsweep error: ")]
-    assert lines and all(line.endswith("(images.on_error: fail)") for line in lines)
+    assert lines and all(line.endswith("(images.on_error: fail)") for line in lines), output
     bad = {name: reason for name, reason in EXPECTED.items() if reason != "accepted"}
     assert any(f"images/{name}: " in lines[0] and bad[name] in lines[0] for name in bad)
     assert "Traceback (most recent call last)" not in output

@@ -8,7 +8,7 @@
 - runs each method entry's ``segment`` job's work (every value and seed) and its
   ``measure`` job's (criteria and scores of every fit), and writes their outputs, as the
   jobs do;
-- draws its figures as ``plot_image_with_truth`` does (``plot_image`` without truth);
+- draws its figures as ``plot_images`` does;
 
 with a timer around each stage (the functions in :data:`STAGES`): the time of a stage is its
 own, less that of the timed stages it calls, so a column sums to the job's work. Then it
@@ -148,8 +148,6 @@ def profile(config: dict, image: str | None) -> tuple[dict[str, dict[str, float]
     from segsweep.data import ingest
     from segsweep.data.discovery import discover_bsds
     from segsweep.figures import image as image_figures
-    from segsweep.figures.registry import image_figures as figure_names
-    from segsweep.figures.registry import truth_figures
     from segsweep.fit import segment
     from segsweep.score import measure
     from segsweep.store import files
@@ -204,29 +202,21 @@ def profile(config: dict, image: str | None) -> tuple[dict[str, dict[str, float]
             cutout_k=config["figures"]["cutout_k"],
         )  # fmt: skip
         inputs = SimpleNamespace(
-            standard=str(out / "standard.npz"),
+            standard=[str(out / "standard.npz")],
             **{key: [str(out / f"{m}{suffix}") for m in setups]
                for key, suffix in [("labels", ".npz"), ("fits", ".csv"),
                                    ("measures", ".measures.csv")]},
         )  # fmt: skip
-        names = [*figure_names(figure_spaces), "cutout", "baseline"]
-        names += list(truth_figures()) if annotations else []
-        outputs = _Output({n: str(out / f"{n}.png") for n in names})
-        figures_job = SimpleNamespace(input=inputs, output=outputs,
-                                      params=SimpleNamespace(**common),
-                                      wildcards=SimpleNamespace(image=name))  # fmt: skip
-        image_figures.image_figures_main(figures_job)
-        jobs["plot_image_with_truth" if annotations else "plot_image"] = timers.take()
+        paths = dict(figure_path=str(out / "{image}_{name}.png"),
+                     cutout_path=str(out / "{image}_{kind}.png"))  # fmt: skip
+        figures_job = SimpleNamespace(
+            input=inputs, output=SimpleNamespace(drawn=str(out / "drawn.csv")),
+            params=SimpleNamespace(**common, **paths, images=[name],
+                                   truth=[name] if annotations else []),
+        )  # fmt: skip
+        image_figures.images_figures_main(figures_job)
+        jobs["plot_images"] = timers.take()
     return jobs, name
-
-
-class _Output(dict):
-    """Snakemake's output object: attributes and items."""
-
-    def __getattr__(self, key):
-        if key not in self:
-            raise AttributeError(key)
-        return self[key]
 
 
 #: The imports each kind of job makes before its work (its entry module and what that
@@ -235,8 +225,7 @@ JOB_IMPORTS = {
     "screen": "from segsweep.data import ingest",
     "segment": "from segsweep.fit import segment",
     "measure": "from segsweep.score import measure",
-    "plot_image": "from segsweep.figures import image as image_figures",
-    "plot_image_with_truth": "from segsweep.figures import image as image_figures",
+    "plot_images": "from segsweep.figures import image as image_figures",
 }
 
 

@@ -13,6 +13,7 @@ from segsweep.errors import SegsweepError  # noqa: E402
 from segsweep.data.discovery import accepted, discover, input_report  # noqa: E402
 from segsweep.figures.registry import captions as figure_captions  # noqa: E402
 from segsweep.figures.registry import image_figures, truth_figures  # noqa: E402
+from segsweep.figures.drawn import forget_if_incomplete  # noqa: E402
 from segsweep.store.files import read_json  # noqa: E402
 from segsweep.tables.uncertainty import ranks_are_drawn  # noqa: E402
 
@@ -148,19 +149,19 @@ def all_label_maps(wildcards):
     return segment_outputs("labels")
 
 
-def image_labels(wildcards):
-    """Label maps of every method of one image's batch, in the order of METHODS."""
-    return segment_outputs("labels", [batch_of(wildcards.image, BATCH_COUNT)])
+def batch_labels(wildcards):
+    """Label maps of every method of one batch, in the order of METHODS."""
+    return segment_outputs("labels", [wildcards.batch])
 
 
-def image_fits(wildcards):
-    """Fits tables of every method of one image's batch."""
-    return segment_outputs("fits", [batch_of(wildcards.image, BATCH_COUNT)])
+def batch_fits(wildcards):
+    """Fits tables of every method of one batch."""
+    return segment_outputs("fits", [wildcards.batch])
 
 
-def image_measures(wildcards):
-    """Criteria and scores of the fits of every method of one image's batch."""
-    return segment_outputs("measures", [batch_of(wildcards.image, BATCH_COUNT)])
+def batch_measures(wildcards):
+    """Criteria and scores of the fits of every method of one batch."""
+    return segment_outputs("measures", [wildcards.batch])
 
 
 def truth_tables(wildcards=None):
@@ -189,22 +190,23 @@ def leaderboard_figures():
 FIGURE_PATH = "results/figures/{image}/{name}.png"
 
 
-#: Every figure plot_image draws for one image (file name -> report category), and the
+#: Every figure plot_images draws for one image (file name -> report category), and the
 #: ground-truth figure of images with truth: from the registry of figures
 #: (segsweep.figures.registry), which also gives their captions.
 IMAGE_FIGURES = {name: f.category for name, f in image_figures(FIGURE_SPACES).items()}
 TRUTH_FIGURE = {name: f.category for name, f in truth_figures().items()}
 
+#: Where each image's two background-removal cut-outs are drawn ({kind}: cluster, baseline).
+CUTOUT_PATH = "results/cutouts/{image}_{kind}.png"
 
-def image_pattern(with_truth):
-    """Wildcard pattern of the images with (or without) ground truth; one that matches no
-    name when there are none."""
-    names = [image for image in IMAGES if (image in TRUTH) == with_truth]
-    return "|".join(map(re.escape, names)) if names else "(?!)"
+#: The record of the files one plot_images job drew (segsweep.figures.drawn): a batch's
+#: images are drawn by FIGURE_PARTS jobs, so that two cores share even a single batch.
+DRAWN_RECORD = "results/drawn/{batch}/part{part}.csv"
+FIGURE_PARTS = 2
 
 
-#: What plot_image and plot_image_with_truth draw with.
-PLOT_IMAGE_PARAMS = dict(
+#: What plot_images draws with.
+PLOT_IMAGES_PARAMS = dict(
     methods=METHODS,
     spaces=FIGURE_SPACES,
     methods_in_space={space: methods_in(space) for space in FIGURE_SPACES},
@@ -215,21 +217,49 @@ PLOT_IMAGE_PARAMS = dict(
     detail_space=DETAIL_SPACE,
     detail_method=DETAIL_METHOD,
     cutout_k=config["figures"]["cutout_k"],
+    # functions: Snakemake would fill a string's {image} from the job's wildcards
+    figure_path=lambda wildcards: FIGURE_PATH,
+    cutout_path=lambda wildcards: CUTOUT_PATH,
 )
 
 
-def image_figure_outputs():
-    """Named outputs of plot_image, one per figure of IMAGE_FIGURES."""
-    return {name: FIGURE_PATH.replace("{name}", name) for name in IMAGE_FIGURES}
+def part_images(wildcards):
+    """The accepted images of one part of a batch (every FIGURE_PARTS-th, from the part's
+    number)."""
+    return batch_images(wildcards)[int(wildcards.part) :: FIGURE_PARTS]
+
+
+def part_standard_forms(wildcards):
+    """Standard forms of the images of one part of a batch."""
+    return [f"results/ingest/{image}.npz" for image in part_images(wildcards)]
+
+
+def part_truth(wildcards):
+    """The images of one part of a batch that have ground truth."""
+    return [image for image in part_images(wildcards) if image in TRUTH]
+
+
+def drawn_records(wildcards=None):
+    """The record of every batch part's figures (plot_images). A record whose files are not
+    all there any more is deleted first, so that its images are drawn again."""
+    accepted = set(accepted_images())
+    records = []
+    for batch in accepted_batches():
+        parts = min(FIGURE_PARTS, len(accepted & set(BATCHES[batch])))
+        records += [DRAWN_RECORD.format(batch=batch, part=part) for part in range(parts)]
+    for record in records:
+        missing = forget_if_incomplete(record)
+        if missing:
+            print(f"{record}: {missing[0]} and {len(missing) - 1} more of the files it lists "
+                  "are missing: drawing its images again")  # fmt: skip
+    return records
 
 
 def figure_targets(wildcards=None):
-    """Every figure file of the accepted images, and the report's copies."""
-    images = accepted_images()
+    """Every figure of the accepted images (through their batches' records), and the
+    report's copies."""
     return [
-        *expand(FIGURE_PATH, image=images, name=list(IMAGE_FIGURES)),
-        *expand(FIGURE_PATH, image=labelled_images(), name=list(TRUTH_FIGURE)),
-        *expand("results/cutouts/{image}_{kind}.png", image=images, kind=["cluster", "baseline"]),
+        *drawn_records(),
         "results/figures/background_removal.png",
         "results/report/background_removal.jpg",
         *leaderboard_figures(),
@@ -244,25 +274,18 @@ def selection_inputs(wildcards):
 
 
 def thumbnail_inputs(wildcards):
-    """The selection and every per-image figure (copies are made of the selected ones)."""
-    images = accepted_images()
-    return {
-        "selection": "results/report/images.txt",
-        "figures": [
-            *expand(FIGURE_PATH, image=images, name=list(IMAGE_FIGURES)),
-            *expand(FIGURE_PATH, image=labelled_images(), name=list(TRUTH_FIGURE)),
-        ],
-    }
+    """The selection and every batch's figures (copies are made of the selected ones)."""
+    return {"selection": "results/report/images.txt", "drawn": drawn_records()}
 
 
 def background_inputs(wildcards):
-    """Photos and cut-outs of every accepted image, and the report's selection."""
+    """Photos and cut-outs (through their batches' records) of every accepted image, and the
+    report's selection."""
     images = accepted_images()
     return {
         "selection": "results/report/images.txt",
         "images": expand("results/ingest/{image}.npz", image=images),
-        "clusters": expand("results/cutouts/{image}_cluster.png", image=images),
-        "baselines": expand("results/cutouts/{image}_baseline.png", image=images),
+        "drawn": drawn_records(),
     }
 
 

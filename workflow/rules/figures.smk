@@ -1,50 +1,28 @@
-# One job draws every figure of an image: starting a job costs as much as drawing a figure.
-# It reads that image's own rows and maps of its batch's tables, so it starts as soon as the
-# batch is segmented. Images with ground truth also get the truth figure, from the same job
-# (a rule of their own, since a rule's outputs are the same for every image).
-rule plot_image:
+# One job draws every figure of the images of a part of a batch (half the images one segment
+# job fits): starting a job costs more than drawing an image's figures. It starts as soon as
+# its batch is measured. Its output is the record of the files it drew
+# (segsweep.figures.drawn): which images a batch holds is known only once they are screened.
+rule plot_images:
     input:
-        standard="results/ingest/{image}.npz",
-        labels=image_labels,
-        fits=image_fits,
-        measures=image_measures,
+        standard=part_standard_forms,
+        labels=batch_labels,
+        fits=batch_fits,
+        measures=batch_measures,
     output:
-        **image_figure_outputs(),
-        cutout="results/cutouts/{image}_cluster.png",
-        baseline="results/cutouts/{image}_baseline.png",
+        drawn=DRAWN_RECORD,
     log:
-        "results/logs/figures/{image}.log",
+        "results/logs/figures/{batch}/part{part}.log",
     wildcard_constraints:
-        image=image_pattern(with_truth=False),
+        part=r"\d+",
     conda:
         "../../environment.yml"
+    resources:
+        runtime=lambda wildcards: int(10 + len(part_images(wildcards))),
     params:
-        **PLOT_IMAGE_PARAMS,
-        code=code_version("plot_image"),
-    script:
-        "../scripts/run_rule.py"
-
-
-rule plot_image_with_truth:
-    input:
-        standard="results/ingest/{image}.npz",
-        labels=image_labels,
-        fits=image_fits,
-        measures=image_measures,
-    output:
-        **image_figure_outputs(),
-        **{name: FIGURE_PATH.replace("{name}", name) for name in TRUTH_FIGURE},
-        cutout="results/cutouts/{image}_cluster.png",
-        baseline="results/cutouts/{image}_baseline.png",
-    log:
-        "results/logs/figures/{image}.log",
-    wildcard_constraints:
-        image=image_pattern(with_truth=True),
-    conda:
-        "../../environment.yml"
-    params:
-        **PLOT_IMAGE_PARAMS,
-        code=code_version("plot_image_with_truth"),
+        **PLOT_IMAGES_PARAMS,
+        images=part_images,
+        truth=part_truth,
+        code=code_version("plot_images"),
     script:
         "../scripts/run_rule.py"
 
@@ -66,6 +44,7 @@ rule plot_background:
     params:
         code=code_version("plot_background"),
         images=lambda wildcards: accepted_images(),
+        cutout_path=lambda wildcards: CUTOUT_PATH,
         width=config["report"]["thumbnail_width"],
     script:
         "../scripts/run_rule.py"

@@ -115,16 +115,13 @@ def background_main(snakemake) -> None:
     from segsweep.store.files import load_standard_form
 
     shown = set(read_selection(snakemake.input.selection))
+    cutout_path = snakemake.params.cutout_path
     rows = []
-    for name, photo, clustered, baseline in zip(
-        snakemake.params.images,
-        snakemake.input.images,
-        snakemake.input.clusters,
-        snakemake.input.baselines,
-        strict=True,
-    ):
+    for name, photo in zip(snakemake.params.images, snakemake.input.images, strict=True):
         if name not in shown:
             continue
+        clustered = cutout_path.format(image=name, kind="cluster")
+        baseline = cutout_path.format(image=name, kind="baseline")
         with Image.open(clustered) as a, Image.open(baseline) as b:
             rgb = load_standard_form(photo)[0]
             rows.append((displayable(name), rgb, np.asarray(a), np.asarray(b)))

@@ -3,13 +3,12 @@ k, segment boundaries over Canny edges, ground truth beside the best fit, pixel 
 cluster masks and the background-removal cut-outs beside the Chebyshev-threshold baseline.
 
 Each ``*_figure`` function takes arrays and tables and returns a matplotlib Figure. The
-Snakemake entries at the end decide what each image's figures show: a figure takes well under
-a second to draw, and starting a job (Python, Snakemake's script preamble, matplotlib) costs
-about as much again, so each image gets one job (``plot_image``, or
-``plot_image_with_truth`` for an image with ground truth, which also draws the truth beside
-the best fit) that reads the photo, the tables and the label maps once and draws every
-figure. Shared plotting helpers are in :mod:`segsweep.figures.canvas`, figures over all
-images in :mod:`segsweep.figures.dataset`.
+Snakemake entry at the end decides what each image's figures show. A figure takes a fraction
+of a second to draw, and starting a job (Python, Snakemake's script preamble, matplotlib's
+first figure) costs about a second, so one ``plot_images`` job draws every figure of every
+image of a batch (the images one ``segment`` job fits), reading the batch's tables once.
+Shared plotting helpers are in :mod:`segsweep.figures.canvas`, figures over all images in
+:mod:`segsweep.figures.dataset`.
 """
 
 from __future__ import annotations
@@ -389,13 +388,14 @@ def grid_maps(
     return cells, columns
 
 
-def image_rows(fits: Sequence[str], measures: Sequence[str], image: str) -> pd.DataFrame:
+def image_rows(
+    fits: Sequence[pd.DataFrame], measures: Sequence[pd.DataFrame], image: str
+) -> pd.DataFrame:
     """The rows of ``image`` in the fits and measures tables of its batch's jobs, joined."""
-    from segsweep.store.files import read_csv
     from segsweep.tables.selection import merge_tables
 
-    def rows(paths):
-        return [table[table["image"] == image] for table in map(read_csv, paths)]
+    def rows(tables):
+        return [table[table["image"] == image] for table in tables]
 
     return merge_tables(rows(fits), rows(measures))
 
@@ -527,42 +527,59 @@ def draw_truth(scene: ImageScene, space: None) -> Figure:
     )
 
 
-def read_scene(snakemake) -> ImageScene:
-    """The :class:`ImageScene` of the image of a ``plot_image`` job."""
+def read_scene(
+    image: str,
+    standard: str,
+    fits: Sequence[pd.DataFrame],
+    measures: Sequence[pd.DataFrame],
+    label_paths: Mapping[str, str],
+    params,
+) -> ImageScene:
+    """The :class:`ImageScene` of one image: its standard form ``standard``, its rows of its
+    batch's ``fits`` and ``measures`` tables, and its label maps in the batch files
+    ``label_paths`` (method -> file)."""
     from segsweep.store.files import load_standard_form
     from segsweep.store.labelmaps import load_label_maps, maps_by_value
     from segsweep.tables.selection import pick_k
 
-    params, name = snakemake.params, snakemake.wildcards.image
-    rgb, annotations = load_standard_form(snakemake.input.standard)
-    fits = image_rows(snakemake.input.fits, snakemake.input.measures, name)
-    label_paths = dict(zip(params.methods, snakemake.input.labels, strict=True))
+    rgb, annotations = load_standard_form(standard)
+    rows = image_rows(fits, measures, image)
     label_maps = {}
     for method, path in label_paths.items():
-        stored = load_label_maps(path, name)
+        stored = load_label_maps(path, image)
         for space in {key[0] for key in stored}:
             label_maps[(space, method)] = maps_by_value(stored, space, params.seed)
-    return ImageScene(name, rgb, annotations, fits, pick_k(fits), label_maps, label_paths,
+    return ImageScene(image, rgb, annotations, rows, pick_k(rows), label_maps, label_paths,
                       params)  # fmt: skip
 
 
-def image_figures_main(snakemake) -> None:
-    """Snakemake entry: every per-image figure of the registry (its drawing function, for
-    each colour space where it is drawn per space) and the two cut-outs of one image."""
+def draw_image(
+    scene: ImageScene, with_truth: bool, figure_path: str, cutout_path: str
+) -> list[tuple[str, str]]:
+    """Draw every per-image figure of the registry (its drawing function, for each colour
+    space where it is drawn per space; the truth figures only ``with_truth``) and the two
+    cut-outs of one image, to ``figure_path`` and ``cutout_path`` (patterns with
+    ``{image}`` and ``{name}`` or ``{kind}``).
+
+    Returns
+    -------
+    list of (str, str)
+        (figure or cut-out name, path) of every file written.
+    """
     import importlib
 
     from segsweep.figures.registry import image_figures, truth_figures
     from segsweep.store.files import write_png
 
-    scene, output = read_scene(snakemake), snakemake.output
-    figures = image_figures(scene.params.spaces)
-    # plot_image_with_truth also draws the figures of images with ground truth
-    figures |= {name: figure for name, figure in truth_figures().items() if hasattr(output, name)}
+    figures = image_figures(scene.params.spaces) | (truth_figures() if with_truth else {})
+    written = []
     for name, figure in figures.items():
         module, function = figure.draw.split(":")
         space = name[: -len(figure.name) - 1] if figure.scope == "space" else None
         draw = getattr(importlib.import_module(module), function)
-        save_figure(draw(scene, space), getattr(output, name))
+        path = figure_path.format(image=scene.name, name=name)
+        save_figure(draw(scene, space), path)
+        written.append((name, path))
     # The cut-out's k applies to a method swept over k; another keeps the drawn segmentation.
     params = scene.params
     space, method = params.detail_space, params.detail_method
@@ -570,5 +587,46 @@ def image_figures_main(snakemake) -> None:
     value, _ = scene.chosen(space, method)
     cutout_value = (nearest_fitted(by_value, params.cutout_k)
                     if params.parameters[method] == "k" else value)  # fmt: skip
-    write_png(output.cutout, cutout(scene.rgb, corner_cluster(by_value[cutout_value])))
-    write_png(output.baseline, cutout(scene.rgb, chebyshev_background(scene.rgb)))
+    cutouts = {
+        "cluster": cutout(scene.rgb, corner_cluster(by_value[cutout_value])),
+        "baseline": cutout(scene.rgb, chebyshev_background(scene.rgb)),
+    }
+    for kind, pixels in cutouts.items():
+        path = cutout_path.format(image=scene.name, kind=kind)
+        write_png(path, pixels)
+        written.append((f"cutout_{kind}", path))
+    return written
+
+
+def images_figures_main(snakemake) -> None:
+    """Snakemake entry of ``plot_images``: the figures of every image of a batch
+    (:func:`draw_image`), then the batch's record of the files drawn.
+
+    The batch's tables are read once and matplotlib starts once for all its images. An
+    image whose figures fail is one line in the log, and the other images are still drawn;
+    the job then fails, naming every such image, and writes no record.
+    """
+    import logging
+
+    from segsweep.errors import SegsweepError
+    from segsweep.store.files import read_csv, write_csv
+
+    params = snakemake.params
+    fits = [read_csv(path) for path in snakemake.input.fits]
+    measures = [read_csv(path) for path in snakemake.input.measures]
+    label_paths = dict(zip(params.methods, snakemake.input.labels, strict=True))
+    with_truth = set(params.truth)
+    rows, failed = [], []
+    for image, standard in zip(params.images, snakemake.input.standard, strict=True):
+        try:
+            scene = read_scene(image, standard, fits, measures, label_paths, params)
+            drawn = draw_image(scene, image in with_truth, params.figure_path,
+                               params.cutout_path)  # fmt: skip
+        except Exception as error:  # noqa: BLE001 - one image must not stop its batch's others
+            failed.append(f"image {image}: {type(error).__name__}: {error}")
+            logging.getLogger(__name__).error("%s", failed[-1])
+            continue
+        rows += [(image, name, path) for name, path in drawn]
+    if failed:
+        raise SegsweepError("figures not drawn for " + "; ".join(failed))
+    write_csv(snakemake.output.drawn, pd.DataFrame(rows, columns=["image", "figure", "path"]))

@@ -60,38 +60,38 @@ FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("recolour", "space", "Segmentations",
                "The photo beside its segmentations in one colour space: one row per method, "
                "one column per swept value. Each pixel is painted with the mean RGB colour of "
-               "its cluster.", "plot_image", "segsweep.figures.image:draw_recolour"),
+               "its cluster.", "plot_images", "segsweep.figures.image:draw_recolour"),
     FigureSpec("labels", "space", "Label maps",
                "Label maps of the segmentations (one row per method, one column per swept "
                "value) in a fixed, colour-blind-safe palette. Labels are numbered in order of "
                "first appearance from the top-left corner, so label 0 (orange) is always the "
-               "cluster of the top-left pixel.", "plot_image",
+               "cluster of the top-left pixel.", "plot_images",
                "segsweep.figures.image:draw_labels"),
     FigureSpec("edges", "space", "Edges and boundaries",
                "Canny edges of the photo (scikit-image ``canny`` on the grey image, Gaussian "
                "width ``figures.canny_sigma``) beside the boundaries of each method's "
                "segmentation in one colour space, drawn over the photo, at the k of "
                "``figures.k`` or, by default, the k the elbow rule picks for that method.",
-               "plot_image", "segsweep.figures.image:draw_edges"),
+               "plot_images", "segsweep.figures.image:draw_edges"),
     FigureSpec("elbow", "image", "Choice of k",
                "Elbow curves: within-cluster sum of squares (top) and mean distance to the "
                "cluster mean (bottom) against k, per colour space and method. The star marks "
                "the k the knee rule picks. Values are comparable between methods within one "
-               "colour space, not across spaces.", "plot_image",
+               "colour space, not across spaces.", "plot_images",
                "segsweep.figures.image:draw_elbow"),
     FigureSpec("picks", "image", "Choice of k",
                "Which k each criterion picks for one image: one row per colour space and "
                "method, one column per criterion (elbow, BIC, AIC, silhouette, "
                "Calinski-Harabasz, Davies-Bouldin), the picked k written in each cell.",
-               "plot_image", "segsweep.figures.image:draw_picks"),
-    FigureSpec("scatter", "image", "Pixels in colour space", _SCATTER, "plot_image",
+               "plot_images", "segsweep.figures.image:draw_picks"),
+    FigureSpec("scatter", "image", "Pixels in colour space", _SCATTER, "plot_images",
                "segsweep.figures.image:draw_scatter"),
-    FigureSpec("scatter3d", "image", "Pixels in colour space", _SCATTER, "plot_image",
+    FigureSpec("scatter3d", "image", "Pixels in colour space", _SCATTER, "plot_images",
                "segsweep.figures.image:draw_scatter3d"),
     FigureSpec("clusters", "image", "Clusters and masks",
                "The label map of the chosen segmentation in the fixed colour-blind-safe "
                "palette, one binary mask per cluster (with its share of the pixels), and the "
-               "photo multiplied by each mask.", "plot_image",
+               "photo multiplied by each mask.", "plot_images",
                "segsweep.figures.image:draw_clusters"),
     FigureSpec("truth", "truth", "Ground truth",
                "The photo, its ground truth, the best segmentation of the sweep by adjusted "
@@ -99,7 +99,7 @@ FIGURES: tuple[FigureSpec, ...] = (
                "seed), and its wrongly labelled pixels in red: segments are matched "
                "one-to-one to true regions (Hungarian matching), and a pixel is wrong if its "
                "segment is matched to another region or to none. With several annotations "
-               "the first is shown.", "plot_image_with_truth",
+               "the first is shown.", "plot_images",
                "segsweep.figures.image:draw_truth"),
     FigureSpec("background_removal", "dataset", "Background removal", "background.rst",
                "plot_background"),
