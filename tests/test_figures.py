@@ -69,7 +69,10 @@ def test_panels_are_resized_to_their_boxes_and_framed(tmp_path):
     labels = np.repeat(np.arange(4), 25).reshape(10, 10)
     fig = panel_figure([[Panel("a", labels), None, Panel("c", labels > 1)]], aspect=0.5,
                        panel=1.0, title="t")  # fmt: skip
-    canvas, drawn = fig.segsweep_panels
+    canvas, boxes = fig.segsweep_panels
+    drawn = np.zeros(canvas.shape[:2], dtype=bool)
+    for top, bottom, left, right in boxes:
+        drawn[top:bottom, left:right] = True
     assert drawn.sum() == 2 * 100 * 50  # two panels of 1 x 0.5 inches at 100 dpi
     assert panel_titles(fig) == ["a", "c"]
     box = canvas[drawn].reshape(-1, 3)
@@ -133,3 +136,49 @@ def test_elbow_figure_gives_each_swept_parameter_its_own_column():
     titles = [ax.get_title() for ax in fig.axes]
     assert titles == ["rgb", "", "rgb, swept over scale", ""]  # one row each, k first
     assert fig.axes[0].get_xlabel().startswith("k") and fig.axes[-1].get_xlabel() == "scale"
+
+
+def _elbow_rows(scale: float, bic_spaces: tuple[str, ...], no_eta: str = "") -> pd.DataFrame:
+    return pd.DataFrame([
+        dict(space=s, method=m, parameter="k", value=float(k), k=k, seed=0,
+             inertia=scale * (1 + i) / k, eta=np.nan if s == no_eta else scale / k ** 2,
+             bic=scale * k if s in bic_spaces and m == "gmm" else np.nan,
+             aic=scale * k / 2 if s in bic_spaces and m == "gmm" else np.nan)
+        for i, s in enumerate(("rgb", "lab"))
+        for m in ("kmeans", "gmm")
+        for k in (2, 3, 4, 5)
+    ])  # fmt: skip
+
+
+def test_a_reused_grid_draws_what_a_new_figure_draws(tmp_path, stripes):
+    """A figure job draws its elbow and scatter figures on the grid of the image before:
+    what it draws must be, byte for byte, what a new figure shows."""
+    from segsweep.figures import canvas
+    from segsweep.figures.image import scatter_figure
+    from segsweep.fit.spaces import to_features
+
+    picks = pd.DataFrame([dict(space="lab", method="kmeans", criterion="elbow", k=3)])
+    rgb, labels = stripes
+    other = np.ascontiguousarray(rgb[::-1, ::-1])  # another image of the same size
+
+    def draw_both(first_is_fresh: bool) -> list[bytes]:
+        canvas._GRIDS.clear()
+        drawn = []
+        figures = [
+            lambda: elbow_figure(_elbow_rows(1e6, ("lab",)), picks, "first"),
+            lambda: scatter_figure(to_features(rgb, "lab"), rgb, labels, "Lab", 0, "first"),
+            # the rgb row's BIC axis was off, and its eta axis is left empty (0 to 1)
+            lambda: elbow_figure(_elbow_rows(0.5, ("rgb", "lab"), no_eta="rgb"), picks, "second"),
+            lambda: scatter_figure(to_features(other, "hsv"), other, labels[::-1], "HSV", 1,
+                                   "second"),
+        ]  # fmt: skip
+        for number, draw in enumerate(figures):
+            if number == 2 and first_is_fresh:
+                canvas._GRIDS.clear()
+            save_figure(draw(), tmp_path / f"{number}.png")
+            drawn.append((tmp_path / f"{number}.png").read_bytes())
+        return drawn
+
+    reused, fresh = draw_both(first_is_fresh=False), draw_both(first_is_fresh=True)
+    assert reused[2] == fresh[2] and reused[3] == fresh[3]
+    assert reused[0] != reused[2]  # the two drawings differ

@@ -189,7 +189,7 @@ def panel_figure(
     width = _ROW_LABEL + n_cols * (panel + _GAP)
     height = top + sum(heights) + n_rows * _PANEL_TITLE + _GAP
     canvas = np.full((round(height * FIGURE_DPI), round(width * FIGURE_DPI), 3), 255, np.uint8)
-    drawn = np.zeros(canvas.shape[:2], dtype=bool)  # pixels of the panels
+    drawn = []  # the panels' boxes: (top, bottom, left, right) in pixels
     fig = plt.figure(figsize=(canvas.shape[1] / FIGURE_DPI, canvas.shape[0] / FIGURE_DPI),
                      dpi=FIGURE_DPI)  # fmt: skip
     y = top + _PANEL_TITLE  # inches from the top to the current row's panels
@@ -211,12 +211,12 @@ def panel_figure(
     return fig
 
 
-def _paste(canvas: np.ndarray, drawn: np.ndarray, cell: Panel, box) -> None:
+def _paste(canvas: np.ndarray, drawn: list, cell: Panel, box) -> None:
     """Draw ``cell`` into ``canvas`` in ``box`` (left, top, width, height, in inches from
-    the top left), framed as an axes would be, and mark its pixels in ``drawn``."""
+    the top left), framed as an axes would be, and add its pixel box to ``drawn``."""
     left, top, width, height = (round(v * FIGURE_DPI) for v in box)
     canvas[top : top + height, left : left + width] = panel_pixels(cell, width, height)
-    drawn[top : top + height, left : left + width] = True
+    drawn.append((top, top + height, left, left + width))
     canvas[[top, top + height - 1], left : left + width] = 0
     canvas[top : top + height, [left, left + width - 1]] = 0
 
@@ -252,6 +252,38 @@ def plot_grid(
     fig.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height,
                         top=1 - top / height, wspace=across / size[0],
                         hspace=down / size[1])  # fmt: skip
+    return fig, axes
+
+
+#: Figures of :func:`reused_grid`, by their layout: kept for the next image of a batch.
+_GRIDS: dict[tuple, tuple[Figure, np.ndarray]] = {}
+
+
+def reused_grid(
+    n_rows: int, n_cols: int, size: tuple[float, float], **layout
+) -> tuple[Figure, np.ndarray]:
+    """:func:`plot_grid`'s figure, emptied for a new drawing: the last figure of the same
+    layout (from an earlier image of the job) with its lines and collections removed,
+    its data limits forgotten and its axes on, or a new one. The figures drawn on it set
+    every title, axis label and legend they show each time (the next ``ax.legend()``
+    replaces a legend), so those are not reset.
+
+    A figure job draws the same grid for every image; making its axes and their ticks again
+    took most of the time of drawing such a figure. What is drawn on the emptied figure is
+    what a new one shows, pixel for pixel (``tests/test_figures.py`` checks).
+    """
+    key = (n_rows, n_cols, size, tuple(sorted(layout.items())))
+    if key not in _GRIDS:
+        _GRIDS[key] = plot_grid(n_rows, n_cols, size, **layout)
+        return _GRIDS[key]
+    fig, axes = _GRIDS[key]
+    for ax in axes.flat:
+        for artist in [*ax.lines, *ax.collections]:
+            artist.remove()
+        ax.set_axis_on()
+        ax.relim()  # forget the last drawing's data limits, and show what a new axes shows
+        ax.set_xlim(0, 1, auto=True)
+        ax.set_ylim(0, 1, auto=True)
     return fig, axes
 
 
@@ -303,7 +335,8 @@ def save_figure(fig: Figure, path, dpi: int = FIGURE_DPI) -> None:
         canvas, drawn = fig.segsweep_panels
         fig.canvas.draw()
         pixels = np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
-        pixels[drawn] = canvas[drawn]
+        for top, bottom, left, right in drawn:  # slices: a boolean mask took 20x longer
+            pixels[top:bottom, left:right] = canvas[top:bottom, left:right]
         with atomic_path(path) as tmp:
             Image.fromarray(pixels).save(tmp, format="PNG", compress_level=1)
         plt.close(fig)

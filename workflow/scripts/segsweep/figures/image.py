@@ -30,7 +30,7 @@ from segsweep.figures.canvas import (
     downsample_step,
     label_colormap,
     panel_figure,
-    plot_grid,
+    reused_grid,
     plt,
     recolour,
     save_figure,
@@ -103,7 +103,7 @@ def elbow_figure(fits: pd.DataFrame, picks: pd.DataFrame, title: str = "") -> Fi
     )
     has_bic = "bic" in fits and fits["bic"].notna().any()
     measures = ["inertia", "eta"] + (["bic"] if has_bic else [])
-    fig, axes = plot_grid(len(panels), len(measures), (2.75, 2.2), gaps=(0.95, 0.85))
+    fig, axes = reused_grid(len(panels), len(measures), (2.75, 2.2), gaps=(0.95, 0.85))
     elbows = picks[picks["criterion"] == "elbow"].set_index(["space", "method"])["k"]
     y_labels = ["inertia (within-cluster SS)", "eta (mean distance to centre)",
                 "BIC (solid), AIC (dashed)"]  # fmt: skip
@@ -264,7 +264,7 @@ def scatter_figure(
         fig.suptitle(title)
         fig.tight_layout()
         return fig
-    fig, axes = plot_grid(2, len(pairs), (3.15, 3.0), gaps=(0.75, 0.75))
+    fig, axes = reused_grid(2, len(pairs), (3.15, 3.0), gaps=(0.75, 0.75))
     for col, (a, b) in enumerate(pairs):
         for row, colours in enumerate((own, by_cluster)):
             ax = axes[row, col]
