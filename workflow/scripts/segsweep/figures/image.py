@@ -30,9 +30,9 @@ from segsweep.figures.canvas import (
     downsample_step,
     label_colormap,
     panel_figure,
-    reused_grid,
     plt,
     recolour,
+    reused_grid,
     save_figure,
 )
 from segsweep.figures.choice import chosen_map, nearest_fitted
