@@ -69,9 +69,17 @@ def report_inputs():
         print(line)
 
 
+#: Screening records read so far (image -> record): the job graph asks for them thousands
+#: of times while it is built. A record is read only once its checkpoint job is through
+#: (checkpoints.screen.get raises before), so what is kept is final for this run.
+SCREEN_RECORDS = {}
+
+
 def screen_record(image):
     """The screening record of one image (call from input functions only)."""
-    return read_json(checkpoints.screen.get(image=image).output.meta)
+    if image not in SCREEN_RECORDS:
+        SCREEN_RECORDS[image] = read_json(checkpoints.screen.get(image=image).output.meta)
+    return SCREEN_RECORDS[image]
 
 
 ACCEPTED_IMAGES = []

@@ -9,8 +9,12 @@ example ``40 of 120 steps (33%) done; 5 min elapsed, about 10 min left``. Plain 
 reads the same in a terminal, a pipe, a file or a cluster job's output; Snakemake's log file
 under ``.snakemake/log`` is written by Snakemake's own file handler and does not change.
 
-The estimate is the elapsed time times the steps left over the steps done: jobs of one kind
-run in bursts, so it swings early in a run and settles as the run goes on.
+The estimate is the pace since the job graph last grew: the time since then times the steps
+left over the steps done since then. A run first screens every image (hundreds of steps of a
+fraction of a second each), and only then, once the screening checkpoint is through, does
+the graph gain the long segment, measure and figure jobs; pacing the whole run by the
+screening steps said "4 min left" 2 minutes into a 32-minute run. The jobs after it take
+similar times (one batch of images each), so their pace holds.
 """
 
 from __future__ import annotations
@@ -38,12 +42,34 @@ def duration(seconds: float) -> str:
     return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-def progress_note(done: int, total: int, elapsed: float) -> str:
-    """``; E elapsed, about L left`` for ``done`` of ``total`` steps after ``elapsed`` seconds
-    (nothing before the first step or after the last)."""
-    if done <= 0 or done >= total:
-        return f"; {duration(elapsed)} elapsed" if done >= total > 0 else ""
-    return f"; {duration(elapsed)} elapsed, about {duration(elapsed * (total - done) / done)} left"
+def progress_note(
+    done: int, total: int, elapsed: float, since: tuple[int, float] = (0, 0.0)
+) -> str:
+    """``; E elapsed, about L left`` for ``done`` of ``total`` steps after ``elapsed``
+    seconds, at the pace since ``since`` = (steps done, seconds elapsed) when the job graph
+    last grew (nothing before a step is done at that pace, and no estimate after the last)."""
+    if done >= total > 0:
+        return f"; {duration(elapsed)} elapsed"
+    steps, start = since
+    if done <= steps or done <= 0:
+        return f"; {duration(elapsed)} elapsed" if steps else ""
+    left = (elapsed - start) * (total - done) / (done - steps)
+    return f"; {duration(elapsed)} elapsed, about {duration(left)} left"
+
+
+class Pace:
+    """Where the pace of :func:`progress_note` starts: the steps done and the time when the
+    total number of steps last changed."""
+
+    def __init__(self) -> None:
+        self.total, self.since = None, (0, 0.0)
+
+    def note(self, done: int, total: int, elapsed: float) -> str:
+        """:func:`progress_note` for this progress line."""
+        if self.total is not None and total != self.total:
+            self.since = (done, elapsed)
+        self.total = total
+        return progress_note(done, total, elapsed, self.since)
 
 
 class LogHandler(LogHandlerBase, logging.StreamHandler):
@@ -54,6 +80,7 @@ class LogHandler(LogHandlerBase, logging.StreamHandler):
         logging.StreamHandler.__init__(self, sys.stdout if self.common_settings.stdout
                                        else sys.stderr)  # fmt: skip
         self.started = time.monotonic()
+        self.pace = Pace()
 
     def emit(self, record: logging.LogRecord) -> None:
         logging.StreamHandler.emit(self, record)
@@ -62,7 +89,7 @@ class LogHandler(LogHandlerBase, logging.StreamHandler):
         text = super().format(record)
         if getattr(record, "event", None) == LogEvent.PROGRESS:
             done, total = int(record.done), int(record.total)
-            text += progress_note(done, total, time.monotonic() - self.started)
+            text += self.pace.note(done, total, time.monotonic() - self.started)
         return text
 
     # what Snakemake asks of a log handler: a stream, no file, no filter or formatter of its own
