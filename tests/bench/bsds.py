@@ -49,9 +49,11 @@ SCORES = ["covering_ods", "covering_ods_value", "covering_ois", "pri_ods", "pri_
 
 
 def base_code(folder: Path, commit: str) -> Path:
-    """A worktree of ``commit`` (made once)."""
+    """A worktree of ``commit`` (made once; a worktree whose folder was deleted, with
+    ``results/``, is forgotten first)."""
     code = folder / f"code-{commit}"
     if not code.exists():
+        subprocess.run(["git", "worktree", "prune"], cwd=ROOT, check=True)
         subprocess.run(["git", "worktree", "add", "--detach", str(code), commit], cwd=ROOT,
                        check=True, capture_output=True)  # fmt: skip
     return code
