@@ -285,3 +285,27 @@ def test_readme_option_sweep_example_is_a_valid_setup():
     assert list(setup.grid) == sorted(example["methods"]["gmm_merged"]["merge_boundaries"])
     shipped = yaml.safe_load((ROOT / "workflow/configs/bsds500.yaml").read_text())
     assert example["methods"]["gmm_merged"] == shipped["methods"]["gmm_merged"]
+
+
+def test_the_job_order_estimate_counts_models_maps_seeds_and_spaces():
+    """Segment jobs start costliest first (Snakemake priority): the estimate counts a model
+    per swept value unless the swept option only post-processes one fit, a map per value,
+    the seeds of a seeded method only, and each colour space."""
+    config = load_default_config()
+    config["k"] = [2, 3, 4, 5]
+    config["methods"] = {
+        "gmm": {"method": "gmm"},
+        "merged": {"method": "gmm", "grid": [8], "merge_boundaries": [0.02, 0.04, 0.06]},
+        "xy": {"method": "gmm", "grid": [8], "xy_weight": [0.5, 1.0, 2.0]},
+        "fh": {"method": "felzenszwalb", "grid": [100, 200, 400, 800]},
+    }
+    setups = configuration.method_setups(config)
+    assert {label: s.models_per_value_set for label, s in setups.items()} == {
+        "gmm": 4, "merged": 1, "xy": 3, "fh": 4}  # fmt: skip
+    gmm, fh = setups["gmm"].method_class.fit_seconds, setups["fh"].method_class.fit_seconds
+    map_seconds = 0.1
+    assert setups["gmm"].seconds_per_image(1, 1) == pytest.approx(4 * gmm + 4 * map_seconds)
+    assert setups["merged"].seconds_per_image(1, 1) == pytest.approx(gmm + 3 * map_seconds)
+    assert setups["gmm"].seconds_per_image(3, 2) == pytest.approx(6 * (4 * gmm + 0.4))
+    # felzenszwalb does not use the seed: three seeds cost what one does
+    assert setups["fh"].seconds_per_image(3, 1) == pytest.approx(4 * fh + 0.4)

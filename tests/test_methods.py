@@ -775,3 +775,11 @@ def test_gmm_other_covariances_are_scikit_learns_own(covariance_type):
     theirs = GaussianMixture(4, covariance_type=covariance_type, random_state=0).fit(X)
     np.testing.assert_array_equal(ours.means_, theirs.means_)
     np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+
+
+@pytest.mark.parametrize("name", sorted(methods.registry()))
+def test_a_method_declares_how_long_a_fit_takes(name):
+    """Jobs start costliest first: each method states its own seconds per fit (not the
+    base class's placeholder), within what a BSDS500 image can take."""
+    cls = methods.get_method(name)
+    assert "fit_seconds" in vars(cls) and 0.01 <= cls.fit_seconds <= 10

@@ -131,6 +131,15 @@ def segment_megapixels(wildcards):
     return pixels / 1e6 * len(spaces_of(wildcards.method))
 
 
+def costliest_first(wildcards):
+    """Priority of a batch's segment and measure jobs of one method: their estimated
+    seconds (segsweep.fit.setup.Setup.seconds_per_image times the batch's images), so that
+    the longest jobs start first and the cores finish together."""
+    setup = METHOD_SETUPS[wildcards.method]
+    per_image = setup.seconds_per_image(len(SEEDS), len(spaces_of(wildcards.method)))
+    return round(per_image * len(BATCHES[wildcards.batch]), 1)
+
+
 def accepted_batches():
     """Batches holding an accepted image (call from input functions only)."""
     accepted = set(accepted_images())

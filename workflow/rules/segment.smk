@@ -14,6 +14,7 @@ rule segment:
         timings="results/timings/{batch}/{method}.csv",
     log:
         "results/logs/segment/{batch}/{method}.log",
+    priority: costliest_first
     group:
         "segment"
     conda:
@@ -42,6 +43,7 @@ rule measure:
         timings="results/measure_timings/{batch}/{method}.csv",
     log:
         "results/logs/measure/{batch}/{method}.log",
+    priority: costliest_first
     group:
         "segment"
     conda:

@@ -29,6 +29,10 @@ OPTION_DEFAULTS = {
 }
 SWEEPABLE_OPTIONS = ("xy_weight", "smoothing", "min_region", "merge_boundaries")
 
+#: About how long one label map of a BSDS500 image takes to post-process, store and score,
+#: in seconds on one core (docs/benchmark.md's one-image profile): only for ordering jobs.
+MAP_SECONDS = 0.1
+
 
 @dataclass(frozen=True)
 class Setup:
@@ -103,6 +107,24 @@ class Setup:
         if self.is_k_sweep:
             return value
         return k_values[0] if k_values else float("nan")
+
+    @property
+    def models_per_value_set(self) -> int:
+        """Models fitted per image, colour space and seed: one per swept value, or one for
+        every value when the swept option only changes what is done to the fit
+        (``smoothing``, ``min_region``, ``merge_boundaries``; the key of
+        :func:`segsweep.fit.sweep._fitted`)."""
+        refits = self.parameter not in OPTION_DEFAULTS or self.parameter == "xy_weight"
+        return len(self.grid) if refits else 1
+
+    def seconds_per_image(self, n_seeds: int, n_spaces: int) -> float:
+        """About how long segmenting and measuring a BSDS500-sized image takes, from the
+        method's declared ``fit_seconds`` and :data:`MAP_SECONDS` per label map: only to
+        start the costliest jobs first (Snakemake ``priority``), so that the cores finish
+        together."""
+        seeds = n_seeds if self.method_class.uses_seed else 1
+        fits = self.models_per_value_set * self.method_class.fit_seconds
+        return n_spaces * seeds * (fits + len(self.grid) * MAP_SECONDS)
 
     def runs_in(self, space: str) -> bool:
         """Whether the setup runs in colour space ``space``: its method works there and

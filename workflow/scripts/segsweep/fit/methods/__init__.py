@@ -162,6 +162,11 @@ class ClusteringMethod:
         Colour spaces the method works in (None: all). Other spaces are skipped.
     max_k : int or None
         Largest k the method can fit in reasonable time (None: no limit); larger k are skipped.
+    fit_seconds : float
+        About how long one fit of a BSDS500 image (481 x 321 pixels) takes on one core,
+        assigning every pixel included. Only the order of jobs uses it (the costliest start
+        first); the values come from the one-image profile (docs/benchmark.md) and the val
+        study of the families (docs/bsds500.md).
     param_specs : dict of str to Param
         The declared parameters (set from the :func:`param` fields).
     """
@@ -178,6 +183,7 @@ class ClusteringMethod:
     uses_seed: ClassVar[bool] = True
     supported_spaces: ClassVar[tuple[str, ...] | None] = None
     max_k: ClassVar[int | None] = None
+    fit_seconds: ClassVar[float] = 0.1
     param_specs: ClassVar[dict[str, Param]] = {}
 
     def __init_subclass__(cls, **kwargs):

@@ -17,6 +17,7 @@ class BayesianGaussianMixtureMethod(FittedMixture, ClusteringMethod):
 
     name = "bayesian_gmm"
     summary = "scikit-learn BayesianGaussianMixture (k is an upper bound)"
+    fit_seconds = 0.9
 
     covariance_type: str = param("full", "covariance form", choices=COVARIANCE_TYPES)
     weight_concentration_prior_type: str = param(

@@ -20,6 +20,7 @@ class CornerThresholdMethod(ClusteringMethod):
 
     name = "corner_threshold"
     summary = "background = pixels within a Chebyshev distance of the corner pixel (2 labels)"
+    fit_seconds = 0.05
     input_kind = "image"
     uses_seed = False
 

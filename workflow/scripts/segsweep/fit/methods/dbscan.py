@@ -21,6 +21,7 @@ class DBSCANMethod(ClusteringMethod):
 
     name = "dbscan"
     summary = "scikit-learn DBSCAN on a pixel sample, every pixel joins its nearest core pixel"
+    fit_seconds = 0.2
 
     eps: float = param(0.02, "neighbourhood radius in feature units",
                        minimum=1e-9, effect="fewer regions",

@@ -17,6 +17,7 @@ class FelzenszwalbMethod(RegionMethod):
 
     name = "felzenszwalb"
     summary = "scikit-image Felzenszwalb-Huttenlocher graph segmentation"
+    fit_seconds = 0.14
 
     scale: float = param(400.0, "merge threshold; larger gives larger regions",
                          minimum=0.0, effect="fewer regions",

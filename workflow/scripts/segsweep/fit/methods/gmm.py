@@ -13,6 +13,7 @@ class GaussianMixtureMethod(FittedMixture, ClusteringMethod):
 
     name = "gmm"
     summary = "scikit-learn GaussianMixture (EM), k components"
+    fit_seconds = 0.3
 
     covariance_type: str = param("full", "covariance form", choices=COVARIANCE_TYPES)
     n_init: int = param(1, "initialisations tried; the best is kept", minimum=1)

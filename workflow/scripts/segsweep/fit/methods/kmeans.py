@@ -17,6 +17,7 @@ class KMeansMethod(ClusteringMethod):
 
     name = "kmeans"
     summary = "scikit-learn KMeans (Lloyd), k-means++ or random initialisation"
+    fit_seconds = 0.11
 
     init: str = param("k-means++", "initialisation", choices=("k-means++", "random"))
     n_init: int = param(5, "initialisations tried; the best is kept", minimum=1)

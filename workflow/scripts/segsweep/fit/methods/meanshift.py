@@ -18,6 +18,7 @@ class MeanShiftMethod(ClusteringMethod):
 
     name = "meanshift"
     summary = "scikit-learn MeanShift, bandwidth estimated on a seeded sample (no k)"
+    fit_seconds = 1.2
 
     quantile: float = param(0.2, "bandwidth quantile of pairwise distances",
                             minimum=0.0, effect="fewer regions",

@@ -10,6 +10,7 @@ class MiniBatchKMeansMethod(ClusteringMethod):
 
     name = "minibatch_kmeans"
     summary = "scikit-learn MiniBatchKMeans"
+    fit_seconds = 0.2
 
     batch_size: int = param(4096, "pixels per mini-batch", minimum=1)
     n_init: int = param(3, "initialisations tried; the best is kept", minimum=1)

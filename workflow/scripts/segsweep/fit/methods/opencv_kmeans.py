@@ -16,6 +16,7 @@ class OpenCVKMeansMethod(ClusteringMethod):
 
     name = "opencv_kmeans"
     summary = "OpenCV cv2.kmeans with termination criteria, attempts and centre flags"
+    fit_seconds = 0.2
 
     max_iter: int = param(100, "TERM_CRITERIA_MAX_ITER", minimum=1)
     epsilon: float = param(1e-4, "TERM_CRITERIA_EPS (centre movement)", minimum=0.0)

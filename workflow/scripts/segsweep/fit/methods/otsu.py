@@ -17,6 +17,7 @@ class OtsuMethod(ClusteringMethod):
 
     name = "otsu"
     summary = "scikit-image multi-level Otsu thresholds (grey space, k <= 6)"
+    fit_seconds = 0.05
     uses_seed = False
     supported_spaces = ("grey",)
     max_k = 6

@@ -20,6 +20,7 @@ class QuickshiftMethod(RegionMethod):
 
     name = "quickshift"
     summary = "scikit-image quickshift (density mode seeking in colour and position)"
+    fit_seconds = 0.4
 
     max_dist: float = param(36.0, "longest link kept (colour and pixel units)",
                             minimum=0.0, effect="fewer regions",

@@ -19,6 +19,7 @@ class SlicKMeansMethod(ClusteringMethod):
 
     name = "slic_kmeans"
     summary = "scikit-image SLIC superpixels, then KMeans of their mean features"
+    fit_seconds = 0.1
     input_kind = "image"
 
     n_segments: int = param(400, "approximate number of superpixels", minimum=2)

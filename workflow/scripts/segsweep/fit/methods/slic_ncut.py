@@ -20,6 +20,7 @@ class SlicNcutMethod(RegionMethod):
 
     name = "slic_ncut"
     summary = "SLIC superpixels split recursively by normalized cuts of their adjacency graph"
+    fit_seconds = 0.13
     uses_seed = True
 
     thresh: float = param(0.05, "largest normalized-cut value of a split that is made",

@@ -23,6 +23,7 @@ class SlicRagMethod(RegionMethod):
 
     name = "slic_rag"
     summary = "SLIC superpixels merged on their adjacency graph (hierarchical or threshold)"
+    fit_seconds = 0.2
 
     threshold: float = param(0.16, "feature distance below which neighbouring regions merge",
                              minimum=0.0, effect="fewer regions",

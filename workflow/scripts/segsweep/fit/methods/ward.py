@@ -20,6 +20,7 @@ class WardMethod(RegionMethod):
 
     name = "ward"
     summary = "scikit-learn Ward agglomerative clustering, pixel-grid connectivity (k regions)"
+    fit_seconds = 0.15
 
     max_fit_pixels: int = param(20000, "pixels of the subsampled image Ward is built on", minimum=4)
 
