@@ -70,15 +70,15 @@ def report_inputs():
 
 
 #: Screening records read so far (image -> record): the job graph asks for them thousands
-#: of times while it is built. A record is read only once its checkpoint job is through
-#: (checkpoints.screen.get raises before), so what is kept is final for this run.
+#: of times while it is built.
 SCREEN_RECORDS = {}
 
 
 def screen_record(image):
-    """The screening record of one image (call from input functions only)."""
+    """The screening record of one image (call from input functions only, once the
+    screened checkpoint is through)."""
     if image not in SCREEN_RECORDS:
-        SCREEN_RECORDS[image] = read_json(checkpoints.screen.get(image=image).output.meta)
+        SCREEN_RECORDS[image] = read_json(f"results/ingest/{image}.json")
     return SCREEN_RECORDS[image]
 
 
@@ -86,11 +86,11 @@ ACCEPTED_IMAGES = []
 
 
 def accepted_images():
-    """Images the screening checkpoint accepted (call from input functions only): read once
-    every image is screened, then kept (segsweep.data.discovery.accepted decides)."""
+    """Images the screening accepted (call from input functions only): the screened
+    checkpoint's list (segsweep.data.discovery.accepted decides), read once."""
     if not ACCEPTED_IMAGES:
-        records = [screen_record(image) for image in IMAGES]  # waits for every checkpoint
-        ACCEPTED_IMAGES.extend(record["image"] for record in accepted(records))
+        listed = read_json(checkpoints.screened.get().output.accepted)["accepted"]
+        ACCEPTED_IMAGES.extend(listed)
     return list(ACCEPTED_IMAGES)
 
 

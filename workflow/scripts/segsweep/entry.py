@@ -38,6 +38,7 @@ from segsweep.errors import SegsweepError
 #: Rule name -> (module, function) of its Snakemake entry.
 ENTRIES = {
     "screen": ("segsweep.data.ingest", "screen_main"),
+    "screened": ("segsweep.data.screened", "screened_main"),
     "segment": ("segsweep.fit.segment", "main"),
     "measure": ("segsweep.score.measure", "main"),
     "tables": ("segsweep.tables.selection", "main"),
