@@ -216,6 +216,11 @@ TRUTH_FIGURE = {name: f.category for name, f in truth_figures().items()}
 #: Where each image's two background-removal cut-outs are drawn ({kind}: cluster, baseline).
 CUTOUT_PATH = "results/cutouts/{image}_{kind}.png"
 
+#: Priority of the run's few short jobs over all images (tables, leaderboard, its figures,
+#: the summary, the report's selection): they go before the long figure jobs as soon as
+#: their inputs are there, instead of waiting behind them and running last, one by one.
+SHORT_JOB_PRIORITY = 1000
+
 #: The record of the files one plot_images job drew (segsweep.figures.drawn): a batch's
 #: images are drawn by FIGURE_PARTS jobs, so that two cores share even a single batch.
 DRAWN_RECORD = "results/drawn/{batch}/part{part}.csv"

@@ -15,6 +15,7 @@ rule tables:
         timings="results/tables/timings.csv",
     log:
         "results/logs/tables.log",
+    priority: SHORT_JOB_PRIORITY
     conda:
         "../../environment.yml"
     params:
@@ -46,6 +47,7 @@ rule leaderboard:
         ),
     log:
         "results/logs/leaderboard.log",
+    priority: SHORT_JOB_PRIORITY
     conda:
         "../../environment.yml"
     params:

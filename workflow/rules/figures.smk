@@ -14,6 +14,8 @@ rule plot_images:
         "results/logs/figures/{batch}/part{part}.log",
     wildcard_constraints:
         part=r"\d+",
+    # the parts with most images first, so that the last ones to finish are short
+    priority: lambda wildcards: len(part_images(wildcards))
     conda:
         "../../environment.yml"
     resources:
@@ -61,6 +63,7 @@ rule plot_leaderboard:
         ),
     log:
         "results/logs/figures/leaderboard.log",
+    priority: SHORT_JOB_PRIORITY
     conda:
         "../../environment.yml"
     params:
@@ -80,6 +83,7 @@ rule plot_ranks:
         ),
     log:
         "results/logs/figures/ranks.log",
+    priority: SHORT_JOB_PRIORITY
     conda:
         "../../environment.yml"
     params:
@@ -98,6 +102,7 @@ rule report_selection:
         selection="results/report/images.txt",
     log:
         "results/logs/report_selection.log",
+    priority: SHORT_JOB_PRIORITY
     conda:
         "../../environment.yml"
     params:

@@ -9,6 +9,7 @@ rule summary:
         ),
     log:
         "results/logs/summary.log",
+    priority: SHORT_JOB_PRIORITY
     conda:
         "../../environment.yml"
     params:
