@@ -7,10 +7,10 @@ from snakemake.utils import validate
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 
 from segsweep import config_errors, configuration  # noqa: E402
-from segsweep.fit.batches import batch_count, batch_of, batches  # noqa: E402
+from segsweep.fit.batches import batches  # noqa: E402
 from segsweep.entry import code_version  # noqa: E402
 from segsweep.errors import SegsweepError  # noqa: E402
-from segsweep.data.discovery import accepted, discover, input_report  # noqa: E402
+from segsweep.data.discovery import discover, input_report  # noqa: E402
 from segsweep.figures.registry import captions as figure_captions  # noqa: E402
 from segsweep.figures.registry import image_figures, truth_figures  # noqa: E402
 from segsweep.figures.drawn import forget_if_incomplete  # noqa: E402
@@ -38,7 +38,6 @@ KS = config["k"]
 SEEDS = config["seeds"]
 #: Batch -> its images; one segment job per (batch, method) (see segsweep.fit.batches).
 BATCHES = batches(list(IMAGES), config["batch_size"])
-BATCH_COUNT = batch_count(len(IMAGES), config["batch_size"])
 
 
 wildcard_constraints:
@@ -142,8 +141,8 @@ def costliest_first(wildcards):
 
 def accepted_batches():
     """Batches holding an accepted image (call from input functions only)."""
-    accepted = set(accepted_images())
-    return [batch for batch, images in BATCHES.items() if accepted & set(images)]
+    kept = set(accepted_images())
+    return [batch for batch, images in BATCHES.items() if kept & set(images)]
 
 
 def segment_outputs(kind, batch_names=None):
