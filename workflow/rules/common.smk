@@ -260,20 +260,25 @@ def part_truth(wildcards):
     return [image for image in part_images(wildcards) if image in TRUTH]
 
 
+DRAWN_RECORDS = []
+
+
 def drawn_records(wildcards=None):
-    """The record of every batch part's figures (plot_images). A record whose files are not
-    all there any more is deleted first, so that its images are drawn again."""
-    accepted = set(accepted_images())
-    records = []
-    for batch in accepted_batches():
-        parts = min(FIGURE_PARTS, len(accepted & set(BATCHES[batch])))
-        records += [DRAWN_RECORD.format(batch=batch, part=part) for part in range(parts)]
-    for record in records:
-        missing = forget_if_incomplete(record)
-        if missing:
-            print(f"{record}: {missing[0]} and {len(missing) - 1} more of the files it lists "
-                  "are missing: drawing its images again")  # fmt: skip
-    return records
+    """The record of every batch part's figures (plot_images), listed once per run. A record
+    whose files are not all there any more is deleted first, so that its images are drawn
+    again. (Three input functions ask for the list, each time the job graph is updated.)"""
+    if not DRAWN_RECORDS:
+        accepted = set(accepted_images())
+        for batch in accepted_batches():
+            parts = min(FIGURE_PARTS, len(accepted & set(BATCHES[batch])))
+            DRAWN_RECORDS.extend(DRAWN_RECORD.format(batch=batch, part=part)
+                                 for part in range(parts))  # fmt: skip
+        for record in DRAWN_RECORDS:
+            missing = forget_if_incomplete(record)
+            if missing:
+                print(f"{record}: {missing[0]} and {len(missing) - 1} more of the files it "
+                      "lists are missing: drawing its images again")  # fmt: skip
+    return list(DRAWN_RECORDS)
 
 
 def figure_targets(wildcards=None):
