@@ -9,6 +9,7 @@ from segsweep.score.criteria import (
     SilhouetteDistances,
     cluster_criteria,
     internal_criteria,
+    transposed,
 )
 from segsweep.score.evaluate import evaluate
 
@@ -50,6 +51,14 @@ def test_shared_distances_give_the_same_silhouette_as_a_fit_by_fit_computation()
     alone = internal_criteria(X, truth, 300, 4)["silhouette"]
     assert shared == pytest.approx(alone, abs=1e-6)
     assert distances(4) is distances(4)  # computed once per seed
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 700), (513, 257), (600, 600)])
+def test_transposed_copies_the_transpose_exactly(shape):
+    matrix = np.random.default_rng(0).random(shape).astype(np.float32)
+    copy = transposed(matrix)
+    assert copy.flags.c_contiguous
+    np.testing.assert_array_equal(copy, matrix.T)
 
 
 def test_cluster_criteria_are_left_empty_beyond_the_segment_limit():
