@@ -30,6 +30,10 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
 
 
+onstart:
+    unthrottle_local_scheduler()
+
+
 onsuccess:
     report_inputs()
 

@@ -68,6 +68,21 @@ def report_inputs():
         print(line)
 
 
+def unthrottle_local_scheduler():
+    """Let a local run's scheduler look for jobs only when one ends (called at the start).
+
+    Snakemake's command line always sets a job rate limit (--max-jobs-per-timespan,
+    100/1s), and with a limit its scheduler starts a one-second timer after every pass over
+    the ready jobs to pass again; each job that ends starts one more such chain. 250 jobs
+    into the bsds500-all run it was passing over every ready job's input files hundreds of
+    times a second, 43% of a core the jobs needed (py-spy, 2026-12-01; docs/benchmark.md).
+    The limit guards a cluster's queue, so a cluster run keeps it; Snakemake's API has none
+    by default.
+    """
+    if workflow.local_exec and getattr(workflow, "scheduler", None) is not None:
+        workflow.scheduler.job_rate_limiter = None
+
+
 #: Screening records read so far (image -> record): the job graph asks for them thousands
 #: of times while it is built.
 SCREEN_RECORDS = {}
