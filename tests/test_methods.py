@@ -329,6 +329,7 @@ SENSITIVE = {
     "slic_ncut": ([0.05, 0.1, 0.2], {}),
     "meanshift": ([0.1, 0.2, 0.3], {}),
     "dbscan": ([0.01, 0.03, 0.05], {}),
+    "optics": ([0.02, 0.1, 0.3], {"min_samples": 5, "max_fit_pixels": 400}),
     "corner_threshold": ([5.0, 40.0, 120.0], {}),
 }
 #: Other settings whose effect must show the same way.
@@ -422,6 +423,27 @@ def test_dbscan_finds_blobs_and_assigns_every_pixel_to_a_core():
     assert lonely.fit_summary()["core_pixels"] == 0 and set(lonely.predict(X)) == {0}
 
 
+def test_optics_clusters_at_each_xi_are_the_librarys_from_one_ordering():
+    """The ordering made once (prepare) and cut at each xi gives OPTICS(xi=...)'s labels on
+    the same seeded sample; every pixel then joins a clustered sample pixel."""
+    from sklearn.cluster import OPTICS
+
+    X, truth = three_blobs()
+    params = methods.resolve_params("optics", {"min_samples": 8, "max_fit_pixels": 150})
+    first = methods.create("optics", 0.05, 4, params)
+    prepared = first.prepare(X)
+    sample = prepared[0]
+    assert len(sample) == 150 and np.isin(sample, X).all()
+    for xi in (0.01, 0.05, 0.2):
+        model = methods.create("optics", xi, 4, params).fit(X[:10], prepared=prepared)
+        library = OPTICS(min_samples=8, xi=xi).fit(sample).labels_
+        np.testing.assert_array_equal(model.sample_labels_, library)
+        assert model.predict(X).min() >= 0
+    alone = methods.create("optics", 0.05, 4, params).fit(X)
+    assert adjusted_rand_score(truth, alone.predict(X)) == 1.0
+    assert alone.fit_summary()["clustered_pixels"] == int((alone.sample_labels_ >= 0).sum())
+
+
 def noise_image(shape=(48, 72), seed=0):
     """Uniform colour noise: no structure, so a clustering has many local optima (where
     more initialisations find a better one) and superpixels are shaped by compactness."""
@@ -457,6 +479,7 @@ ALTERNATIVES = {
     "meanshift": {0.2: {"bandwidth_pixels": 50, "max_fit_pixels": 300}},
     "minibatch_kmeans": {6: {"batch_size": 64, "n_init": 1, "max_iter": 1}},
     "opencv_kmeans": {6: {"max_iter": 1, "epsilon": 0.5, "attempts": 4, "centers": "random"}},
+    "optics": {0.05: {"min_samples": 10, "max_fit_pixels": 300}},
     "otsu": {3: {"nbins": 8}},
     "quickshift": {24.0: {"ratio": 0.95, "kernel_size": 2.0}},
     "slic_kmeans": {6: {"n_segments": 40, "compactness": 10.0, "n_init": 10}},

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from segsweep.score.measures import SCORE_COLUMNS, SCORES, score_annotations, score_pair
+from segsweep.score.measures import SCORES, score_annotations, score_pair, scores_of
 from segsweep.score.scores import (
     expected_mutual_information,
     hungarian_scores,
@@ -13,8 +13,11 @@ from segsweep.score.scores import (
     region_ious,
 )
 
-#: Direction of each score with one (the registry's).
-HIGHER_IS_BETTER = {m.column: m.higher_is_better for m in SCORES if m.higher_is_better is not None}
+#: The region scores of one annotation, and the direction of those with one (the registry's).
+SCORE_COLUMNS = [m.column for m in scores_of(("region",))]
+HIGHER_IS_BETTER = {
+    m.column: m.higher_is_better for m in scores_of(("region",)) if m.higher_is_better is not None
+}
 
 labels_2d = arrays(
     np.int64, st.tuples(st.integers(2, 8), st.integers(2, 8)), elements=st.integers(0, 4)

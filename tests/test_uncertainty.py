@@ -32,8 +32,11 @@ def entry_table(n_images, quality=0.6, noise=0.1, seed=0, ks=(2, 3, 4)):
         base = quality + rng.normal(0, noise)
         for k in ks:
             score = float(np.clip(base - 0.05 * abs(k - 3) + rng.normal(0, 0.02), 0, 1))
+            recall, precision = score, float(np.clip(score + 0.1 * (k - 3), 0.05, 1))
             rows.append(dict(image=f"i{image:03d}", value=k, rand=score, vi=2 - score, ari=score,
-                             cover_num=score * 1000, cover_den=1000.0))  # fmt: skip
+                             cover_num=score * 1000, cover_den=1000.0,
+                             bdry_matched_truth=round(recall * 800), bdry_truth=800,
+                             bdry_matched=round(precision * 600), bdry_pixels=600))  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -280,3 +283,32 @@ def test_a_resample_without_any_image_of_a_value_never_chooses_it():
     assert dataset_scores(entry)["covering_ods_value"] == 4
     # about (2/3)^3 of the resamples lack image 0
     assert 0.55 < choice_stability(entry, 2000, seed=0) < 0.85
+
+
+def test_boundary_f_is_the_benchmarks_curve_of_pooled_counts():
+    """Written from collect_eval_bdry.m's definitions with plain numpy, not the helpers."""
+    table = entry_table(12, seed=8)
+    ours = dataset_scores(EntryScores.from_table(table))
+    sums = table.groupby("value")[["bdry_matched_truth", "bdry_truth", "bdry_matched",
+                                   "bdry_pixels"]].sum().to_numpy()  # fmt: skip
+    recall, precision = sums[:, 0] / sums[:, 1], sums[:, 2] / sums[:, 3]
+    fine = []
+    for i in range(len(recall) - 1):  # the curve between consecutive values, finely
+        w = np.linspace(0, 1, 2001)
+        r = recall[i] * (1 - w) + recall[i + 1] * w
+        p = precision[i] * (1 - w) + precision[i + 1] * w
+        fine.append(2 * p * r / (p + r))
+    assert ours["boundary_f_ods"] == pytest.approx(np.concatenate(fine).max(), abs=2e-5)
+    assert ours["boundary_f_ods"] >= (2 * precision * recall / (precision + recall)).max()
+    totals = np.zeros(4)
+    for _, rows in table.groupby("image"):
+        counts = rows[["bdry_matched_truth", "bdry_truth", "bdry_matched", "bdry_pixels"]]
+        counts = counts.to_numpy(dtype=float)
+        r, p = counts[:, 0] / counts[:, 1], counts[:, 2] / counts[:, 3]
+        totals += counts[np.argmax(2 * p * r / (p + r))]
+    r, p = totals[0] / totals[1], totals[2] / totals[3]
+    assert ours["boundary_f_ois"] == pytest.approx(2 * p * r / (p + r), abs=1e-15)
+    order = np.argsort(recall)
+    reached = np.interp(np.arange(101) / 100, recall[order], precision[order],
+                        left=np.nan, right=np.nan)  # fmt: skip
+    assert ours["boundary_f_ap"] == pytest.approx(np.nansum(reached) / 100, abs=1e-12)

@@ -55,6 +55,8 @@ rule measure:
     params:
         images=batch_images,
         criteria=config["criteria"],
+        scores=config["scores"],
+        setup=lambda wildcards: METHOD_SETUPS[wildcards.method].to_dict(),
         code=code_version("measure"),
     script:
         "../scripts/run_rule.py"

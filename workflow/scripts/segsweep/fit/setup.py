@@ -132,6 +132,21 @@ class Setup:
         named = self.spaces
         return self.method_class.works_in(space) and (named is None or space in named)
 
+    def own_boundaries(self, image: str, shape: tuple[int, int]):
+        """``at(value)``: the boundary map the method gives itself for ``image`` at a swept
+        value (a UCM's, thresholded: :meth:`boundary_map`), scored instead of the labels'
+        boundaries; None for a method without one."""
+        if not hasattr(self.method_class, "boundary_map"):
+            return None
+        from segsweep.fit import methods
+
+        def at(value):
+            method_value, _ = self.at_value(value)
+            model = methods.create(self.method, method_value, 0, self.params)
+            return model.boundary_map(image, shape)
+
+        return at
+
     def value_label(self, value) -> str:
         """``k = 4`` or ``scale = 300``: a swept value as figures and tables show it."""
         return value_label(self.parameter, value)

@@ -111,8 +111,8 @@ def _fit_and_label(model, method, model_features, sample_size, seed, prepared=No
 
     Returns the labels, the number of pixels fitted on and the mean log-likelihood of
     ``model_features`` when the labelling pass gives it (see :func:`predict_in_chunks`).
-    A method that prepares (:meth:`~segsweep.fit.methods.ClusteringMethod.prepare`, image
-    methods) gets ``prepared``.
+    A method that prepares (:meth:`~segsweep.fit.methods.ClusteringMethod.prepare`: on the
+    feature image, or on every pixel's features for a pixel method) gets ``prepared``.
     """
     height, width, channels = model_features.shape
     if method.input_kind == "image":
@@ -124,7 +124,10 @@ def _fit_and_label(model, method, model_features, sample_size, seed, prepared=No
         return labels, height * width, None
     flat = model_features.reshape(-1, channels)
     index = sample_indices(len(flat), sample_size, seed)
-    model.fit(flat if index is None else flat[index])
+    if method.prepares():
+        model.fit(flat if index is None else flat[index], prepared=prepared)
+    else:
+        model.fit(flat if index is None else flat[index])
     if index is not None and hasattr(model, "refine"):
         model.refine(flat)  # e.g. k-means: Lloyd iterations on all pixels from the sample's fit
     n_fit = len(flat) if index is None else len(index)
@@ -226,11 +229,14 @@ def _fitted(features, setup, method_value, xy_weight, seed, reuse) -> _Fit:
         labels, n_fit, model, mean_ll = labels.reshape(height, width), n_pixels, None, None
     else:
         prepared = None
-        if method.input_kind == "image" and method.prepares():
+        if method.prepares():
             # what every value of the sweep shares (superpixels, their graph): made once
             shared = ("model prepared", xy_weight, seed)
             if reuse is None or shared not in reuse:
-                prepared = model.prepare(model_features)
+                prepared = model.prepare(
+                    model_features if method.input_kind == "image"
+                    else model_features.reshape(-1, channels)
+                )  # fmt: skip
                 if reuse is not None:
                     reuse[shared] = prepared
             else:

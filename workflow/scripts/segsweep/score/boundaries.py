@@ -283,9 +283,21 @@ def ois_counts(per_image: np.ndarray) -> np.ndarray:
     per_image : ndarray, shape (n_images, n_points, 4)
     """
     per_image = np.asarray(per_image, dtype=float)
-    f = f_measure(*ratios(per_image))
-    best = np.argmax(f, axis=1)
-    return per_image[np.arange(per_image.shape[0]), best].sum(axis=0)
+    with np.errstate(invalid="ignore"):
+        f = f_measure(*ratios(per_image))
+    measured = ~np.isnan(f).all(axis=1)  # an image fitted at no value adds nothing
+    best = np.nanargmax(f[measured], axis=1)
+    return per_image[measured][np.arange(int(measured.sum())), best].sum(axis=0)
+
+
+def curve_point(values: np.ndarray, position: float) -> float:
+    """The swept value at a position on the curve (:func:`best_f_on_curve`): interpolated
+    linearly between the two values around it."""
+    index = min(int(np.floor(position)), len(values) - 1)
+    if index + 1 >= len(values):
+        return float(values[index])
+    fraction = position - index
+    return float(values[index] * (1 - fraction) + values[index + 1] * fraction)
 
 
 def average_precision(recall: np.ndarray, precision: np.ndarray) -> float:

@@ -19,7 +19,7 @@ from segsweep.score.criteria import (
     SilhouetteDistances,
     internal_criteria,
 )
-from segsweep.score.measures import SCORE_COLUMNS, score_annotations
+from segsweep.score.measures import GROUPS, score_fit, scores_of
 from segsweep.score.scores import Partition
 
 
@@ -30,6 +30,8 @@ def evaluate(
     silhouette_sample: int,
     annotations: Sequence | None = None,
     max_segments: int | None = CLUSTER_CRITERIA_MAX_SEGMENTS,
+    groups: Sequence[str] = GROUPS,
+    own_boundaries=None,
 ) -> tuple[pd.DataFrame, list[float]]:
     """Criteria (and scores, if ``annotations`` is given) of every fit in ``fits``.
 
@@ -44,6 +46,11 @@ def evaluate(
         Each is prepared once for all fits.
     max_segments : int or None
         ``criteria.max_segments`` (:func:`segsweep.score.criteria.internal_criteria`).
+    groups : sequence of str
+        The groups of scores to compute (:data:`segsweep.score.measures.GROUPS`).
+    own_boundaries : callable, optional
+        ``own_boundaries(value)``: the boundary map a method gives itself at a swept value
+        (a UCM's), scored instead of the labels' boundaries.
 
     Returns
     -------
@@ -57,6 +64,11 @@ def evaluate(
     X = features.reshape(-1, features.shape[-1])
     distances = SilhouetteDistances(X, silhouette_sample)
     prepared = [Partition.of(annotation) for annotation in annotations or ()]
+    truth_boundaries = []
+    if prepared and "boundary" in groups:
+        from segsweep.score.boundaries import segmentation_boundaries
+
+        truth_boundaries = [segmentation_boundaries(a.labels.reshape(a.shape)) for a in prepared]
     rows, seconds = [], []
     for value, seed in zip(fits["value"].tolist(), fits["seed"].tolist(), strict=True):
         start = time.perf_counter()
@@ -65,8 +77,10 @@ def evaluate(
         row.update(internal_criteria(X, labels.ravel(), silhouette_sample, seed,
                                      distances(seed), max_segments))  # fmt: skip
         if prepared:
-            row.update(score_annotations(prepared, labels))
+            own = own_boundaries(value) if own_boundaries is not None else None
+            row.update(score_fit(prepared, labels, truth_boundaries, own, groups))
         rows.append(row)
         seconds.append(time.perf_counter() - start)
-    columns = ["value", "seed", *CRITERIA_COLUMNS, *(SCORE_COLUMNS if prepared else []), "skipped"]
+    scores = [measure.column for measure in scores_of(groups)] if prepared else []
+    columns = ["value", "seed", *CRITERIA_COLUMNS, *scores, "skipped"]
     return pd.DataFrame(rows, columns=columns), seconds

@@ -19,6 +19,7 @@ import sklearn
 from segsweep.fit.spaces import to_features
 from segsweep.score.criteria import CLUSTER_CRITERIA_MAX_SEGMENTS
 from segsweep.score.evaluate import evaluate
+from segsweep.score.measures import GROUPS, groups_of
 from segsweep.score.scores import Partition
 from segsweep.store.labelmaps import MapKey
 
@@ -29,6 +30,8 @@ def measure(
     label_maps: Mapping[MapKey, np.ndarray],
     silhouette_sample: int,
     max_segments: int | None = CLUSTER_CRITERIA_MAX_SEGMENTS,
+    groups: Sequence[str] = GROUPS,
+    own_boundaries=None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Criteria and scores of every fit of one image.
 
@@ -41,6 +44,10 @@ def measure(
         In the order the sweep fitted them.
     silhouette_sample, max_segments : int
         The configuration's ``criteria`` (:func:`segsweep.score.criteria.internal_criteria`).
+    groups : sequence of str
+        The groups of scores the configuration's ``scores`` turns on.
+    own_boundaries : callable, optional
+        ``own_boundaries(value)``: a method's own boundary map at a value (a UCM's).
 
     Returns
     -------
@@ -56,9 +63,9 @@ def measure(
         maps = {(v, seed): labels for (s, v, seed), labels in label_maps.items() if s == space}
         fits = pd.DataFrame(list(maps), columns=["value", "seed"])
         with sklearn.config_context(assume_finite=True):
-            measures, seconds = evaluate(
-                to_features(rgb, space), maps, fits, silhouette_sample, prepared, max_segments
-            )
+            features = to_features(rgb, space)
+            measures, seconds = evaluate(features, maps, fits, silhouette_sample, prepared,
+                                         max_segments, groups, own_boundaries)  # fmt: skip
         tables.append(measures.assign(space=space))
         timings.append(fits.assign(space=space, evaluate_seconds=seconds))
     order = ["space", "value", "seed"]
@@ -72,16 +79,20 @@ def main(snakemake) -> None:
     """Snakemake entry: measure every image of one batch for one method setup; write its
     measures and their timings (one file each for the batch)."""
     from segsweep.fit.segment import joined, key_first
+    from segsweep.fit.setup import Setup
     from segsweep.store.files import load_standard_form, write_csv
     from segsweep.store.labelmaps import load_label_maps
 
     params, method = snakemake.params, snakemake.wildcards.method
+    setup = Setup.from_dict(method, params.setup)
+    groups = groups_of(params.scores)
     measure_tables, timing_tables = [], []
     for image, path in zip(params.images, snakemake.input.standard, strict=True):
         rgb, annotations = load_standard_form(path)
         measures, timings = measure(
             rgb, annotations, load_label_maps(snakemake.input.labels, image),
-            params.criteria["silhouette_sample"], params.criteria["max_segments"],
+            params.criteria["silhouette_sample"], params.criteria["max_segments"], groups,
+            setup.own_boundaries(image, rgb.shape[:2]),
         )  # fmt: skip
         keys = {"image": image, "method": method}
         measure_tables.append(measures.assign(**keys)[key_first(measures)])

@@ -6,17 +6,21 @@ images, or of a ratio of sums). The fits table's score columns, the leaderboard'
 their intervals, the criteria that pick k and the tests' expectations all read
 :data:`SCORES` and :data:`CRITERIA`; adding a score is one entry here (with its function).
 
-Scores against ground truth are computed per annotation, from the annotation's contingency
-table with the segmentation (:class:`segsweep.score.scores.PairFacts`), and averaged over the
-annotations of the image, or summed when ``pooled`` (covering's numerator and denominator,
-as the benchmark pools every annotation's regions). A score with ``ratio_of`` is the ratio
-of two pooled columns.
+Region scores against ground truth are computed per annotation, from the annotation's
+contingency table with the segmentation (:class:`segsweep.score.scores.PairFacts`), and
+averaged over the annotations of the image, or summed when ``pooled`` (covering's numerator
+and denominator, as the benchmark pools every annotation's regions). A score with
+``ratio_of`` is the ratio of two pooled columns. Boundary scores are computed per fit, over
+all annotations at once (:class:`FitFacts`), since the benchmark counts a boundary pixel as
+matched when it matches in any annotation; the config's ``scores.boundaries`` turns their
+group off.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -59,6 +63,18 @@ class Measure:
         For a criterion: the name under which it picks k (the picks table's ``criterion``).
     pick_rule : str, optional
         How it picks k: ``knee`` (of a decreasing curve), ``min`` or ``max``.
+    per_fit : callable, optional
+        Score of a fit against all its annotations at once: ``per_fit(facts)`` with facts a
+        :class:`FitFacts`.
+    group : str
+        ``region`` or ``boundary``: the config's ``scores.boundaries`` turns the boundary
+        group on or off.
+    curve_of : tuple of str, optional
+        The leaderboard combines images as the boundary benchmark does: these four count
+        columns (matched truth, truth, matched machine, machine) summed over images per
+        value give a precision-recall curve; ODS is its best F (interpolated between
+        values), OIS the F of each image's own best value, and it also reports the curve's
+        average precision (``NAME_ap``).
     """
 
     column: str
@@ -72,6 +88,31 @@ class Measure:
     ods_value: bool = False
     picks_as: str | None = None
     pick_rule: str | None = None
+    per_fit: Callable | None = None
+    group: str = "region"
+    curve_of: tuple[str, str, str, str] | None = None
+
+
+@dataclass
+class FitFacts:
+    """What the per-fit scores of one segmentation are computed from: its labels, the
+    boundary maps of the image's annotations (thinned, prepared once per image), and its own
+    boundary map when the method gives one (a UCM's), else none (then the labels' thinned
+    ``seg2bdry``). Results several scores share are computed once, on first use."""
+
+    labels: np.ndarray
+    truth_boundaries: list = field(default_factory=list)
+    own_boundaries: np.ndarray | None = None
+
+    @cached_property
+    def boundary(self):
+        """:func:`~segsweep.score.boundaries.boundary_counts` of the fit."""
+        from segsweep.score import boundaries
+
+        machine = self.own_boundaries
+        if machine is None:
+            machine = boundaries.segmentation_boundaries(self.labels)
+        return boundaries.boundary_counts(machine, self.truth_boundaries)
 
 
 #: Scores against ground truth, in the fits table's column order.
@@ -102,6 +143,23 @@ SCORES: tuple[Measure, ...] = (
             per_pair=lambda f: f.cover_num, pooled=True),
     Measure("cover_den", "covering denominator", None, "covering's denominator: the "
             "annotations' pixels", per_pair=lambda f: float(f.table.n_pixels), pooled=True),
+    Measure("bdry_recall", "boundary recall", True, "annotation boundary pixels matched "
+            "within 0.0075 of the diagonal, over all annotations' boundary pixels",
+            per_fit=lambda f: f.boundary.recall, group="boundary"),
+    Measure("bdry_precision", "boundary precision", True, "the fit's thinned boundary pixels "
+            "matched in any annotation, over its boundary pixels",
+            per_fit=lambda f: f.boundary.precision, group="boundary"),
+    Measure("bdry_f", "boundary F", True, "harmonic mean of boundary precision and recall",
+            per_fit=lambda f: f.boundary.f, group="boundary", leaderboard="boundary_f",
+            curve_of=("bdry_matched_truth", "bdry_truth", "bdry_matched", "bdry_pixels")),
+    Measure("bdry_matched_truth", "matched annotation boundary pixels", None, "recall's "
+            "numerator", per_fit=lambda f: float(f.boundary.matched_truth), group="boundary"),
+    Measure("bdry_truth", "annotation boundary pixels", None, "recall's denominator",
+            per_fit=lambda f: float(f.boundary.truth), group="boundary"),
+    Measure("bdry_matched", "matched boundary pixels", None, "precision's numerator",
+            per_fit=lambda f: float(f.boundary.matched_machine), group="boundary"),
+    Measure("bdry_pixels", "boundary pixels", None, "precision's denominator",
+            per_fit=lambda f: float(f.boundary.machine), group="boundary"),
 )  # fmt: skip
 
 #: Internal criteria (no ground truth), in the order the picks table lists them.
@@ -121,34 +179,67 @@ CRITERIA: tuple[Measure, ...] = (
 )  # fmt: skip
 
 #: Order of the leaderboard's scores (its ranking score first).
-LEADERBOARD_ORDER = ("covering", "pri", "vi", "ari")
+LEADERBOARD_ORDER = ("covering", "pri", "vi", "ari", "boundary_f")
+#: The groups of scores, each a switch of the config's ``scores``: ``region`` always on.
+GROUPS = ("region", "boundary")
 
 SCORE_COLUMNS = [measure.column for measure in SCORES]
 
 
-def leaderboard_measures() -> list[Measure]:
-    """The scores on the leaderboard, in its order."""
+def scores_of(groups: Sequence[str] = GROUPS) -> list[Measure]:
+    """The scores of ``groups``, in the fits table's order."""
+    return [measure for measure in SCORES if measure.group in groups]
+
+
+def groups_of(switches: dict | None) -> tuple[str, ...]:
+    """The groups of scores the config's ``scores`` turns on (None: every group)."""
+    if switches is None:
+        return GROUPS
+    return ("region", *(["boundary"] if switches.get("boundaries", True) else []))
+
+
+def leaderboard_measures(columns=None) -> list[Measure]:
+    """The scores on the leaderboard, in its order; with ``columns``, those a table with
+    these columns has (a run without boundary scores has no boundary row)."""
     named = {measure.leaderboard: measure for measure in SCORES if measure.leaderboard}
-    return [named[name] for name in LEADERBOARD_ORDER]
+    found = [named[name] for name in LEADERBOARD_ORDER]
+    return found if columns is None else [m for m in found if set(_parts(m)) <= set(columns)]
 
 
-def per_image_columns() -> list[str]:
+def _parts(measure: Measure) -> list[str]:
+    return list(measure.curve_of or measure.ratio_of or (measure.column,))
+
+
+def per_image_columns(columns=None) -> list[str]:
     """The per-image columns the leaderboard's scores are computed from."""
-    columns = []
-    for measure in leaderboard_measures():
-        columns += list(measure.ratio_of) if measure.ratio_of else [measure.column]
-    return columns
+    return [part for measure in leaderboard_measures(columns) for part in _parts(measure)]
 
 
-def interval_scores() -> list[str]:
+def interval_scores(columns=None) -> list[str]:
     """Every dataset-level score with an interval: ``NAME_ods`` and ``NAME_ois`` of each
-    leaderboard measure."""
-    return [f"{m.leaderboard}_{kind}" for m in leaderboard_measures() for kind in ("ods", "ois")]
+    leaderboard measure, and ``NAME_ap`` of a precision-recall curve."""
+    names = []
+    for measure in leaderboard_measures(columns):
+        kinds = ("ods", "ois", "ap") if measure.curve_of else ("ods", "ois")
+        names += [f"{measure.leaderboard}_{kind}" for kind in kinds]
+    return names
 
 
 def pick_criteria() -> dict[str, tuple[str, str]]:
     """Criterion name -> (fits-table column, rule), for the criteria that pick k."""
     return {m.picks_as: (m.column, m.pick_rule) for m in CRITERIA if m.picks_as}
+
+
+def score_fit(annotations: Sequence, segmentation, truth_boundaries: Sequence = (),
+              own_boundaries=None, groups: Sequence[str] = GROUPS) -> dict[str, float]:  # fmt: skip
+    """Every score of ``groups`` of one segmentation against its image's annotations: the
+    region scores (:func:`score_annotations`) and the per-fit ones (boundary precision and
+    recall against ``truth_boundaries``, the annotations' thinned boundary maps)."""
+    found = score_annotations(annotations, segmentation)
+    facts = FitFacts(np.asarray(segmentation), list(truth_boundaries), own_boundaries)
+    measures = scores_of(groups)
+    found |= {m.column: float(m.per_fit(facts)) for m in measures if m.per_fit}
+    return {measure.column: found[measure.column] for measure in measures}
 
 
 def score_pair(truth, segmentation) -> dict[str, float]:
@@ -164,7 +255,7 @@ def score_pair(truth, segmentation) -> dict[str, float]:
         if measure.ratio_of:
             numerator, denominator = measure.ratio_of
             found[measure.column] = found[numerator] / found[denominator]
-    return {measure.column: found[measure.column] for measure in SCORES}
+    return found
 
 
 def score_annotations(annotations: Sequence, segmentation) -> dict[str, float]:
@@ -177,7 +268,7 @@ def score_annotations(annotations: Sequence, segmentation) -> dict[str, float]:
     segmentation = _pair().Partition.of(segmentation)
     per_annotation = [score_pair(truth, segmentation) for truth in annotations]
     result = {}
-    for measure in SCORES:
+    for measure in (m for m in SCORES if m.per_pair or m.ratio_of):
         values = [scores[measure.column] for scores in per_annotation]
         result[measure.column] = float(sum(values) if measure.pooled else np.mean(values))
     for measure in SCORES:

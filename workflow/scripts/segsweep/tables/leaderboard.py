@@ -60,7 +60,7 @@ def seed_averaged(fits: pd.DataFrame) -> pd.DataFrame:
     """Rows with scores, averaged over seeds: one row per (image, space, method, value),
     with its ``parameter`` and ``k``."""
     scored = fits.dropna(subset=["ari"])
-    columns = ["k", *SCORE_COLUMNS]
+    columns = ["k", *(column for column in SCORE_COLUMNS if column in scored.columns)]
     return scored.groupby([*KEYS, "parameter", "value"], as_index=False)[columns].mean()
 
 

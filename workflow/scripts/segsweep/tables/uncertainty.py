@@ -92,6 +92,7 @@ class EntryScores:
         frames = {
             score: table.pivot_table(index="image", columns=value, values=score, dropna=False)
             for score in SCORES
+            if score in table.columns  # a run without boundary scores has no boundary parts
         }
         first = frames[SCORES[0]]
         return cls(
@@ -127,26 +128,61 @@ def _ods_ois(entry: EntryScores, measure):
     return column, ods, ois, terms
 
 
+def _counts(entry: EntryScores, measure) -> np.ndarray:
+    """The four boundary counts of a curve measure, shape (images, values, 4)."""
+    return np.stack([entry.matrices[column] for column in measure.curve_of], axis=-1)
+
+
+def curve_scores(counts: np.ndarray, values: np.ndarray) -> dict[str, float]:
+    """The boundary benchmark's dataset scores of a precision-recall curve over the swept
+    values (``collect_eval_bdry.m``): ``ods`` the best F of the counts summed over images,
+    interpolated between values (``position`` on the curve, ``value`` the swept value
+    there), ``ois`` the F of the counts at each image's own best value, and ``ap`` the
+    average precision.
+
+    Parameters
+    ----------
+    counts : ndarray, shape (images, values, 4)
+        Matched truth, truth, matched machine and machine pixels; NaN where an image was
+        not fitted at a value.
+    """
+    from segsweep.score import boundaries
+
+    recall, precision = boundaries.ratios(np.nansum(counts, axis=0))
+    ods, _, _, position = boundaries.best_f_on_curve(recall, precision)
+    ois = float(boundaries.f_measure(*boundaries.ratios(boundaries.ois_counts(counts))))
+    ap = boundaries.average_precision(recall, precision)
+    value = boundaries.curve_point(values, position)
+    return {"ods": ods, "value": value, "ois": ois, "ap": ap, "position": position}
+
+
 def dataset_scores(entry: EntryScores) -> dict[str, float]:
-    """ODS and OIS of every leaderboard measure (covering, PRI, VI, ARI; the registry,
-    :mod:`segsweep.score.measures`), and the value ODS chose where the measure reports it.
+    """ODS and OIS of every leaderboard measure (covering, PRI, VI, ARI, boundary F; the
+    registry, :mod:`segsweep.score.measures`), the value ODS chose where the measure
+    reports it, and the average precision of a precision-recall curve.
 
     Means over images follow PRI's definition in :func:`segsweep.score.benchmark.ods_ois`
     (ODS: best mean over images, ties to the smallest value; OIS: mean of per-image bests),
-    ratios of sums covering's.
+    ratios of sums covering's, curves the boundary benchmark's (:func:`curve_scores`).
     """
     result = {}
-    for measure in leaderboard_measures():
+    for measure in leaderboard_measures(entry.matrices):
+        name = measure.leaderboard
+        if measure.curve_of:
+            curve = curve_scores(_counts(entry, measure), entry.values)
+            result |= {f"{name}_ods": curve["ods"], f"{name}_ods_value": curve["value"],
+                       f"{name}_ois": curve["ois"], f"{name}_ap": curve["ap"]}  # fmt: skip
+            continue
         column, ods, ois, _ = _ods_ois(entry, measure)
-        result[f"{measure.leaderboard}_ods"] = ods
+        result[f"{name}_ods"] = ods
         if measure.ods_value:
-            result[f"{measure.leaderboard}_ods_value"] = entry.values[column].item()
-        result[f"{measure.leaderboard}_ois"] = ois
+            result[f"{name}_ods_value"] = entry.values[column].item()
+        result[f"{name}_ois"] = ois
     return result
 
 
 def per_image_terms(entry: EntryScores) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Every score of :data:`INTERVAL_SCORES` as a ratio of sums over images.
+    """Every region score of :data:`INTERVAL_SCORES` as a ratio of sums over images.
 
     Returns
     -------
@@ -157,10 +193,57 @@ def per_image_terms(entry: EntryScores) -> dict[str, tuple[np.ndarray, np.ndarra
         ratio is :func:`dataset_scores`' value.
     """
     found = {}
-    for measure in leaderboard_measures():
+    for measure in leaderboard_measures(entry.matrices):
+        if measure.curve_of:
+            continue  # not a ratio of sums: see curve_intervals
         for kind, (numerator, denominator) in _ods_ois(entry, measure)[3].items():
             finite = np.isfinite(numerator)
             found[f"{measure.leaderboard}_{kind}"] = (numerator[finite], denominator[finite])
+    return found
+
+
+def curve_intervals(
+    counts: np.ndarray, values: np.ndarray, level: float, resamples: int = 999, seed: int = 0
+) -> dict[str, tuple[float, float]]:
+    """Intervals of a curve's ODS, OIS and AP (:func:`curve_scores`) over images: each a
+    Student-t interval centred on its estimate, with the bootstrap standard error over
+    resamples of the images (``scipy.stats.bootstrap``, seeded), the ODS point (where on the
+    curve) and each image's OIS value held at their choice on all images, as the region
+    scores' intervals are."""
+    from scipy.stats import bootstrap, t
+
+    from segsweep.score import boundaries
+
+    estimate = curve_scores(counts, values)
+    position = estimate["position"]
+    index = min(int(np.floor(position)), counts.shape[1] - 1)
+    fraction = position - index
+    with np.errstate(invalid="ignore"):
+        own = np.nanargmax(boundaries.f_measure(*boundaries.ratios(counts)), axis=1)
+    at_own = counts[np.arange(len(counts)), own]
+
+    def ods(rows):
+        recall, precision = boundaries.ratios(np.nansum(counts[rows], axis=0))
+        nxt = min(index + 1, len(recall) - 1)
+        r = recall[index] * (1 - fraction) + recall[nxt] * fraction
+        p = precision[index] * (1 - fraction) + precision[nxt] * fraction
+        return float(boundaries.f_measure(r, p))
+
+    def ois(rows):
+        return float(boundaries.f_measure(*boundaries.ratios(at_own[rows].sum(axis=0))))
+
+    def ap(rows):
+        return boundaries.average_precision(*boundaries.ratios(np.nansum(counts[rows], axis=0)))
+
+    found = {}
+    for kind, statistic in (("ods", ods), ("ois", ois), ("ap", ap)):
+        result = bootstrap((np.arange(len(counts)),), statistic, vectorized=False,
+                           n_resamples=resamples, method="percentile",
+                           rng=np.random.default_rng(seed))  # fmt: skip
+        error, centre = float(result.standard_error), estimate[kind]
+        found[kind] = ((centre, centre) if error == 0.0 else
+                       tuple(map(float, t.interval(level, len(counts) - 1, loc=centre,
+                                                   scale=error))))  # fmt: skip
     return found
 
 
@@ -203,11 +286,18 @@ def score_intervals(entry: EntryScores, level: float = 0.95) -> dict[str, tuple[
         Score -> (low, high); a score with fewer than :data:`MIN_IMAGES` images is left out
         (all are, with fewer images).
     """
-    return {
+    found = {
         score: ratio_interval(numerators, denominators, level)
         for score, (numerators, denominators) in per_image_terms(entry).items()
         if len(numerators) >= MIN_IMAGES
     }
+    if len(entry.images) >= MIN_IMAGES:
+        for measure in leaderboard_measures(entry.matrices):
+            if measure.curve_of:
+                intervals = curve_intervals(_counts(entry, measure), entry.values, level)
+                found |= {f"{measure.leaderboard}_{kind}": interval
+                          for kind, interval in intervals.items()}  # fmt: skip
+    return found
 
 
 def choice_stability(entry: EntryScores, n_resamples: int, seed: int) -> float:

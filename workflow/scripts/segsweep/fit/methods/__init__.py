@@ -237,9 +237,10 @@ class ClusteringMethod:
 
     def prepare(self, X: np.ndarray):
         """Work on the fit's input that does not depend on the swept value (superpixels and
-        their graph, say), or None (the default). A sweep calls it once per seed and passes
-        the result to every fit as ``fit(X, prepared=...)``; a method that overrides it
-        takes that keyword and must not change what it is given."""
+        their graph, say), or None (the default). A sweep calls it once per seed, with the
+        feature image for an image method and every pixel's features for a pixel method,
+        and passes the result to every fit as ``fit(X, prepared=...)``; a method that
+        overrides it takes that keyword and must not change what it is given."""
         return None
 
     @classmethod
