@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from segsweep.score.measures import SCORES, score_annotations, score_pair, scores_of
+from segsweep.score.measures import score_annotations, score_pair, scores_of
 from segsweep.score.scores import (
     expected_mutual_information,
     hungarian_scores,

@@ -23,7 +23,7 @@ class OPTICSMethod(ClusteringMethod):
     """
 
     name = "optics"
-    summary = "scikit-learn OPTICS on a pixel sample (xi-steep clusters), every pixel joins its nearest clustered pixel"
+    summary = "scikit-learn OPTICS xi-steep clusters of a pixel sample; pixels join the nearest"
 
     xi: float = param(0.05, "steepness of a cluster's walls in the reachability plot, 0-1",
                       minimum=1e-9, effect="fewer regions",
