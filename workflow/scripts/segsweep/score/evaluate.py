@@ -19,8 +19,7 @@ from segsweep.score.criteria import (
     SilhouetteDistances,
     internal_criteria,
 )
-from segsweep.score.measures import GROUPS, score_fit, scores_of
-from segsweep.score.scores import Partition
+from segsweep.score.measures import ImageTruth, score_fit, scores_of
 
 
 def evaluate(
@@ -30,7 +29,6 @@ def evaluate(
     silhouette_sample: int,
     annotations: Sequence | None = None,
     max_segments: int | None = CLUSTER_CRITERIA_MAX_SEGMENTS,
-    groups: Sequence[str] = GROUPS,
     own_boundaries=None,
 ) -> tuple[pd.DataFrame, list[float]]:
     """Criteria (and scores, if ``annotations`` is given) of every fit in ``fits``.
@@ -42,12 +40,11 @@ def evaluate(
     fits : DataFrame
         Columns ``value`` (of the swept parameter) and ``seed``, one row per fit.
     silhouette_sample : int
-    annotations : sequence of label images or Partitions, optional
-        Each is prepared once for all fits.
+    annotations : ImageTruth or sequence of label images, optional
+        The image's annotations, prepared once for all fits (:class:`ImageTruth`; from label
+        images, for every group of scores).
     max_segments : int or None
         ``criteria.max_segments`` (:func:`segsweep.score.criteria.internal_criteria`).
-    groups : sequence of str
-        The groups of scores to compute (:data:`segsweep.score.measures.GROUPS`).
     own_boundaries : callable, optional
         ``own_boundaries(value)``: the boundary map a method gives itself at a swept value
         (a UCM's), scored instead of the labels' boundaries.
@@ -63,12 +60,9 @@ def evaluate(
     """
     X = features.reshape(-1, features.shape[-1])
     distances = SilhouetteDistances(X, silhouette_sample)
-    prepared = [Partition.of(annotation) for annotation in annotations or ()]
-    truth_boundaries = []
-    if prepared and "boundary" in groups:
-        from segsweep.score.boundaries import segmentation_boundaries
-
-        truth_boundaries = [segmentation_boundaries(a.labels.reshape(a.shape)) for a in prepared]
+    truth = annotations
+    if annotations is not None and not isinstance(annotations, ImageTruth):
+        truth = ImageTruth.of(annotations) if len(annotations) else None
     rows, seconds = [], []
     for value, seed in zip(fits["value"].tolist(), fits["seed"].tolist(), strict=True):
         start = time.perf_counter()
@@ -76,11 +70,11 @@ def evaluate(
         row = {"value": value, "seed": seed}
         row.update(internal_criteria(X, labels.ravel(), silhouette_sample, seed,
                                      distances(seed), max_segments))  # fmt: skip
-        if prepared:
+        if truth is not None:
             own = own_boundaries(value) if own_boundaries is not None else None
-            row.update(score_fit(prepared, labels, truth_boundaries, own, groups))
+            row.update(score_fit(truth, labels, own))
         rows.append(row)
         seconds.append(time.perf_counter() - start)
-    scores = [measure.column for measure in scores_of(groups)] if prepared else []
+    scores = [m.column for m in scores_of(truth.groups)] if truth is not None else []
     columns = ["value", "seed", *CRITERIA_COLUMNS, *scores, "skipped"]
     return pd.DataFrame(rows, columns=columns), seconds

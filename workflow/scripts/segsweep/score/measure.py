@@ -19,8 +19,7 @@ import sklearn
 from segsweep.fit.spaces import to_features
 from segsweep.score.criteria import CLUSTER_CRITERIA_MAX_SEGMENTS
 from segsweep.score.evaluate import evaluate
-from segsweep.score.measures import GROUPS, groups_of
-from segsweep.score.scores import Partition
+from segsweep.score.measures import GROUPS, ImageTruth, groups_of
 from segsweep.store.labelmaps import MapKey
 
 
@@ -56,7 +55,7 @@ def measure(
     timings : DataFrame
         ``space, value, seed, evaluate_seconds``.
     """
-    prepared = [Partition.of(annotation) for annotation in annotations]
+    truth = ImageTruth.of(annotations, groups) if len(annotations) else None
     spaces = list(dict.fromkeys(space for space, _, _ in label_maps))
     tables, timings = [], []
     for space in spaces:
@@ -64,8 +63,8 @@ def measure(
         fits = pd.DataFrame(list(maps), columns=["value", "seed"])
         with sklearn.config_context(assume_finite=True):
             features = to_features(rgb, space)
-            measures, seconds = evaluate(features, maps, fits, silhouette_sample, prepared,
-                                         max_segments, groups, own_boundaries)  # fmt: skip
+            measures, seconds = evaluate(features, maps, fits, silhouette_sample, truth,
+                                         max_segments, own_boundaries)  # fmt: skip
         tables.append(measures.assign(space=space))
         timings.append(fits.assign(space=space, evaluate_seconds=seconds))
     order = ["space", "value", "seed"]

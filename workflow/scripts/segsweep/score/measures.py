@@ -230,14 +230,35 @@ def pick_criteria() -> dict[str, tuple[str, str]]:
     return {m.picks_as: (m.column, m.pick_rule) for m in CRITERIA if m.picks_as}
 
 
-def score_fit(annotations: Sequence, segmentation, truth_boundaries: Sequence = (),
-              own_boundaries=None, groups: Sequence[str] = GROUPS) -> dict[str, float]:  # fmt: skip
-    """Every score of ``groups`` of one segmentation against its image's annotations: the
-    region scores (:func:`score_annotations`) and the per-fit ones (boundary precision and
-    recall against ``truth_boundaries``, the annotations' thinned boundary maps)."""
-    found = score_annotations(annotations, segmentation)
-    facts = FitFacts(np.asarray(segmentation), list(truth_boundaries), own_boundaries)
-    measures = scores_of(groups)
+@dataclass
+class ImageTruth:
+    """An image's annotations prepared once for every fit scored against them: each as a
+    :class:`~segsweep.score.scores.Partition` and, when the boundary group is on, as its
+    thinned boundary map."""
+
+    annotations: list
+    boundaries: list
+    groups: tuple[str, ...]
+
+    @classmethod
+    def of(cls, annotations: Sequence, groups: Sequence[str] = GROUPS) -> ImageTruth:
+        """Prepare ``annotations`` (label images or Partitions) for the scores of ``groups``."""
+        prepared = [_pair().Partition.of(annotation) for annotation in annotations]
+        boundaries = []
+        if "boundary" in groups:
+            from segsweep.score.boundaries import segmentation_boundaries
+
+            boundaries = [segmentation_boundaries(a.labels.reshape(a.shape)) for a in prepared]
+        return cls(prepared, boundaries, tuple(groups))
+
+
+def score_fit(truth: ImageTruth, segmentation, own_boundaries=None) -> dict[str, float]:
+    """Every score of the truth's groups of one segmentation: the region scores
+    (:func:`score_annotations`) and the per-fit ones (boundary precision and recall, of the
+    labels' boundaries or of ``own_boundaries``, a method's own thresholded UCM)."""
+    found = score_annotations(truth.annotations, segmentation)
+    facts = FitFacts(np.asarray(segmentation), truth.boundaries, own_boundaries)
+    measures = scores_of(truth.groups)
     found |= {m.column: float(m.per_fit(facts)) for m in measures if m.per_fit}
     return {measure.column: found[measure.column] for measure in measures}
 
