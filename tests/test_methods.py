@@ -1,5 +1,10 @@
+import hashlib
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pytest
+from external import write_external
 from sklearn.metrics import adjusted_rand_score
 
 from segsweep.errors import ConfigError
@@ -9,6 +14,24 @@ from segsweep.fit import methods
 #: than pixels, fewer variational iterations); the common tests start from these.
 QUICKER = {"slic_ncut": {"n_segments": 60}, "slic_rag": {"n_segments": 60},
            "slic_kmeans": {"n_segments": 60}, "bayesian_gmm": {"max_iter": 30}}  # fmt: skip
+
+
+#: Where the tests keep the files a method that reads its own (precomputed) is given.
+EXTERNAL = Path(tempfile.gettempdir()) / "segsweep-tests-external"
+
+
+def create(name, value, seed, params, image):
+    """``methods.create`` for a test fit on ``image`` (H, W, C). A method that reads files
+    of its own (``precomputed``) reads a contour map of ``image`` (tests/external.py)
+    unless ``params`` names another folder."""
+    model = methods.create(name, value, seed, params)
+    if model.needs_image_name:
+        model.image_name = "image"
+        if "folder" not in params or params["folder"] == model.defaults()["folder"]:
+            image = np.asarray(image)
+            digest = hashlib.sha256(image.tobytes() + str(image.shape).encode()).hexdigest()
+            model.folder = write_external(EXTERNAL / digest[:16], "image", image)
+    return model
 
 
 def test_registry_finds_the_method_modules():
@@ -225,10 +248,7 @@ def test_every_method_is_deterministic_for_a_seed(name):
         data = data[..., :1]
     value = cls.default_grid([2])[0]
     params = methods.resolve_params(name, QUICKER.get(name))
-    runs = [
-        methods.create(name, value=value, random_state=7, params=params).fit(data).predict(data)
-        for _ in range(2)
-    ]
+    runs = [create(name, value, 7, params, image).fit(data).predict(data) for _ in range(2)]
     np.testing.assert_array_equal(runs[0], runs[1])
 
 
@@ -330,6 +350,7 @@ SENSITIVE = {
     "meanshift": ([0.1, 0.2, 0.3], {}),
     "dbscan": ([0.01, 0.03, 0.05], {}),
     "optics": ([0.02, 0.1, 0.3], {"min_samples": 5, "max_fit_pixels": 400}),
+    "precomputed": ([0.08, 0.1, 0.15], {}),
     "corner_threshold": ([5.0, 40.0, 120.0], {}),
 }
 #: Other settings whose effect must show the same way.
@@ -362,9 +383,8 @@ def test_the_swept_parameter_moves_the_output_the_declared_way(name, values, par
         image = image.mean(axis=-1, keepdims=True)
     measured = []
     for value in values:
-        model = methods.create(
-            name, value, 0, methods.resolve_params(name, {**QUICKER.get(name, {}), **params})
-        )
+        params_at = methods.resolve_params(name, {**QUICKER.get(name, {}), **params})
+        model = create(name, value, 0, params_at, image)
         data = image if cls.input_kind == "image" else image.reshape(-1, image.shape[-1])
         labels = np.asarray(model.fit(data).predict(data))
         measured.append(effect_measure(cls.effect, labels))
@@ -481,6 +501,9 @@ ALTERNATIVES = {
     "opencv_kmeans": {6: {"max_iter": 1, "epsilon": 0.5, "attempts": 4, "centers": "random"}},
     "optics": {0.05: {"min_samples": 10, "max_fit_pixels": 300}},
     "otsu": {3: {"nbins": 8}},
+    "precomputed": {
+        0.1: {"folder": write_external(EXTERNAL / "other", "image", graded_patches(seed=5))}
+    },  # fmt: skip
     "quickshift": {24.0: {"ratio": 0.95, "kernel_size": 2.0}},
     "slic_kmeans": {6: {"n_segments": 40, "compactness": 10.0, "n_init": 10}},
     "slic_ncut": {0.05: {"similarity": 1.0, "n_segments": 40, "compactness": 10.0}},
@@ -522,7 +545,7 @@ def fit_fingerprint(name, value, params, make_image=graded_patches):
         image = image.mean(axis=-1, keepdims=True)
     data = image if cls.input_kind == "image" else image.reshape(-1, image.shape[-1])
     params = {**QUICKER.get(name, {}), **params}
-    model = methods.create(name, value, 0, methods.resolve_params(name, params))
+    model = create(name, value, 0, methods.resolve_params(name, params), image)
     model.fit(data[::2] if cls.input_kind == "pixels" else data)  # a sample, as in a sweep
     if hasattr(model, "refine"):
         model.refine(data)

@@ -256,10 +256,11 @@ def test_options_before_the_swept_one_are_applied_once(noisy_photo):
 
 
 @pytest.mark.parametrize("name", sorted(methods.registry()))
-def test_a_sweep_equals_each_value_fitted_alone(name):
+def test_a_sweep_equals_each_value_fitted_alone(name, tmp_path):
     """What a sweep shares between values (a method's prepared superpixels and graph, the
     model behind an option sweep, the options before the swept one) never changes a fit:
     every value's labels and row equal those of fitting that value alone."""
+    from external import write_external
     from test_methods import QUICKER, SENSITIVE, graded_patches
 
     from segsweep.configuration import method_setup
@@ -271,14 +272,16 @@ def test_a_sweep_equals_each_value_fitted_alone(name):
     features = graded_patches((24, 36))
     if cls.supported_spaces == ("grey",):
         features = features.mean(axis=-1, keepdims=True)
+    if cls.needs_image_name:
+        params["folder"] = write_external(tmp_path, "image", features)
     setup = method_setup(
         {"method": name, "grid": values, "params": params}, ks=[2], sample_size=300
     )
-    fits, maps, _ = sweep(features, setup, [0, 1])
+    fits, maps, _ = sweep(features, setup, [0, 1], image="image")
     assert len(maps) == len(list(setup.grid)) * (2 if cls.uses_seed else 1)
     for (value, seed), labels in maps.items():
         grid_value = list(setup.grid)[[float(v) for v in list(setup.grid)].index(value)]
-        row, alone, _ = fit_one(features, setup, grid_value, seed)
+        row, alone, _ = fit_one(features, setup, grid_value, seed, image="image")
         np.testing.assert_array_equal(labels, alone, err_msg=f"{name} at {value}, seed {seed}")
         swept = fits[(fits["value"] == value) & (fits["seed"] == seed)].iloc[0]
         assert swept["n_segments"] == row["n_segments"]

@@ -66,8 +66,10 @@ def method_setup(
     if parameter in options:
         options[parameter] = grid
     spaces = setup.get("spaces")
+    params = methods.resolve_params(name, setup.get("params"), where)
+    methods.get_method(name).check_params(params, f"{where}.params")
     return Setup(
-        label=label, method=name, params=methods.resolve_params(name, setup.get("params"), where),
+        label=label, method=name, params=params,
         options=options, parameter=parameter, grid=tuple(grid), method_value=method_value,
         sample_size=pixels_to_fit(setup.get("sample_size", sample_size)),
         spaces=None if spaces is None else tuple(spaces),

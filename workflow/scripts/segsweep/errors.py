@@ -21,3 +21,8 @@ class InputImageError(SegsweepError):
 class FitError(SegsweepError):
     """A method's library could not fit one image (one line: the image, the entry and the
     library's message)."""
+
+
+class ExternalFileError(SegsweepError):
+    """A method's own input file for one image (another tool's segmentation) is missing or
+    unusable: that image is left out of that method, the others go on."""

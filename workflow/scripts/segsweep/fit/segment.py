@@ -28,7 +28,11 @@ from segsweep.store.labelmaps import MapKey
 
 
 def segment(
-    rgb: np.ndarray, setup: Setup, spaces: Sequence[str], seeds: Sequence[int]
+    rgb: np.ndarray,
+    setup: Setup,
+    spaces: Sequence[str],
+    seeds: Sequence[int],
+    image: str | None = None,
 ) -> tuple[pd.DataFrame, dict[MapKey, np.ndarray], pd.DataFrame]:
     """Fit one method setup on one image in every colour space of ``spaces``.
 
@@ -37,6 +41,8 @@ def segment(
     rgb : ndarray of uint8, shape (H, W, 3)
     setup : Setup
     spaces, seeds : sequences
+    image : str, optional
+        The image's name, for a method that reads files of its own.
 
     Returns
     -------
@@ -51,7 +57,7 @@ def segment(
     for space in spaces:
         features = to_features(rgb, space)  # finite by construction: skip sklearn's checks
         with sklearn.config_context(assume_finite=True):
-            fits, maps, fit_times = sweep(features, setup, seeds)
+            fits, maps, fit_times = sweep(features, setup, seeds, image)
         tables.append(fits)
         timings.append(fit_times)
         label_maps.update({(space, v, seed): labels for (v, seed), labels in maps.items()})
@@ -68,7 +74,7 @@ def segment_image(
     :class:`~segsweep.errors.FitError` of one line naming the image, the entry and the
     library's message (the console and the job's log show that line, not a traceback)."""
     try:
-        return segment(rgb, setup, spaces, seeds)
+        return segment(rgb, setup, spaces, seeds, image)
     except (ValueError, ArithmeticError) as error:  # LinAlgError is a ValueError
         reason = " ".join(str(error).split()) or "no message"
         raise FitError(
@@ -79,6 +85,10 @@ def segment_image(
 def main(snakemake) -> None:
     """Snakemake entry: segment every image of one batch with one method setup and write its
     label maps, fits and fit timings (one file each for the batch)."""
+    import logging
+    import sys
+
+    from segsweep.errors import ExternalFileError
     from segsweep.store.files import load_standard_form, write_csv
     from segsweep.store.labelmaps import save_batch_label_maps
 
@@ -89,8 +99,14 @@ def main(snakemake) -> None:
     def label_maps_by_image():
         for image, path in zip(params.images, snakemake.input.standard, strict=True):
             rgb, _ = load_standard_form(path)
-            fits, label_maps, timings = segment_image(image, rgb, setup, params.spaces,
-                                                      params.seeds)  # fmt: skip
+            try:
+                fits, label_maps, timings = segment_image(image, rgb, setup, params.spaces,
+                                                          params.seeds)  # fmt: skip
+            except ExternalFileError as error:  # this image only: the others go on
+                message = f"{error} (image {image} left out of {method})"
+                logging.warning("%s", message)
+                print(f"segsweep: {message}", file=sys.stderr)
+                continue
             keys = {"image": image, "method": method}
             fits_tables.append(fits.assign(**keys)[key_first(fits)])
             timing_tables.append(timings.assign(**keys)[key_first(timings)])

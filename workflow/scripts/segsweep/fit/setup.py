@@ -136,8 +136,8 @@ class Setup:
         """``at(value)``: the boundary map the method gives itself for ``image`` at a swept
         value (a UCM's, thresholded: :meth:`boundary_map`), scored instead of the labels'
         boundaries; None for a method without one."""
-        if not hasattr(self.method_class, "boundary_map"):
-            return None
+        if not hasattr(self.method_class, "boundary_map") or self.changes_labels():
+            return None  # options redraw the regions: their own boundaries are scored
         from segsweep.fit import methods
 
         def at(value):
@@ -146,6 +146,12 @@ class Setup:
             return model.boundary_map(image, shape)
 
         return at
+
+    def changes_labels(self) -> bool:
+        """Whether an option changes the method's regions (any option but ``xy_weight``
+        away from its default)."""
+        return any(self.options[name] != OPTION_DEFAULTS[name] for name in
+                   ("smoothing", "split_regions", "min_region", "merge_boundaries"))  # fmt: skip
 
     def value_label(self, value) -> str:
         """``k = 4`` or ``scale = 300``: a swept value as figures and tables show it."""

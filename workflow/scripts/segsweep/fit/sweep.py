@@ -136,7 +136,12 @@ def _fit_and_label(model, method, model_features, sample_size, seed, prepared=No
 
 
 def fit_one(
-    features: np.ndarray, setup: Setup, value, seed: int, reuse: dict | None = None
+    features: np.ndarray,
+    setup: Setup,
+    value,
+    seed: int,
+    reuse: dict | None = None,
+    image: str | None = None,
 ) -> tuple[dict, np.ndarray, dict]:
     """Fit one (value, seed) of a method setup and measure it on all pixels.
 
@@ -152,6 +157,8 @@ def fit_one(
     reuse : dict, optional
         Keeps the last model fit and the labels after each option, reused by a fit that
         differs only in later options (:func:`sweep` passes one).
+    image : str, optional
+        The image's name, for a method that reads files of its own (``needs_image_name``).
 
     Returns
     -------
@@ -167,7 +174,7 @@ def fit_one(
     """
     start = time.perf_counter()
     method_value, options = setup.at_value(value)
-    fitted = _fitted(features, setup, method_value, options["xy_weight"], seed, reuse)
+    fitted = _fitted(features, setup, method_value, options["xy_weight"], seed, reuse, image)
     labels, outcome = _apply_options(features, fitted, options, reuse)
     elapsed = time.perf_counter() - start
     X, n_found = features.reshape(-1, features.shape[-1]), int(labels.max()) + 1
@@ -211,7 +218,7 @@ class _Fit:
     model_features: np.ndarray
 
 
-def _fitted(features, setup, method_value, xy_weight, seed, reuse) -> _Fit:
+def _fitted(features, setup, method_value, xy_weight, seed, reuse, image=None) -> _Fit:
     """The model of ``setup`` at ``method_value`` fitted on ``features`` (with x, y at
     ``xy_weight``), or the fit kept in ``reuse`` if it was made with the same settings."""
     key = (method_value, xy_weight, seed)
@@ -222,6 +229,8 @@ def _fitted(features, setup, method_value, xy_weight, seed, reuse) -> _Fit:
     method = setup.method_class
     model_features = with_xy(features, xy_weight) if xy_weight else features
     model = methods.create(setup.method, method_value, seed, params=setup.params)
+    if method.needs_image_name:
+        model.image_name = image
     if method.takes_k and n_pixels < method_value:
         # Fewer pixels than clusters (a 1 x 1 image, say): no model can be fitted; each
         # distinct colour is its own cluster and the row is marked degenerate.
@@ -353,7 +362,7 @@ def _likelihood_columns(fit: _Fit) -> dict:
 
 
 def sweep(
-    features: np.ndarray, setup: Setup, seeds: Sequence[int]
+    features: np.ndarray, setup: Setup, seeds: Sequence[int], image: str | None = None
 ) -> tuple[pd.DataFrame, dict[tuple[float, int], np.ndarray], pd.DataFrame]:
     """Fit a method setup at every value of its grid and every seed on an image's features.
 
@@ -363,6 +372,8 @@ def sweep(
     setup : Setup
     seeds : sequence of int
         A deterministic method (``uses_seed = False``) is fitted with the first seed only.
+    image : str, optional
+        The image's name (:func:`fit_one`).
 
     Returns
     -------
@@ -378,7 +389,7 @@ def sweep(
     reuse: dict = {}
     for seed in method.seeds_to_fit(list(seeds)):
         for value in setup.grid:
-            row, labels, timing = fit_one(features, setup, value, seed, reuse)
+            row, labels, timing = fit_one(features, setup, value, seed, reuse, image)
             rows.append(row)
             timings.append({"value": row["value"], "seed": seed, **timing})
             label_maps[(row["value"], seed)] = labels

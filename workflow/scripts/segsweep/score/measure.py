@@ -80,13 +80,16 @@ def main(snakemake) -> None:
     from segsweep.fit.segment import joined, key_first
     from segsweep.fit.setup import Setup
     from segsweep.store.files import load_standard_form, write_csv
-    from segsweep.store.labelmaps import load_label_maps
+    from segsweep.store.labelmaps import batch_images, load_label_maps
 
     params, method = snakemake.params, snakemake.wildcards.method
     setup = Setup.from_dict(method, params.setup)
     groups = groups_of(params.scores)
     measure_tables, timing_tables = [], []
+    segmented = set(batch_images(snakemake.input.labels))  # not an image a method skipped
     for image, path in zip(params.images, snakemake.input.standard, strict=True):
+        if image not in segmented:
+            continue
         rgb, annotations = load_standard_form(path)
         measures, timings = measure(
             rgb, annotations, load_label_maps(snakemake.input.labels, image),

@@ -167,6 +167,9 @@ class ClusteringMethod:
         assigning every pixel included. Only the order of jobs uses it (the costliest start
         first); the values come from the one-image profile (docs/benchmark.md) and the val
         study of the families (docs/bsds500.md).
+    needs_image_name : bool
+        True for a method that reads files of its own per image (another tool's output): a
+        sweep then sets ``image_name`` on each model before fitting it.
     param_specs : dict of str to Param
         The declared parameters (set from the :func:`param` fields).
     """
@@ -184,7 +187,9 @@ class ClusteringMethod:
     supported_spaces: ClassVar[tuple[str, ...] | None] = None
     max_k: ClassVar[int | None] = None
     fit_seconds: ClassVar[float] = 0.1
+    needs_image_name: ClassVar[bool] = False
     param_specs: ClassVar[dict[str, Param]] = {}
+    image_name: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -229,6 +234,12 @@ class ClusteringMethod:
         """Set the swept parameter (k or the method's own) to ``value``; return self."""
         setattr(self, "n_clusters" if self.takes_k else self.sweeps, value)
         return self
+
+    @classmethod
+    def check_params(cls, params: dict[str, Any], where: str) -> None:
+        """Checks of a setup's resolved parameters beyond each one's declaration (a folder
+        that must exist, say), made when the configuration is read: raise
+        :class:`ConfigError` naming ``where.KEY``. None by default."""
 
     @classmethod
     def seeds_to_fit(cls, seeds: list[int]) -> list[int]:
