@@ -10,7 +10,8 @@ from segsweep import config_errors, configuration  # noqa: E402
 from segsweep.fit.batches import batches  # noqa: E402
 from segsweep.entry import code_version  # noqa: E402
 from segsweep.errors import SegsweepError  # noqa: E402
-from segsweep.data.discovery import discover, input_report  # noqa: E402
+from segsweep.data.discovery import accepted, discover, input_report, source_of  # noqa: E402
+from segsweep.score.measures import groups_of  # noqa: E402
 from segsweep.figures.registry import captions as figure_captions  # noqa: E402
 from segsweep.figures.registry import image_figures, truth_figures  # noqa: E402
 from segsweep.figures.drawn import forget_if_incomplete  # noqa: E402
@@ -35,6 +36,9 @@ except SegsweepError as error:
 SPACES = config["spaces"]
 METHODS = list(METHOD_SETUPS)
 KS = config["k"]
+#: The dataset's human agreement in boundary F, marked on the precision-recall figure.
+HUMAN_BOUNDARY_F = source_of(config).human_boundary_f
+BOUNDARY_SCORES = "boundary" in groups_of(config["scores"])
 SEEDS = config["seeds"]
 #: Batch -> its images; one segment job per (batch, method) (see segsweep.fit.batches).
 BATCHES = batches(list(IMAGES), config["batch_size"])
@@ -208,13 +212,15 @@ def truth_tables(wildcards=None):
 
 
 def leaderboard_figures():
-    """The leaderboard figure, and the rank plot when there are enough images and entries."""
+    """The leaderboard figure, the precision-recall figure when boundary scores are on, and
+    the rank plot when there are enough images and entries."""
     labelled = len(labelled_images())
     if not labelled:
         return []
     entries = sum(len(spaces_of(method)) for method in METHODS)
     ranks = ["results/figures/ranks.png"] if ranks_are_drawn(labelled, entries) else []
-    return ["results/figures/leaderboard.png", *ranks]
+    curves = ["results/figures/precision_recall.png"] if BOUNDARY_SCORES else []
+    return ["results/figures/leaderboard.png", *curves, *ranks]
 
 
 #: Where each per-image figure is drawn.

@@ -39,6 +39,11 @@ rule leaderboard:
             caption="../report/leaderboard_per_image.rst",
             category="Tables",
         ),
+        curves=report(
+            "results/tables/boundary_curves.csv",
+            caption="../report/boundary_curves.rst",
+            category="Tables",
+        ),
         choice="results/tables/choice_of_k.csv",
         choice_summary=report(
             "results/tables/choice_of_k_summary.csv",

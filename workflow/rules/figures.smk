@@ -72,6 +72,27 @@ rule plot_leaderboard:
         "../scripts/run_rule.py"
 
 
+rule plot_precision_recall:
+    input:
+        curves="results/tables/boundary_curves.csv",
+        leaderboard="results/tables/leaderboard.csv",
+    output:
+        figure=report(
+            "results/figures/precision_recall.png",
+            caption="../report/precision_recall.rst",
+            category="Ground truth",
+        ),
+    log:
+        "results/logs/figures/precision_recall.log",
+    conda:
+        "../../environment.yml"
+    params:
+        code=code_version("plot_precision_recall"),
+        human_f=HUMAN_BOUNDARY_F,
+    script:
+        "../scripts/run_rule.py"
+
+
 rule plot_ranks:
     input:
         per_image="results/tables/leaderboard_per_image.csv",

@@ -47,6 +47,7 @@ ENTRIES = {
     "plot_background": ("segsweep.figures.dataset", "background_main"),
     "plot_leaderboard": ("segsweep.figures.dataset", "leaderboard_main"),
     "plot_ranks": ("segsweep.figures.dataset", "ranks_main"),
+    "plot_precision_recall": ("segsweep.figures.dataset", "precision_recall_main"),
     "report_selection": ("segsweep.figures.report", "selection_main"),
     "report_figures": ("segsweep.figures.report", "thumbnails_main"),
     "summary": ("segsweep.report.summary", "main"),

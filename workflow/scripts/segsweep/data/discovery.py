@@ -319,12 +319,17 @@ class DataSource:
     find : callable
         ``find(config)``: (images, truth, ignored): image name -> file, image name ->
         truth files, file -> why it is not used.
+    human_boundary_f : float, optional
+        The dataset's published human agreement in boundary F (BSDS500: 0.80, Arbelaez et
+        al., TPAMI 2011), marked on the precision-recall figure; None for a folder of
+        images.
     """
 
     name: str
     key: str
     used: Callable[[dict], bool]
     find: Callable[[dict], tuple[dict, dict, dict]]
+    human_boundary_f: float | None = None
 
 
 def _find_bsds(config: dict) -> tuple[dict, dict, dict]:
@@ -341,13 +346,23 @@ def _find_in_folders(config: dict) -> tuple[dict, dict, dict]:
 #: The registry of data sources, in the order they are asked: the first one the config
 #: turns on is the run's.
 SOURCES = (
-    DataSource("bsds", "bsds", lambda config: bool(config["bsds"]["root"]), _find_bsds),
+    DataSource(
+        "bsds",
+        "bsds",
+        lambda config: bool(config["bsds"]["root"]),
+        _find_bsds,
+        human_boundary_f=0.80,
+    ),  # fmt: skip
     DataSource("folder", "images", lambda config: True, _find_in_folders),
 )
 
 
+def source_of(config: dict) -> DataSource:
+    """The first source of :data:`SOURCES` the config turns on."""
+    return next(source for source in SOURCES if source.used(config))
+
+
 def discover(config: dict) -> tuple[dict, dict, dict]:
-    """The run's images, ground truth and ignored files, from the first source of
-    :data:`SOURCES` the config turns on."""
-    source = next(source for source in SOURCES if source.used(config))
-    return source.find(config)
+    """The run's images, ground truth and ignored files, from the source the config turns
+    on (:func:`source_of`)."""
+    return source_of(config).find(config)

@@ -1,5 +1,6 @@
-"""Figures over all images: the leaderboard bar chart, the critical-difference rank plot and
-the background-removal grid over the report's images, with their Snakemake entries.
+"""Figures over all images: the leaderboard bar chart, the boundary precision-recall curves,
+the critical-difference rank plot and the background-removal grid over the report's images,
+with their Snakemake entries.
 """
 
 from __future__ import annotations
@@ -73,6 +74,54 @@ def leaderboard_figure(leaderboard: pd.DataFrame) -> Figure:
     return fig
 
 
+def precision_recall_figure(
+    curves: pd.DataFrame, leaderboard: pd.DataFrame, human_f: float | None = None
+) -> Figure:
+    """The boundary precision-recall curve of every entry over its swept values, on iso-F
+    contours, each entry's ODS point marked and its ODS F, OIS F and AP in the legend (from
+    the leaderboard), and the human agreement of the dataset (an F, drawn where recall and
+    precision are equal) when it has one. Entries in the leaderboard's boundary F order."""
+    fig, ax = plt.subplots(figsize=(6.4, 6.0))
+    grid = np.linspace(0.01, 1, 200)
+    for level in np.arange(0.1, 1.0, 0.1):
+        recall = grid[grid > level / (2 - level)]  # where precision stays within [0, 1]
+        ax.plot(recall, level * recall / (2 * recall - level), color="0.85", linewidth=0.8)
+        ax.annotate(f"{level:.1f}", (1.0, level / (2 - level)), fontsize=7, color="0.5",
+                    xytext=(2, 0), textcoords="offset points", va="center")  # fmt: skip
+    order = leaderboard.sort_values("boundary_f_ods", ascending=False, kind="stable")
+    for space, method, ods, ois, ap in order[["space", "method", "boundary_f_ods",
+                                              "boundary_f_ois", "boundary_f_ap"]].itertuples(
+                                                  index=False):  # fmt: skip
+        curve = curves[(curves["space"] == space) & (curves["method"] == method)]
+        curve = curve.sort_values("value")
+        label = f"{space} / {method}: ODS {ods:.3f}, OIS {ois:.3f}, AP {ap:.3f}"
+        (line,) = ax.plot(curve["recall"], curve["precision"], "-", marker=".", label=label)
+        best = ods_point(curve)
+        ax.plot(*best, "o", color=line.get_color(), markersize=8, markeredgecolor="black")
+    if human_f is not None:
+        label = f"human agreement: F {human_f:.2f} (drawn at recall = precision)"
+        ax.plot(human_f, human_f, "*", color="black", markersize=12, label=label)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_aspect("equal")
+    ax.set_xlabel("boundary recall")
+    ax.set_ylabel("boundary precision")
+    ax.set_title("Boundaries over the images with ground truth (circles: ODS)")
+    ax.legend(loc="lower left", fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def ods_point(curve: pd.DataFrame) -> tuple[float, float]:
+    """Recall and precision of a curve's best F, interpolated between its points as the
+    benchmark does (:func:`segsweep.score.boundaries.best_f_on_curve`)."""
+    from segsweep.score.boundaries import best_f_on_curve
+
+    _, recall, precision, _ = best_f_on_curve(curve["recall"].to_numpy(),
+                                              curve["precision"].to_numpy())  # fmt: skip
+    return recall, precision
+
+
 def ranks_figure(per_image: pd.DataFrame, alpha: float) -> Figure:
     """Critical-difference plot: mean rank of each entry over the images, entries whose
     mean ranks differ by less than the Nemenyi critical difference joined by a bar."""
@@ -135,6 +184,17 @@ def leaderboard_main(snakemake) -> None:
     from segsweep.store.files import read_csv
 
     save_figure(leaderboard_figure(read_csv(snakemake.input.leaderboard)), snakemake.output.figure)
+
+
+def precision_recall_main(snakemake) -> None:
+    """Snakemake entry: the boundary precision-recall figure."""
+    from segsweep.figures.canvas import save_figure
+    from segsweep.store.files import read_csv
+
+    figure = precision_recall_figure(read_csv(snakemake.input.curves),
+                                     read_csv(snakemake.input.leaderboard),
+                                     snakemake.params.human_f)  # fmt: skip
+    save_figure(figure, snakemake.output.figure)
 
 
 def ranks_main(snakemake) -> None:

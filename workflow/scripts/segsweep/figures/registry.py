@@ -104,6 +104,8 @@ FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("background_removal", "dataset", "Background removal", "background.rst",
                "plot_background"),
     FigureSpec("leaderboard", "dataset", "Ground truth", "leaderboard.rst", "plot_leaderboard"),
+    FigureSpec("precision_recall", "dataset", "Ground truth", "precision_recall.rst",
+               "plot_precision_recall"),
     FigureSpec("ranks", "dataset", "Ground truth", "ranks.rst", "plot_ranks"),
 )  # fmt: skip
 

@@ -113,6 +113,22 @@ def leaderboard_table(leaderboard: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def boundary_table(leaderboard: pd.DataFrame) -> pd.DataFrame:
+    """The leaderboard's boundary columns, best boundary F first: F at ODS with its interval
+    and the swept value there (interpolated between values), F at OIS, and AP."""
+    ordered = leaderboard.sort_values("boundary_f_ods", ascending=False, kind="stable")
+    ods = with_interval(ordered, "boundary_f_ods")
+    return pd.DataFrame({
+        "space / method": ordered["space"] + " / " + ordered["method"],
+        "boundary F ODS (at)": [
+            f"{text} ({value_label(parameter, round(value, 4))})" for text, parameter, value in
+            zip(ods, ordered["parameter"], ordered["boundary_f_ods_value"], strict=True)
+        ],
+        "boundary F OIS": with_interval(ordered, "boundary_f_ois"),
+        "AP": with_interval(ordered, "boundary_f_ap"),
+    })  # fmt: skip
+
+
 def ties_sentence(leaderboard: pd.DataFrame, alpha: float) -> str:
     """One sentence saying which entries are statistically tied with the best."""
     from segsweep.tables.uncertainty import MIN_IMAGES, TIED
@@ -266,12 +282,27 @@ def truth_section(
         "(leaderboard.level, 95% by default); 'vs best': paired test against the top entry.</p>",
         f"<p><strong>{ties_sentence(leaderboard, alpha)}</strong></p>",
         table(leaderboard_table(leaderboard)),
+        *boundary_section(leaderboard),
         "<h2>How good is the automatic choice of k</h2>",
         "<p class='note'>Mean adjusted Rand index at the k each criterion picks, beside the "
         "best over all k (oracle); regret = oracle - picked; hit rate: share of cases where "
         "the criterion picked the oracle's k. Covering columns are in "
         "choice_of_k_summary.csv.</p>",
         table(choice_table(choice_summary)),
+    ]
+
+
+def boundary_section(leaderboard: pd.DataFrame) -> list[str]:
+    """The boundary benchmark's part of the page (nothing when boundary scores are off)."""
+    if "boundary_f_ods" not in leaderboard:
+        return []
+    return [
+        "<h3>Boundaries</h3>",
+        "<p class='note'>The Berkeley benchmark's boundary precision and recall of the same "
+        "fits: F at ODS (one value of the swept parameter for all images, interpolated "
+        "between values) and OIS, and the average precision (AP) of the precision-recall "
+        "curve (precision_recall.png, boundary_curves.csv); higher is better.</p>",
+        table(boundary_table(leaderboard)),
     ]
 
 

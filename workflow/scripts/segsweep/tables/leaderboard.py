@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from segsweep.score.measures import SCORE_COLUMNS
+from segsweep.score.measures import SCORE_COLUMNS, interval_scores
 from segsweep.tables import uncertainty
 
 KEYS = ["image", "space", "method"]
@@ -69,7 +69,7 @@ def entry_row(entry: uncertainty.EntryScores, scored: pd.DataFrame, trust: Trust
     spread over seeds."""
     row = {"n_images": len(entry.images), **uncertainty.dataset_scores(entry)}
     intervals = uncertainty.score_intervals(entry, trust.level)
-    for score in uncertainty.INTERVAL_SCORES:
+    for score in interval_scores(entry.matrices):  # those of the scores computed
         row[f"{score}_low"], row[f"{score}_high"] = intervals.get(score, (np.nan, np.nan))
     row["covering_ods_value_share"] = uncertainty.choice_stability(
         entry, trust.resamples, trust.seed
@@ -131,6 +131,23 @@ def leaderboard(fits: pd.DataFrame, trust: Trust) -> tuple[pd.DataFrame, pd.Data
     )
     table["p_value"], table["verdict"] = tests["p_value"].to_numpy(), tests["verdict"].to_numpy()
     return table[column_order(list(table.columns))], per_image_table(per_image, table)
+
+
+def boundary_curves(fits: pd.DataFrame) -> pd.DataFrame:
+    """Every entry's boundary precision-recall curve over its swept values (seed-averaged,
+    summed over the images with ground truth): ``space``, ``method``, ``value``, ``recall``,
+    ``precision`` and ``f`` (empty without boundary scores)."""
+    frames = [
+        uncertainty.curve_points(uncertainty.EntryScores.from_table(group)).assign(
+            space=space, method=method
+        )
+        for (space, method), group in seed_averaged(fits).groupby(ENTRY, sort=True)
+    ]
+    columns = [*ENTRY, "value", "recall", "precision", "f"]
+    frames = [frame for frame in frames if len(frame)]
+    return (
+        pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    )
 
 
 def per_image_table(per_image: dict, table: pd.DataFrame) -> pd.DataFrame:
@@ -219,5 +236,6 @@ def main(snakemake) -> None:
     table, per_image = leaderboard(fits, Trust(**snakemake.params.trust))
     write_csv(snakemake.output.leaderboard, table)
     write_csv(snakemake.output.per_image, per_image)
+    write_csv(snakemake.output.curves, boundary_curves(fits))
     write_csv(snakemake.output.choice, choice)
     write_csv(snakemake.output.choice_summary, choice_of_k_summary(choice))

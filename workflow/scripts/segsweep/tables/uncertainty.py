@@ -156,6 +156,22 @@ def curve_scores(counts: np.ndarray, values: np.ndarray) -> dict[str, float]:
     return {"ods": ods, "value": value, "ois": ois, "ap": ap, "position": position}
 
 
+def curve_points(entry: EntryScores) -> pd.DataFrame:
+    """The entry's precision-recall curve: ``value``, ``recall``, ``precision`` and ``f`` of
+    the boundary counts summed over images at each swept value (no rows without boundary
+    scores)."""
+    import pandas as pd
+
+    from segsweep.score import boundaries
+
+    curves = [m for m in leaderboard_measures(entry.matrices) if m.curve_of]
+    if not curves:
+        return pd.DataFrame(columns=["value", "recall", "precision", "f"])
+    recall, precision = boundaries.ratios(np.nansum(_counts(entry, curves[0]), axis=0))
+    return pd.DataFrame({"value": entry.values, "recall": recall, "precision": precision,
+                         "f": boundaries.f_measure(recall, precision)})  # fmt: skip
+
+
 def dataset_scores(entry: EntryScores) -> dict[str, float]:
     """ODS and OIS of every leaderboard measure (covering, PRI, VI, ARI, boundary F; the
     registry, :mod:`segsweep.score.measures`), the value ODS chose where the measure
