@@ -72,7 +72,7 @@ def test_figures_summary_and_provenance(finished_run):
         f"{i}/{f}.png" for i in ("stripes", "noise_photo", "shaded_ball") for f in per_image
     }
     expected |= {f"shaded_ball/{name}.png" for name in truth_figures()}
-    expected |= {"background_removal.png", "leaderboard.png"}  # too few images for ranks
+    expected |= {"background_removal.png", "leaderboard.png", "precision_recall.png"}  # no ranks
     assert names == expected
     for path in figures:
         with Image.open(path) as image:
