@@ -101,8 +101,8 @@ def precision_recall_figure(
     if human_f is not None:
         label = f"human agreement: F {human_f:.2f} (drawn at recall = precision)"
         ax.plot(human_f, human_f, "*", color="black", markersize=12, label=label)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
+    ax.set_xlim(0, 1.02)  # points at recall or precision 1 stay whole
+    ax.set_ylim(0, 1.02)
     ax.set_aspect("equal")
     ax.set_xlabel("boundary recall")
     ax.set_ylabel("boundary precision")
