@@ -235,3 +235,33 @@ def test_deleting_one_output_regenerates_only_what_depends_on_it(tiny_run):
     assert deleted.is_file() and untouched.stat().st_mtime_ns == before
     ran = {line.split()[-1].rstrip(":") for line in result.stderr.splitlines() if "rule " in line}
     assert "segment" in ran and "screen" not in ran
+
+
+def test_a_missing_or_mis_sized_external_file_leaves_out_that_image_only(tmp_path):
+    """Another tool's output (the precomputed entry) missing for one image and of the wrong
+    size for another: those two images are left out of that entry with one line each
+    naming the file, and every other entry and image goes on."""
+    from PIL import Image
+
+    config = {**TINY_CONFIG, "spaces": ["rgb"],
+              "methods": {"kmeans": {}, "tool": {"method": "precomputed", "grid": [1, 2],
+                                                 "params": {"folder": "external"}}}}  # fmt: skip
+    workdir = copy_workflow(tmp_path, config)
+    write_images(workdir / "images")
+    (workdir / "external").mkdir()
+    width, height = Image.open(workdir / "images/shaded_ball.png").size
+    halves = np.zeros((2, height, width), dtype=np.int64)
+    halves[1, :, width // 2 :] = 1  # the first map one region, the second two
+    np.save(workdir / "external/shaded_ball.npy", halves)
+    np.save(workdir / "external/stripes.npy", np.zeros((2, 5, 5), dtype=np.int64))
+    result = snakemake(workdir, "results/tables/fits.csv")
+    assert result.returncode == 0, result.stderr[-3000:]
+    fits = read_csv(workdir / "results/tables/fits.csv")
+    assert set(fits[fits["method"] == "kmeans"]["image"]) == {"stripes", "noise_photo",
+                                                             "shaded_ball"}  # fmt: skip
+    tool = fits[fits["method"] == "tool"]
+    assert set(tool["image"]) == {"shaded_ball"} and tool["n_segments"].tolist() == [1, 2]
+    lines = [line for line in result.stderr.splitlines() if line.startswith("segsweep:")]
+    assert len(lines) == 2, lines
+    assert any("external/stripes.npy" in line and "5 x 5" in line for line in lines)
+    assert any("no segmentation of image noise_photo" in line for line in lines)
