@@ -135,14 +135,8 @@ def _fit_and_label(model, method, model_features, sample_size, seed, prepared=No
     return labels.reshape(height, width), n_fit, mean_ll
 
 
-def fit_one(
-    features: np.ndarray,
-    setup: Setup,
-    value,
-    seed: int,
-    reuse: dict | None = None,
-    image: str | None = None,
-) -> tuple[dict, np.ndarray, dict]:
+def fit_one(features: np.ndarray, setup: Setup, value, seed: int, reuse: dict | None = None,
+            image: str | None = None) -> tuple[dict, np.ndarray, dict]:  # fmt: skip
     """Fit one (value, seed) of a method setup and measure it on all pixels.
 
     Parameters
