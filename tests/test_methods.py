@@ -613,6 +613,7 @@ def test_an_image_slic_leaves_as_one_superpixel_is_one_region(name):
 SEED_SENSITIVE = {
     "dbscan": ({"max_fit_pixels": 100, "min_samples": 3}, graded_patches),
     "meanshift": ({"max_fit_pixels": 200}, graded_patches),
+    "optics": ({"max_fit_pixels": 200, "min_samples": 5}, graded_patches),
     "slic_kmeans": ({"n_segments": 200}, noise_image),
     "slic_ncut": ({"n_segments": 200}, noise_image),
 }
@@ -751,13 +752,14 @@ def test_fitting_leaves_the_prepared_input_unchanged(name):
     that changes most (merges or cuts most) down, so a change left behind shows."""
     cls = methods.get_method(name)
     image = graded_patches().astype(np.float64)
+    data = image if cls.input_kind == "image" else image.reshape(-1, 3)
     params = methods.resolve_params(name, QUICKER.get(name))
     values = cls.default_grid([2, 3, 4, 5])[:: 1 if cls.effect == "more regions" else -1]
-    prepared = methods.create(name, values[0], 0, params).prepare(image)
+    prepared = methods.create(name, values[0], 0, params).prepare(data)
     for value in values:
-        shared = methods.create(name, value, 0, params).fit(image, prepared=prepared)
-        alone = methods.create(name, value, 0, params).fit(image)
-        np.testing.assert_array_equal(shared.predict(image), alone.predict(image), str(value))
+        shared = methods.create(name, value, 0, params).fit(data, prepared=prepared)
+        alone = methods.create(name, value, 0, params).fit(data)
+        np.testing.assert_array_equal(shared.predict(data), alone.predict(data), str(value))
 
 
 def five_feature_pixels(seed=0):
