@@ -631,7 +631,7 @@ def test_a_method_declares_whether_it_uses_the_seed(name):
         data = data[..., :1]
     value = cls.default_grid([4])[-1]
     params = methods.resolve_params(name, {**QUICKER.get(name, {}), **changes})
-    fits = [methods.create(name, value, seed, params).fit(data).predict(data) for seed in range(4)]
+    fits = [create(name, value, seed, params, image).fit(data).predict(data) for seed in range(4)]
     changed = any(not np.array_equal(fits[0], other) for other in fits[1:])
     assert changed == cls.uses_seed
 
@@ -755,10 +755,10 @@ def test_fitting_leaves_the_prepared_input_unchanged(name):
     data = image if cls.input_kind == "image" else image.reshape(-1, 3)
     params = methods.resolve_params(name, QUICKER.get(name))
     values = cls.default_grid([2, 3, 4, 5])[:: 1 if cls.effect == "more regions" else -1]
-    prepared = methods.create(name, values[0], 0, params).prepare(data)
+    prepared = create(name, values[0], 0, params, image).prepare(data)
     for value in values:
-        shared = methods.create(name, value, 0, params).fit(data, prepared=prepared)
-        alone = methods.create(name, value, 0, params).fit(data)
+        shared = create(name, value, 0, params, image).fit(data, prepared=prepared)
+        alone = create(name, value, 0, params, image).fit(data)
         np.testing.assert_array_equal(shared.predict(data), alone.predict(data), str(value))
 
 
