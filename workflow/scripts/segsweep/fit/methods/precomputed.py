@@ -32,6 +32,7 @@ class PrecomputedMethod(RegionMethod):
     name = "precomputed"
     summary = "another tool's segmentations or UCM read from files, one per image"
     needs_image_name = True
+    fit_seconds = 0.02  # reading one file
 
     level: float = param(0.5, "UCM threshold (0-1), or a stack's 1-based index",
                          minimum=0.0, effect="fewer regions",
