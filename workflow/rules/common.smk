@@ -10,7 +10,7 @@ from segsweep import config_errors, configuration  # noqa: E402
 from segsweep.fit.batches import batches  # noqa: E402
 from segsweep.entry import code_version  # noqa: E402
 from segsweep.errors import SegsweepError  # noqa: E402
-from segsweep.data.discovery import accepted, discover, input_report, source_of  # noqa: E402
+from segsweep.data.discovery import discover, input_report, source_of  # noqa: E402
 from segsweep.score.measures import groups_of  # noqa: E402
 from segsweep.figures.registry import captions as figure_captions  # noqa: E402
 from segsweep.figures.registry import image_figures, truth_figures  # noqa: E402
