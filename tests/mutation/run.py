@@ -56,6 +56,8 @@ MIN_TIMEOUT = 60.0
 
 #: Helper modules of one method, mutated with it (with the tests that name the method).
 METHOD_HELPERS = {"gmm": ("_mixture.py",)}
+#: Test files of one method besides the common ones (their test names hold the method's name).
+METHOD_TESTS = {"precomputed": ("tests/test_precomputed.py",)}
 #: group -> (modules to mutate, pytest arguments selecting the tests that guard them). The
 #: modules are those behind the published numbers: the scores, the benchmark's ODS/OIS, the
 #: intervals, the options applied after fitting, the choice of k, and every method's fit
@@ -89,7 +91,7 @@ GROUPS = {
                 f"{PACKAGE}/fit/methods/{name}"
                 for name in (path.name, *METHOD_HELPERS.get(path.stem, ()))
             ],
-            ["tests/test_methods.py", "-k", path.stem],
+            ["tests/test_methods.py", *METHOD_TESTS.get(path.stem, ()), "-k", path.stem],
         )
         for path in sorted((ROOT / PACKAGE / "fit" / "methods").glob("[!_]*.py"))
     },
