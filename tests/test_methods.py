@@ -13,7 +13,8 @@ from segsweep.fit import methods
 #: Settings that make some methods' fits quicker on the small test images (fewer superpixels
 #: than pixels, fewer variational iterations); the common tests start from these.
 QUICKER = {"slic_ncut": {"n_segments": 60}, "slic_rag": {"n_segments": 60},
-           "slic_kmeans": {"n_segments": 60}, "bayesian_gmm": {"max_iter": 30}}  # fmt: skip
+           "slic_kmeans": {"n_segments": 60}, "bayesian_gmm": {"max_iter": 30},
+           "optics": {"max_fit_pixels": 400}}  # fmt: skip
 
 
 #: Where the tests keep the files a method that reads its own (precomputed) is given.
