@@ -115,19 +115,14 @@ def _fit_and_label(model, method, model_features, sample_size, seed, prepared=No
     feature image, or on every pixel's features for a pixel method) gets ``prepared``.
     """
     height, width, channels = model_features.shape
+    shared = {"prepared": prepared} if method.prepares() else {}
     if method.input_kind == "image":
-        if method.prepares():
-            model.fit(model_features, prepared=prepared)
-        else:
-            model.fit(model_features)
+        model.fit(model_features, **shared)
         labels = np.asarray(model.predict(model_features)).reshape(height, width)
         return labels, height * width, None
     flat = model_features.reshape(-1, channels)
     index = sample_indices(len(flat), sample_size, seed)
-    if method.prepares():
-        model.fit(flat if index is None else flat[index], prepared=prepared)
-    else:
-        model.fit(flat if index is None else flat[index])
+    model.fit(flat if index is None else flat[index], **shared)
     if index is not None and hasattr(model, "refine"):
         model.refine(flat)  # e.g. k-means: Lloyd iterations on all pixels from the sample's fit
     n_fit = len(flat) if index is None else len(index)
