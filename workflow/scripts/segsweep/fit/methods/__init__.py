@@ -298,6 +298,35 @@ def subsample(X: np.ndarray, max_rows: int, seed: int) -> np.ndarray:
     return X if index is None else X[index]
 
 
+class NearestKeptLabel:
+    """Labels of a clustered pixel sample spread to every pixel: each pixel takes the label
+    of its nearest kept sample pixel (DBSCAN's core pixels, OPTICS' clustered ones), so
+    none is left as noise. With none kept, every pixel is one region.
+
+    Parameters
+    ----------
+    sample : ndarray, shape (n, n_features)
+    kept : ndarray of int
+        Indices of the sample pixels whose labels spread.
+    labels : ndarray of int, shape (n,)
+        The sample's labels.
+    """
+
+    def __init__(self, sample: np.ndarray, kept: np.ndarray, labels: np.ndarray):
+        from sklearn.neighbors import NearestNeighbors
+
+        if len(kept):
+            sample, self.labels = sample[kept], labels[kept]
+        else:
+            sample, self.labels = sample[:1], np.zeros(1, dtype=np.int64)
+        self.neighbours = NearestNeighbors(n_neighbors=1).fit(sample)
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        """The label of each row's nearest kept sample pixel."""
+        _, nearest = self.neighbours.kneighbors(X)
+        return self.labels[nearest[:, 0]]
+
+
 class RegionMethod(ClusteringMethod):
     """Base of methods that segment the whole image into regions (graph-based, region
     merging): ``input_kind = "image"``, deterministic unless a subclass says otherwise.

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from segsweep.fit.methods import ClusteringMethod, param, subsample
+from segsweep.fit.methods import ClusteringMethod, NearestKeptLabel, param, subsample
 
 
 class DBSCANMethod(ClusteringMethod):
@@ -32,21 +30,18 @@ class DBSCANMethod(ClusteringMethod):
     def fit(self, X, y=None):
         """Cluster a seeded sample of ``X`` (n_samples, n_features); keep its core pixels."""
         from sklearn.cluster import DBSCAN
-        from sklearn.neighbors import NearestNeighbors
 
         X = subsample(X, self.max_fit_pixels, self.random_state)
         self.n_fit_ = len(X)
         model = DBSCAN(eps=self.eps, min_samples=self.min_samples).fit(X)
         core = model.core_sample_indices_
         self.n_core_ = len(core)
-        self.core_labels_ = model.labels_[core] if len(core) else np.zeros(1, dtype=np.int64)
-        self.neighbours_ = NearestNeighbors(n_neighbors=1).fit(X[core] if len(core) else X[:1])
+        self.nearest_core_ = NearestKeptLabel(X, core, model.labels_)
         return self
 
     def predict(self, X):
         """The cluster of each row's nearest core pixel."""
-        _, nearest = self.neighbours_.kneighbors(X)
-        return self.core_labels_[nearest[:, 0]]
+        return self.nearest_core_(X)
 
     def fit_summary(self):
         """``core_pixels``: the number of core pixels in the sample."""

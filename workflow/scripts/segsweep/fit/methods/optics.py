@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from segsweep.fit.methods import ClusteringMethod, param, subsample
+from segsweep.fit.methods import ClusteringMethod, NearestKeptLabel, param, subsample
 
 
 class OPTICSMethod(ClusteringMethod):
@@ -47,7 +47,6 @@ class OPTICSMethod(ClusteringMethod):
         import warnings
 
         from sklearn.cluster import cluster_optics_xi
-        from sklearn.neighbors import NearestNeighbors
 
         sample, reachability, predecessor, ordering = prepared or self.prepare(X)
         with warnings.catch_warnings():
@@ -57,20 +56,15 @@ class OPTICSMethod(ClusteringMethod):
                 min_samples=min(self.min_samples, len(sample)), xi=self.xi,
             )  # fmt: skip
         self.n_fit_ = len(sample)
-        clustered = labels >= 0
-        self.n_clustered_ = int(clustered.sum())
-        if not clustered.any():
-            clustered, labels = np.ones(1, dtype=bool), np.zeros(1, dtype=np.int64)
-            sample = sample[:1]
+        clustered = np.flatnonzero(labels >= 0)
+        self.n_clustered_ = len(clustered)
         self.sample_labels_ = labels
-        self.cluster_labels_ = labels[clustered]
-        self.neighbours_ = NearestNeighbors(n_neighbors=1).fit(sample[clustered])
+        self.nearest_cluster_ = NearestKeptLabel(sample, clustered, labels)
         return self
 
     def predict(self, X):
         """The cluster of each row's nearest clustered sample pixel."""
-        _, nearest = self.neighbours_.kneighbors(X)
-        return self.cluster_labels_[nearest[:, 0]]
+        return self.nearest_cluster_(X)
 
     def fit_summary(self):
         """``clustered_pixels``: the sample pixels in a cluster (the rest were noise)."""
