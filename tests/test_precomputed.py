@@ -111,6 +111,12 @@ def test_pngs_of_different_sizes_are_refused(tmp_path):
         read_external(tmp_path, "img", SHAPE)
 
 
+def test_an_image_name_with_a_dot_keeps_it(tmp_path):
+    np.save(tmp_path / "scan.v2.npy", stack())
+    np.save(tmp_path / "scan.npy", stack()[:1])
+    assert read_external(tmp_path, "scan.v2", SHAPE)[1].shape == (3, *SHAPE)
+
+
 def test_a_mat_file_is_read_before_a_npy_file(tmp_path):
     savemat(tmp_path / "img.mat", {"ucm2": ucm2()})
     np.save(tmp_path / "img.npy", stack())

@@ -104,12 +104,13 @@ def read_external(folder: str, image: str, shape: tuple[int, int]):
 @lru_cache(maxsize=4)
 def _read(folder: str, image: str):
     base = Path(folder) / image
+    # the name plus a suffix: with_suffix would cut an image name at its own dot ("a.b")
+    mat, npy = Path(f"{base}.mat"), Path(f"{base}.npy")
     try:
-        if base.with_suffix(".mat").is_file():
-            return (*_read_mat(base.with_suffix(".mat")), base.with_suffix(".mat"))
-        if base.with_suffix(".npy").is_file():
-            maps = np.load(base.with_suffix(".npy"), allow_pickle=False)
-            return "stack", _as_stack(maps, base.with_suffix(".npy")), base.with_suffix(".npy")
+        if mat.is_file():
+            return (*_read_mat(mat), mat)
+        if npy.is_file():
+            return "stack", _as_stack(np.load(npy, allow_pickle=False), npy), npy
         if base.is_dir() and sorted(base.glob("*.png")):
             return "stack", _read_pngs(base), base
     except ExternalFileError:
