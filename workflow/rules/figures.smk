@@ -84,6 +84,7 @@ rule plot_precision_recall:
         ),
     log:
         "results/logs/figures/precision_recall.log",
+    priority: SHORT_JOB_PRIORITY
     conda:
         "../../environment.yml"
     params:
