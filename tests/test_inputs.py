@@ -110,6 +110,15 @@ def test_digit_names_stay_strings_through_every_table_and_figure(bsds_shaped_run
         ({"images": {"folder": "empty"}}, "images.folder: no image in 'empty'"),
         ({"sample_size": 1}, "config sample_size = 1: must be an integer >= 2 or 'all'"),
         ({"figures": {"seed": 5}}, "figures.seed: 5 is not one of seeds [0]"),
+        (
+            {
+                "methods": {
+                    "kmeans": {},
+                    "mine": {"method": "precomputed", "params": {"folder": "gone"}},
+                }
+            },
+            "methods.mine.params.folder: 'gone' is not a folder",
+        ),
     ],
 )
 def test_a_bad_config_stops_with_one_line_and_status_1(tmp_path, change, message):

@@ -157,5 +157,5 @@ def test_a_bad_file_is_one_line_naming_it(tmp_path, write, message):
 
 def test_the_folder_must_exist(tmp_path):
     with pytest.raises(ConfigError, match="methods.x.folder: .* is not a folder"):
-        PrecomputedMethod.check_params({"folder": str(tmp_path / "none")}, "methods.x")
-    PrecomputedMethod.check_params({"folder": str(tmp_path)}, "methods.x")
+        PrecomputedMethod.check_files({"folder": str(tmp_path / "none")}, "methods.x")
+    PrecomputedMethod.check_files({"folder": str(tmp_path)}, "methods.x")

@@ -29,6 +29,7 @@ validate(config, schema="../schemas/config.schema.yaml", set_default=True)
 try:
     METHOD_SETUPS = configuration.check(config)
     IMAGES, TRUTH, IGNORED = discover(config)
+    configuration.check_files(METHOD_SETUPS)
     FIGURE_SEED = configuration.figure_seed(config)
     DETAIL_SPACE, DETAIL_METHOD = configuration.detail_setup(config, METHOD_SETUPS)
 except SegsweepError as error:

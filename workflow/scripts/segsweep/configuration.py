@@ -67,7 +67,6 @@ def method_setup(
         options[parameter] = grid
     spaces = setup.get("spaces")
     params = methods.resolve_params(name, setup.get("params"), where)
-    methods.get_method(name).check_params(params, f"{where}.params")
     return Setup(
         label=label, method=name, params=params,
         options=options, parameter=parameter, grid=tuple(grid), method_value=method_value,
@@ -129,6 +128,21 @@ def detail_setup(config: dict, setups: dict[str, dict]) -> tuple[str, str]:
             f"method {method!r} works in)"
         )
     return space, method
+
+
+def check_files(setups: dict[str, Setup]) -> None:
+    """Check the files the setups' parameters name (each method's ``check_files``).
+
+    Separate from :func:`check`, like the data source's own checks: a shipped configuration
+    is valid on a machine that has not downloaded its data yet.
+
+    Raises
+    ------
+    ConfigError
+        Naming ``methods.LABEL.params.KEY``.
+    """
+    for label, setup in setups.items():
+        setup.method_class.check_files(setup.params, f"methods.{label}.params")
 
 
 def check(config: dict) -> dict[str, Setup]:

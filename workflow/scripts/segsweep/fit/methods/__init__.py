@@ -236,9 +236,10 @@ class ClusteringMethod:
         return self
 
     @classmethod
-    def check_params(cls, params: dict[str, Any], where: str) -> None:
-        """Checks of a setup's resolved parameters beyond each one's declaration (a folder
-        that must exist, say), made when the configuration is read: raise
+    def check_files(cls, params: dict[str, Any], where: str) -> None:
+        """Checks of the files a setup's resolved parameters name (a folder that must exist,
+        say), made where the workflow finds its images, after the configuration's own
+        checks: a config can be valid on a machine that lacks its data. Raise
         :class:`ConfigError` naming ``where.KEY``. None by default."""
 
     @classmethod

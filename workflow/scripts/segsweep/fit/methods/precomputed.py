@@ -40,7 +40,7 @@ class PrecomputedMethod(RegionMethod):
     folder: str = param("data/external", "folder holding IMAGE.mat, IMAGE.npy or IMAGE/ per image")
 
     @classmethod
-    def check_params(cls, params, where):
+    def check_files(cls, params, where):
         """``folder`` must name an existing folder."""
         if not Path(params["folder"]).is_dir():
             raise ConfigError(
