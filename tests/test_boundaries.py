@@ -32,9 +32,6 @@ from segsweep.score.boundaries import (
     ois_counts,
     ratios,
     segmentation_boundaries,
-    ucm_boundaries,
-    ucm_regions,
-    ucm_thresholds,
 )
 
 FIXTURE = BSDS_BENCH
@@ -276,21 +273,15 @@ def test_ois_takes_each_images_first_best_point():
     np.testing.assert_array_equal(ois_counts(per_image), [5, 6, 5, 5])
 
 
-def test_ucm_thresholds_regions_and_boundaries():
-    np.testing.assert_allclose(ucm_thresholds(3), [0.25, 0.5, 0.75])
-    np.testing.assert_allclose(ucm_thresholds(), np.arange(1, 100) / 100)  # the benchmark's
-    # a 3 x 3 image: the right column apart at 0.6, the top-left pair apart at 0.3
-    ucm2 = np.zeros((7, 7))
-    ucm2[2, :5] = 0.3
-    ucm2[:, 4] = 0.6
-    np.testing.assert_array_equal(ucm_boundaries(ucm2, 0.3), [[1, 1, 0], [0, 1, 0], [0, 1, 0]])
-    np.testing.assert_array_equal(ucm_boundaries(ucm2, 0.31), [[0, 1, 0], [0, 1, 0], [0, 1, 0]])
-    np.testing.assert_array_equal(ucm_regions(ucm2, 0.25), [[1, 1, 2], [3, 3, 2], [3, 3, 2]])
-    np.testing.assert_array_equal(ucm_regions(ucm2, 0.3), [[1, 1, 2], [1, 1, 2], [1, 1, 2]])
-    # a 2 x 3 image whose UCM separates the right column at strength 0.6
-    ucm2 = np.zeros((5, 7))
-    ucm2[:, 4] = 0.6
-    np.testing.assert_array_equal(ucm_regions(ucm2, 0.5), [[1, 1, 2], [1, 1, 2]])
-    np.testing.assert_array_equal(ucm_regions(ucm2, 0.7), np.ones((2, 3)))
-    np.testing.assert_array_equal(ucm_boundaries(ucm2, 0.5), [[0, 1, 0], [0, 1, 0]])
-    assert not ucm_boundaries(ucm2, 0.7).any()
+def test_a_methods_own_boundary_map_is_thinned_before_it_is_matched():
+    """A UCM's boundaries at a threshold are several pixels wide; the benchmark thins them
+    like a segmentation's, so a 3-pixel band along the annotation's boundary is one column."""
+    from segsweep.score.measures import ImageTruth, score_fit
+
+    labels = np.zeros((30, 30), dtype=int)
+    labels[:, 15:] = 1  # seg2bdry puts the boundary on column 14
+    band = np.zeros(labels.shape, dtype=bool)
+    band[:, 13:16] = True
+    scores = score_fit(ImageTruth.of([labels], groups=("boundary",)), labels, band)
+    assert scores["bdry_pixels"] <= 30  # one column (thinning trims its ends), not 90
+    assert scores["bdry_precision"] == 1.0

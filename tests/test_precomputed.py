@@ -1,4 +1,5 @@
-"""The precomputed entry reads each format another tool may write, and rejects bad files."""
+"""The precomputed entry reads each format another tool may write, cuts a UCM the way the
+benchmark does, and rejects bad files."""
 
 import numpy as np
 import pytest
@@ -8,6 +9,7 @@ from scipy.io import savemat
 from segsweep.errors import ConfigError, ExternalFileError
 from segsweep.fit import methods
 from segsweep.fit.methods.precomputed import PrecomputedMethod, _read, read_external
+from segsweep.fit.ucm import ucm_boundaries, ucm_regions, ucm_thresholds
 
 SHAPE = (6, 8)
 
@@ -159,3 +161,23 @@ def test_the_folder_must_exist(tmp_path):
     with pytest.raises(ConfigError, match="methods.x.folder: .* is not a folder"):
         PrecomputedMethod.check_files({"folder": str(tmp_path / "none")}, "methods.x")
     PrecomputedMethod.check_files({"folder": str(tmp_path)}, "methods.x")
+
+
+def test_ucm_thresholds_regions_and_boundaries():
+    np.testing.assert_allclose(ucm_thresholds(3), [0.25, 0.5, 0.75])
+    np.testing.assert_allclose(ucm_thresholds(), np.arange(1, 100) / 100)  # the benchmark's
+    # a 3 x 3 image: the right column apart at 0.6, the top-left pair apart at 0.3
+    ucm2 = np.zeros((7, 7))
+    ucm2[2, :5] = 0.3
+    ucm2[:, 4] = 0.6
+    np.testing.assert_array_equal(ucm_boundaries(ucm2, 0.3), [[1, 1, 0], [0, 1, 0], [0, 1, 0]])
+    np.testing.assert_array_equal(ucm_boundaries(ucm2, 0.31), [[0, 1, 0], [0, 1, 0], [0, 1, 0]])
+    np.testing.assert_array_equal(ucm_regions(ucm2, 0.25), [[1, 1, 2], [3, 3, 2], [3, 3, 2]])
+    np.testing.assert_array_equal(ucm_regions(ucm2, 0.3), [[1, 1, 2], [1, 1, 2], [1, 1, 2]])
+    # a 2 x 3 image whose UCM separates the right column at strength 0.6
+    ucm2 = np.zeros((5, 7))
+    ucm2[:, 4] = 0.6
+    np.testing.assert_array_equal(ucm_regions(ucm2, 0.5), [[1, 1, 2], [1, 1, 2]])
+    np.testing.assert_array_equal(ucm_regions(ucm2, 0.7), np.ones((2, 3)))
+    np.testing.assert_array_equal(ucm_boundaries(ucm2, 0.5), [[0, 1, 0], [0, 1, 0]])
+    assert not ucm_boundaries(ucm2, 0.7).any()

@@ -310,22 +310,3 @@ def average_precision(recall: np.ndarray, precision: np.ndarray) -> float:
     at = np.interp(AP_RECALLS, unique_recall, np.asarray(precision, dtype=float)[first],
                    left=np.nan, right=np.nan)  # fmt: skip
     return float(np.nansum(at) * (AP_RECALLS[1] - AP_RECALLS[0]))
-
-
-def ucm_boundaries(ucm2: np.ndarray, threshold: float) -> np.ndarray:
-    """Boundaries of a double-size ultrametric contour map at a threshold, before thinning:
-    ``ucm2(3:2:end, 3:2:end) >= threshold``."""
-    return np.asarray(ucm2)[2::2, 2::2] >= threshold
-
-
-def ucm_regions(ucm2: np.ndarray, threshold: float) -> np.ndarray:
-    """Region labels of a double-size ultrametric contour map at a threshold:
-    ``bwlabel(ucm2 <= threshold)`` (8-connected) sampled at the pixel centres."""
-    from skimage.measure import label
-
-    return label(np.asarray(ucm2) <= threshold, connectivity=2)[1::2, 1::2]
-
-
-def ucm_thresholds(count: int = 99) -> np.ndarray:
-    """The benchmark's thresholds of a UCM: ``count`` evenly spaced inside (0, 1)."""
-    return np.linspace(1 / (count + 1), 1 - 1 / (count + 1), count)

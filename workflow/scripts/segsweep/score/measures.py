@@ -97,8 +97,9 @@ class Measure:
 class FitFacts:
     """What the per-fit scores of one segmentation are computed from: its labels, the
     boundary maps of the image's annotations (thinned, prepared once per image), and its own
-    boundary map when the method gives one (a UCM's), else none (then the labels' thinned
-    ``seg2bdry``). Results several scores share are computed once, on first use."""
+    boundary map when the method gives one (a UCM's cut at the fit's threshold, thinned here
+    like the labels' boundaries), else none (then the labels' thinned ``seg2bdry``). Results
+    several scores share are computed once, on first use."""
 
     labels: np.ndarray
     truth_boundaries: list = field(default_factory=list)
@@ -109,9 +110,10 @@ class FitFacts:
         """:func:`~segsweep.score.boundaries.boundary_counts` of the fit."""
         from segsweep.score import boundaries
 
-        machine = self.own_boundaries
-        if machine is None:
+        if self.own_boundaries is None:
             machine = boundaries.segmentation_boundaries(self.labels)
+        else:  # a method's own map, thinned as the benchmark thins a UCM's
+            machine = boundaries.thin_boundaries(self.own_boundaries)
         return boundaries.boundary_counts(machine, self.truth_boundaries)
 
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from segsweep.errors import ConfigError, ExternalFileError
 from segsweep.fit.methods import RegionMethod, param
+from segsweep.fit.ucm import ucm_boundaries, ucm_regions, ucm_thresholds
 
 #: What a folder may hold for image IMAGE, in the order they are looked for.
 FORMS = ("IMAGE.mat (ucm2 or segs)", "IMAGE.npy (n, H, W)", "IMAGE/ of PNG label maps")
@@ -36,7 +37,7 @@ class PrecomputedMethod(RegionMethod):
 
     level: float = param(0.5, "UCM threshold (0-1), or a stack's 1-based index",
                          minimum=0.0, effect="fewer regions",
-                         grid=tuple(np.round(np.arange(1, 100) / 100, 2).tolist()))  # fmt: skip
+                         grid=tuple(np.round(ucm_thresholds(), 2).tolist()))  # fmt: skip
     folder: str = param("data/external", "folder holding IMAGE.mat, IMAGE.npy or IMAGE/ per image")
 
     @classmethod
@@ -54,8 +55,6 @@ class PrecomputedMethod(RegionMethod):
 
     def segment(self, image, prepared):
         """The regions at ``level``: the UCM cut at it, or that label map of the stack."""
-        from segsweep.score.boundaries import ucm_regions
-
         kind, data = prepared
         if kind == "ucm":
             return ucm_regions(data, self.level)
@@ -68,12 +67,10 @@ class PrecomputedMethod(RegionMethod):
         return data[index]
 
     def boundary_map(self, image_name: str, shape: tuple[int, int]):
-        """The UCM's thinned boundaries at ``level`` (what the benchmark scores for a UCM), or
-        None for a stack (its regions' boundaries are scored)."""
-        from segsweep.score.boundaries import thin_boundaries, ucm_boundaries
-
+        """The UCM's boundaries at ``level`` (what the benchmark scores for a UCM, once the
+        scores have thinned them), or None for a stack (its regions' boundaries are scored)."""
         kind, data = read_external(self.folder, image_name, shape)
-        return thin_boundaries(ucm_boundaries(data, self.level)) if kind == "ucm" else None
+        return ucm_boundaries(data, self.level) if kind == "ucm" else None
 
     @property
     def source_path(self) -> str:
