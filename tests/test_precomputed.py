@@ -59,9 +59,11 @@ def test_a_single_map_is_a_stack_of_one(tmp_path):
 
 def test_a_level_outside_the_stack_or_not_an_index_is_refused(tmp_path):
     np.save(tmp_path / "img.npy", stack(2))
-    for level in (3, 1.5, 0):
-        with pytest.raises(ExternalFileError, match="is not an index of its 2"):
+    # 1.5 and 2.4 round to a valid index from above and below; the message names the file
+    for level in (3, 1.5, 2.4, 0, -1):
+        with pytest.raises(ExternalFileError, match="is not an index of its 2") as raised:
             fit(tmp_path, level)
+        assert str(raised.value).startswith(f"{tmp_path / 'img'}: level {level:g} ")
 
 
 def test_segs_in_a_mat_file_are_read_in_order(tmp_path):
@@ -131,6 +133,11 @@ def test_a_mat_file_is_read_before_a_npy_file(tmp_path):
         (lambda folder: None, "no segmentation of image img; expected one of img.mat"),
         (lambda folder: np.save(folder / "img.npy", stack()[:, :5]), "of size 5 x 8, but image"),
         (
+            lambda folder: np.save(folder / "img.npy", np.zeros((2, 7, 8), int)),
+            "of size 7 x 8, but image",
+        ),
+        (lambda folder: (folder / "img").mkdir(), "no segmentation of image img"),  # no PNG
+        (
             lambda folder: savemat(folder / "img.mat", {"ucm2": np.zeros((13, 15))}),
             "ucm of size 13 x 15, but image img is 6 x 8 \\(a ucm2 is 13 x 17\\)",
         ),
@@ -145,6 +152,10 @@ def test_a_mat_file_is_read_before_a_npy_file(tmp_path):
         (
             lambda folder: np.save(folder / "img.npy", np.zeros((1, 1, *SHAPE), int)),
             "expected integer label maps",
+        ),
+        (
+            lambda folder: np.save(folder / "img.npy", np.arange(8)),
+            "expected integer label maps of shape \\(n, H, W\\), got int64 \\(8,\\)",
         ),
         (lambda folder: (folder / "img.npy").write_bytes(b"not an array"), "cannot be read"),
     ],

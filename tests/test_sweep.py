@@ -327,3 +327,65 @@ def test_a_library_that_cannot_fit_an_image_gives_one_line_naming_image_and_entr
     assert message.startswith("image 347031: entry gmm_regions: the fit failed (LinAlgError: ")
     assert "\n" not in message and "is not positive definite" in message
     assert isinstance(raised.value.__cause__, np.linalg.LinAlgError)
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        n for n, c in methods.registry().items()
+        if c.prepares() and c.takes_position and not c.needs_image_name
+    ),
+)  # fmt: skip
+def test_a_prepared_method_with_position_fits_what_it_prepared_from(name):
+    """With ``xy_weight`` a method's prepared input (an OPTICS ordering, superpixels) is made
+    from the features with x and y, as its fit is: the labels equal the method's own fit on
+    those features (OPTICS once prepared from colour channels read out of order)."""
+    from test_methods import QUICKER, SENSITIVE, graded_patches
+
+    from segsweep.configuration import method_setup
+    from segsweep.fit.postprocess import with_xy
+    from segsweep.fit.sweep import fit_one
+
+    cls = methods.get_method(name)
+    values, params = SENSITIVE[name]
+    params = {**params, **QUICKER.get(name, {})}
+    features = graded_patches((24, 36))
+    raw = {"method": name, "grid": values[:1], "params": params, "xy_weight": 1.0}
+    setup = method_setup(raw, ks=[2], sample_size="all")
+    _, labels, _ = fit_one(features, setup, values[0], 0)
+    model_features = with_xy(features, 1.0)
+    if cls.input_kind == "pixels":
+        model_features = model_features.reshape(-1, model_features.shape[-1])
+    model = methods.create(name, values[0], 0, setup.params).fit(model_features)
+    expected = np.asarray(model.predict(model_features)).reshape(features.shape[:2])
+    np.testing.assert_array_equal(labels, canonical_labels(expected))
+
+
+@pytest.mark.parametrize("name", sorted(methods.registry()))
+def test_every_method_fits_with_position_or_its_config_is_refused(name, tmp_path):
+    """``xy_weight`` is an option of every setup: a method either fits the features with x
+    and y (one segment label per pixel) or declares it cannot (``takes_position``), and the
+    configuration check refuses the weight with one line naming the key."""
+    from external import write_external
+    from test_methods import QUICKER, SENSITIVE, graded_patches
+
+    from segsweep.configuration import method_setup
+    from segsweep.errors import ConfigError
+    from segsweep.fit.sweep import fit_one
+
+    cls = methods.get_method(name)
+    values, params = SENSITIVE[name]
+    params = {**params, **QUICKER.get(name, {})}
+    features = graded_patches((24, 36))
+    if cls.supported_spaces == ("grey",):
+        features = features.mean(axis=-1, keepdims=True)
+    if cls.needs_image_name:
+        params["folder"] = write_external(tmp_path, "image", features)
+    raw = {"method": name, "grid": values[:1], "params": params, "xy_weight": [0.0, 1.0]}
+    if not cls.takes_position:
+        with pytest.raises(ConfigError, match=f"^methods.xy_weight: {name!r} fits colour"):
+            method_setup(raw, ks=[2], sample_size="all")
+        return
+    setup = method_setup(raw, ks=[2], sample_size="all")
+    _, labels, _ = fit_one(features, setup, 1.0, 0, image="image")
+    assert labels.shape == features.shape[:2]

@@ -46,7 +46,8 @@ FAMILY_GROUPS = [
     ("clustering, colour alone and with the regions options of gmm_regions",
      ["kmeans", "kmeans_regions", "minibatch_kmeans_regions", "opencv_kmeans_regions",
       "bayesian_gmm_regions", "ward", "ward_regions", "slic_kmeans", "slic_kmeans_regions",
-      "otsu", "otsu_regions", "dbscan", "dbscan_regions", "meanshift"]),
+      "otsu", "otsu_regions", "dbscan", "dbscan_regions", "optics", "optics_regions",
+      "meanshift"]),
     ("region methods at their defaults, and one other setting",
      ["quickshift", "slic_ncut", "slic_rag", "slic_rag_threshold", "watershed",
       "watershed_compact0", "corner_threshold"]),
@@ -58,9 +59,10 @@ STUDIES = {
 }
 
 
-def prepare(folder: Path, config_file: Path, bsds: str, limit: int | None) -> Path:
+def prepare(folder: Path, config_file: Path, bsds: str, limit: int | None, entries=None) -> Path:
     """The study's working folder: links to the workflow and its study configuration (the
-    configuration's own ``bsds.limit`` unless ``limit`` is given)."""
+    configuration's own ``bsds.limit`` unless ``limit`` is given; only the setups named in
+    ``entries`` when some are)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("Snakefile", "workflow", "config.yaml", "environment.yml"):
         link = folder / name
@@ -70,6 +72,11 @@ def prepare(folder: Path, config_file: Path, bsds: str, limit: int | None) -> Pa
     config["bsds"] = {**config["bsds"], "root": str(Path(bsds).resolve())}
     if limit is not None:
         config["bsds"]["limit"] = limit
+    if entries:
+        unknown = sorted(set(entries) - set(config["methods"]))
+        if unknown:
+            raise SystemExit(f"--entries: {unknown} not in {config_file.name}")
+        config["methods"] = {k: v for k, v in config["methods"].items() if k in entries}
     study = folder / "study.yaml"
     study.write_text(yaml.safe_dump(config, sort_keys=False))
     return study
@@ -112,11 +119,12 @@ def table(folder: Path, groups: list) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: ``val.py --bsds PATH [--study NAME ...] [--limit N] [--cores N]
-    [--table-only]``."""
+    """Command line: ``val.py --bsds PATH [--study NAME ...] [--limit N] [--entries E ...]
+    [--cores N] [--table-only]``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bsds", default=str(ROOT / "data" / "BSDS500"), help="BSDS500 copy")
     parser.add_argument("--limit", type=int, default=None, help="first N val images only")
+    parser.add_argument("--entries", nargs="+", help="these setups of the study only")
     parser.add_argument("--study", choices=list(STUDIES), nargs="+", default=list(STUDIES))
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--out", default=str(ROOT / "results" / "studies"))
@@ -127,7 +135,7 @@ def main(argv: list[str] | None = None) -> None:
         folder = Path(args.out) / f"val-{name}"
         text = f"Study {name} ({config_file.name}).\n\n"
         if not args.table_only:
-            study = prepare(folder, config_file, args.bsds, args.limit)
+            study = prepare(folder, config_file, args.bsds, args.limit, args.entries)
             wall = run(folder, study, args.cores)
             text += (
                 f"Run on {time.strftime('%Y-%m-%d')}, {args.cores} cores: {wall / 60:.1f} min.\n\n"

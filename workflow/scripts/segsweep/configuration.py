@@ -56,8 +56,9 @@ def method_setup(
     ------
     ConfigError
         Naming the key, for what :func:`segsweep.fit.methods.resolve_params` and
-        ``resolve_grid`` reject, for lists given to two options, and for a swept option
-        beside several values of the method's parameter.
+        ``resolve_grid`` reject, for lists given to two options, for a swept option
+        beside several values of the method's parameter, and for an ``xy_weight`` given to
+        a method that does not take position.
     """
     name = setup.get("method", label)
     options = {**OPTION_DEFAULTS, **{key: setup[key] for key in OPTION_DEFAULTS if key in setup}}
@@ -65,6 +66,15 @@ def method_setup(
     parameter, grid, method_value = _what_is_swept(name, method_grid, options, where)
     if parameter in options:
         options[parameter] = grid
+    weight = options["xy_weight"]  # one value, or the grid when it is swept
+    if (
+        any(weight if isinstance(weight, (list, tuple)) else [weight])
+        and not methods.get_method(name).takes_position
+    ):
+        raise ConfigError(
+            f"{where}.xy_weight: {name!r} fits colour features only, without x and y; leave "
+            "xy_weight at 0 for it"
+        )
     spaces = setup.get("spaces")
     params = methods.resolve_params(name, setup.get("params"), where)
     return Setup(

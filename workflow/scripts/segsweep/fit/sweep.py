@@ -233,7 +233,7 @@ def _fitted(features, setup, method_value, xy_weight, seed, reuse, image=None) -
             if reuse is None or shared not in reuse:
                 prepared = model.prepare(
                     model_features if method.input_kind == "image"
-                    else model_features.reshape(-1, channels)
+                    else model_features.reshape(-1, model_features.shape[-1])
                 )  # fmt: skip
                 if reuse is not None:
                     reuse[shared] = prepared

@@ -170,6 +170,9 @@ class ClusteringMethod:
     needs_image_name : bool
         True for a method that reads files of its own per image (another tool's output): a
         sweep then sets ``image_name`` on each model before fitting it.
+    takes_position : bool
+        False for a method that cannot fit the features with x and y appended (the
+        ``xy_weight`` option): the configuration check then rejects a nonzero weight.
     param_specs : dict of str to Param
         The declared parameters (set from the :func:`param` fields).
     """
@@ -188,6 +191,7 @@ class ClusteringMethod:
     max_k: ClassVar[int | None] = None
     fit_seconds: ClassVar[float] = 0.1
     needs_image_name: ClassVar[bool] = False
+    takes_position: ClassVar[bool] = True
     param_specs: ClassVar[dict[str, Param]] = {}
     image_name: ClassVar[str | None] = None
 

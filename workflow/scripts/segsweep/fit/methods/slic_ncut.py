@@ -21,6 +21,9 @@ class SlicNcutMethod(RegionMethod):
     name = "slic_ncut"
     summary = "SLIC superpixels split recursively by normalized cuts of their adjacency graph"
     fit_seconds = 0.13
+    # scikit-image's rag_mean_color sums three colour channels per superpixel, and SLIC's
+    # compactness already weighs position: no x, y features (xy_weight)
+    takes_position = False
     uses_seed = True
 
     thresh: float = param(0.05, "largest normalized-cut value of a split that is made",

@@ -24,6 +24,9 @@ class SlicRagMethod(RegionMethod):
     name = "slic_rag"
     summary = "SLIC superpixels merged on their adjacency graph (hierarchical or threshold)"
     fit_seconds = 0.2
+    # scikit-image's rag_mean_color sums three colour channels per superpixel, and SLIC's
+    # compactness already weighs position: no x, y features (xy_weight)
+    takes_position = False
 
     threshold: float = param(0.16, "feature distance below which neighbouring regions merge",
                              minimum=0.0, effect="fewer regions",
