@@ -255,16 +255,12 @@ def test_options_before_the_swept_one_are_applied_once(noisy_photo):
     assert reuse["fit"].model is not model and reuse["smoothing"][1] is not kept["smoothing"]
 
 
-@pytest.mark.parametrize("name", sorted(methods.registry()))
-def test_a_sweep_equals_each_value_fitted_alone(name, tmp_path):
-    """What a sweep shares between values (a method's prepared superpixels and graph, the
-    model behind an option sweep, the options before the swept one) never changes a fit:
-    every value's labels and row equal those of fitting that value alone."""
+def sensitive_case(name, tmp_path):
+    """A method's class, the values and parameters of its sensitive input
+    (test_methods.SENSITIVE, QUICKER) and that input (grey for a grey-only method; for a
+    method that reads files, its file written under ``tmp_path`` as image ``image``)."""
     from external import write_external
     from test_methods import QUICKER, SENSITIVE, graded_patches
-
-    from segsweep.configuration import method_setup
-    from segsweep.fit.sweep import fit_one, sweep
 
     cls = methods.get_method(name)
     values, params = SENSITIVE[name]
@@ -274,6 +270,18 @@ def test_a_sweep_equals_each_value_fitted_alone(name, tmp_path):
         features = features.mean(axis=-1, keepdims=True)
     if cls.needs_image_name:
         params["folder"] = write_external(tmp_path, "image", features)
+    return cls, values, params, features
+
+
+@pytest.mark.parametrize("name", sorted(methods.registry()))
+def test_a_sweep_equals_each_value_fitted_alone(name, tmp_path):
+    """What a sweep shares between values (a method's prepared superpixels and graph, the
+    model behind an option sweep, the options before the swept one) never changes a fit:
+    every value's labels and row equal those of fitting that value alone."""
+    from segsweep.configuration import method_setup
+    from segsweep.fit.sweep import fit_one, sweep
+
+    cls, values, params, features = sensitive_case(name, tmp_path)
     setup = method_setup(
         {"method": name, "grid": values, "params": params}, ks=[2], sample_size=300
     )
@@ -366,21 +374,11 @@ def test_every_method_fits_with_position_or_its_config_is_refused(name, tmp_path
     """``xy_weight`` is an option of every setup: a method either fits the features with x
     and y (one segment label per pixel) or declares it cannot (``takes_position``), and the
     configuration check refuses the weight with one line naming the key."""
-    from external import write_external
-    from test_methods import QUICKER, SENSITIVE, graded_patches
-
     from segsweep.configuration import method_setup
     from segsweep.errors import ConfigError
     from segsweep.fit.sweep import fit_one
 
-    cls = methods.get_method(name)
-    values, params = SENSITIVE[name]
-    params = {**params, **QUICKER.get(name, {})}
-    features = graded_patches((24, 36))
-    if cls.supported_spaces == ("grey",):
-        features = features.mean(axis=-1, keepdims=True)
-    if cls.needs_image_name:
-        params["folder"] = write_external(tmp_path, "image", features)
+    cls, values, params, features = sensitive_case(name, tmp_path)
     raw = {"method": name, "grid": values[:1], "params": params, "xy_weight": [0.0, 1.0]}
     if not cls.takes_position:
         with pytest.raises(ConfigError, match=f"^methods.xy_weight: {name!r} fits colour"):
