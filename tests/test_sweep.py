@@ -344,20 +344,15 @@ def test_a_library_that_cannot_fit_an_image_gives_one_line_naming_image_and_entr
         if c.prepares() and c.takes_position and not c.needs_image_name
     ),
 )  # fmt: skip
-def test_a_prepared_method_with_position_fits_what_it_prepared_from(name):
+def test_a_prepared_method_with_position_fits_what_it_prepared_from(name, tmp_path):
     """With ``xy_weight`` a method's prepared input (an OPTICS ordering, superpixels) is made
     from the features with x and y, as its fit is: the labels equal the method's own fit on
     those features (OPTICS once prepared from colour channels read out of order)."""
-    from test_methods import QUICKER, SENSITIVE, graded_patches
-
     from segsweep.configuration import method_setup
     from segsweep.fit.postprocess import with_xy
     from segsweep.fit.sweep import fit_one
 
-    cls = methods.get_method(name)
-    values, params = SENSITIVE[name]
-    params = {**params, **QUICKER.get(name, {})}
-    features = graded_patches((24, 36))
+    cls, values, params, features = sensitive_case(name, tmp_path)
     raw = {"method": name, "grid": values[:1], "params": params, "xy_weight": 1.0}
     setup = method_setup(raw, ks=[2], sample_size="all")
     _, labels, _ = fit_one(features, setup, values[0], 0)
