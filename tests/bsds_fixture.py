@@ -1,11 +1,7 @@
-"""Where the official BSDS500 benchmark outputs the tests compare with live:
-``shared/bsds-bench`` beside the repository, or the folder ``SEGSWEEP_BSDS_BENCH`` names
-(the mutation runs test copies of the repository kept elsewhere)."""
+"""Where the official Berkeley benchmark fixture lives: ``tests/fixtures/bsds-bench``, a copy
+of ``bench/data`` of the BSDS500 release (its README says what each file is and where it
+comes from), in the repository so that every clone checks against it."""
 
-import os
 from pathlib import Path
 
-BSDS_BENCH = Path(
-    os.environ.get("SEGSWEEP_BSDS_BENCH")
-    or Path(__file__).resolve().parents[2] / "shared" / "bsds-bench"
-)
+BSDS_BENCH = Path(__file__).resolve().parent / "fixtures" / "bsds-bench"

@@ -12,6 +12,7 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from optional_tools import allowed_skip_reasons  # noqa: E402
 
 #: Three well-separated flat colours.
 FLAT_COLOURS = np.array([[220, 30, 30], [30, 200, 40], [20, 40, 210]], dtype=np.uint8)
@@ -85,3 +86,15 @@ def pytest_collection_finish(session):
         )
         os.write(2, f"\n{message}\n".encode())
         raise pytest.UsageError(message)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Turn a skip that is not for a missing optional tool into a failure."""
+    report = (yield).get_result()
+    if not report.skipped or hasattr(report, "wasxfail"):
+        return
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    if not reason.startswith(allowed_skip_reasons()):
+        report.outcome = "failed"
+        report.longrepr = f"{item.nodeid} skipped ({reason}): only a missing optional tool may skip"

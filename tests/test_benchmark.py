@@ -1,4 +1,4 @@
-"""The Berkeley benchmark measures reproduce the official numbers of shared/bsds-bench."""
+"""The Berkeley benchmark measures reproduce the official numbers of tests/fixtures/bsds-bench."""
 
 import numpy as np
 import pandas as pd
@@ -17,8 +17,6 @@ def read_official(path):
 
 @pytest.fixture(scope="module")
 def bsds_tables():
-    if not FIXTURE.is_dir():
-        pytest.skip(f"BSDS fixture not found at {FIXTURE} (it lives beside the repository)")
     from scipy.io import loadmat
 
     tables, best_nums, dens = [], [], []

@@ -1,6 +1,6 @@
 """Boundary precision-recall: the benchmark's boundary maps, matching and dataset scores.
 
-The official numbers are ``shared/bsds-bench/test_4/eval_bdry*.txt`` (five images, five
+The official numbers are ``tests/fixtures/bsds-bench/test_4/eval_bdry*.txt`` (five images, five
 segmentations each). The official matcher (CSA with six random outlier edges per pixel) is
 not exactly reproducible: an implementation on that very matcher lands within 3e-4 of the
 files in recall and precision, and this one, an exact optimum of the same cost, within 4e-4
@@ -44,8 +44,6 @@ def official(name):
 @pytest.fixture(scope="module")
 def fixture_counts():
     """Counts per image and segmentation of the fixture, shape (5, 5, 4)."""
-    if not FIXTURE.is_dir():
-        pytest.skip(f"BSDS fixture not found at {FIXTURE} (it lives beside the repository)")
     from scipy.io import loadmat
 
     counts = []
@@ -75,8 +73,6 @@ def test_boundary_map_follows_seg2bdry_on_a_small_map():
 
 def test_thinned_boundaries_of_the_annotations_are_the_datasets_own():
     """BSDS500 ships each annotation's Boundaries: exactly seg2bdry, thinned."""
-    if not FIXTURE.is_dir():
-        pytest.skip(f"BSDS fixture not found at {FIXTURE}")
     from scipy.io import loadmat
 
     for mat in sorted((FIXTURE / "groundTruth").glob("*.mat")):

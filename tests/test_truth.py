@@ -120,7 +120,6 @@ def make_bsds_root(tmp_path, ids):
     return root
 
 
-@pytest.mark.skipif(not FIXTURE.is_dir(), reason=f"BSDS fixture not found at {FIXTURE}")
 def test_discover_bsds_and_read_all_annotations(tmp_path):
     root = make_bsds_root(tmp_path, ["2018", "3063", "5096"])
     images, truth = discover_bsds(root, "test", limit=2)
@@ -131,7 +130,6 @@ def test_discover_bsds_and_read_all_annotations(tmp_path):
         discover_bsds(root, "val", None)
 
 
-@pytest.mark.skipif(not FIXTURE.is_dir(), reason=f"BSDS fixture not found at {FIXTURE}")
 @pytest.mark.parametrize("layout", ["BSDS500/data", "BSR/BSDS500/data"])
 def test_bsds_root_may_be_a_git_clone_or_the_unpacked_tarball(tmp_path, layout):
     data = make_bsds_root(tmp_path, ["2018"])
