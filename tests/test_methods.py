@@ -832,3 +832,32 @@ def test_a_method_declares_how_long_a_fit_takes(name):
     base class's placeholder), within what a BSDS500 image can take."""
     cls = methods.get_method(name)
     assert "fit_seconds" in vars(cls) and 0.01 <= cls.fit_seconds <= 10
+
+
+def declared_bounds():
+    """(method, parameter, bound) of every declared minimum and maximum."""
+    return [(name, key, bound) for name, cls in sorted(methods.registry().items())
+            for key, spec in cls.param_specs.items()
+            for bound in (spec.minimum, spec.maximum) if bound is not None]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "key", "bound"), declared_bounds())
+def test_a_method_fits_at_each_declared_bound_and_refuses_a_value_beyond(name, key, bound):
+    """A declared range is one the method's library accepts: a fit at the bound itself runs
+    (a range too wide would let a job fail after the check), and a value beyond it, as a
+    parameter or in a grid, is refused by the configuration check."""
+    cls = methods.get_method(name)
+    spec = cls.param_specs[key]
+    value = spec.kind(bound)
+    if key == cls.sweeps:
+        fit_fingerprint(name, value, {})
+    else:
+        fit_fingerprint(name, cls.default_grid([3])[0], {key: value})
+    step = 1 if spec.kind is int else max(abs(bound) * 0.5, 1e-3)
+    beyond = value - step if bound == spec.minimum else value + step
+    side = "below the minimum" if bound == spec.minimum else "above the maximum"
+    with pytest.raises(ConfigError, match=side):
+        if key == cls.sweeps:
+            methods.resolve_grid(name, [beyond], [3])
+        else:
+            methods.resolve_params(name, {key: beyond})

@@ -32,11 +32,13 @@ def describe_methods() -> str:
         defaults = method.defaults()
         for key, spec in method.param_specs.items():
             if key == method.sweeps:
-                lines.append(f"    {key} ({spec.kind.__name__}, swept): {spec.help}")
+                lines.append(
+                    f"    {key} ({spec.kind.__name__}, swept{spec.allowed()}): {spec.help}"
+                )
                 continue
-            choices = f", one of {list(spec.choices)}" if spec.choices else ""
             lines.append(
-                f"    {key} ({spec.kind.__name__}, default {defaults[key]!r}{choices}): {spec.help}"
+                f"    {key} ({spec.kind.__name__}, default {defaults[key]!r}{spec.allowed()}): "
+                f"{spec.help}"
             )
     return "\n".join(lines)
 

@@ -51,8 +51,8 @@ class Param:
         ``int``, ``float``, ``str`` or ``bool``. An int is accepted where a float is asked.
     choices : tuple, optional
         Allowed values.
-    minimum : float, optional
-        Smallest allowed value for numbers.
+    minimum, maximum : float, optional
+        Smallest and largest allowed values for numbers (both included).
     help : str
         One line for listings and error messages.
     grid : tuple, optional
@@ -65,6 +65,7 @@ class Param:
     kind: type
     choices: tuple | None = None
     minimum: float | None = None
+    maximum: float | None = None
     help: str = ""
     grid: tuple | None = None
     effect: str | None = None
@@ -82,7 +83,22 @@ class Param:
             raise ConfigError(f"{where}: {value!r} is not one of {list(self.choices)}")
         if self.minimum is not None and value < self.minimum:
             raise ConfigError(f"{where}: {value!r} is below the minimum {self.minimum}")
+        if self.maximum is not None and value > self.maximum:
+            raise ConfigError(f"{where}: {value!r} is above the maximum {self.maximum}")
         return value
+
+    def allowed(self) -> str:
+        """The allowed values in words (``", one of [...]"``, ``", from 0 to 1"``, ``", >= 2"``),
+        for listings; empty where any value of the kind is allowed."""
+        if self.choices is not None:
+            return f", one of {list(self.choices)}"
+        if self.minimum is not None and self.maximum is not None:
+            return f", from {self.minimum:g} to {self.maximum:g}"
+        if self.minimum is not None:
+            return f", >= {self.minimum:g}"
+        if self.maximum is not None:
+            return f", <= {self.maximum:g}"
+        return ""
 
 
 #: What a larger value of a swept parameter may do to a segmentation (``param(effect=...)``).
@@ -95,6 +111,7 @@ def param(
     *,
     choices: tuple | None = None,
     minimum: float | None = None,
+    maximum: float | None = None,
     grid: tuple | None = None,
     effect: str | None = None,
 ):
@@ -108,8 +125,9 @@ def param(
         One line for ``make methods`` and error messages.
     choices : tuple, optional
         Allowed values.
-    minimum : float, optional
-        Smallest allowed value for numbers.
+    minimum, maximum : float, optional
+        Smallest and largest allowed values for numbers (both included): a value outside
+        them, as a parameter or in a grid, stops the run before any job with one line.
     grid : tuple, optional
         The default values to sweep, for the parameter the method is swept over (at most
         one per method; ``default`` is then used only outside sweeps).
@@ -117,8 +135,9 @@ def param(
         With ``grid``: what a larger value does, one of :data:`EFFECTS`.
     """
     spec = Param(
-        type(default), choices=choices, minimum=minimum, help=help, grid=grid, effect=effect
-    )
+        type(default), choices=choices, minimum=minimum, maximum=maximum, help=help, grid=grid,
+        effect=effect,
+    )  # fmt: skip
     return field(default=default, metadata={"param": spec})
 
 

@@ -30,7 +30,7 @@ class BayesianGaussianMixtureMethod(FittedMixture, ClusteringMethod):
     )
     max_iter: int = param(200, "largest number of variational iterations", minimum=1)
     weight_threshold: float = param(
-        0.01, "weight above which a component counts as used", minimum=0.0
+        0.01, "weight above which a component counts as used", minimum=0.0, maximum=1.0
     )
 
     def fit(self, X, y=None):

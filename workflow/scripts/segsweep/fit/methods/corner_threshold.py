@@ -25,7 +25,7 @@ class CornerThresholdMethod(ClusteringMethod):
     uses_seed = False
 
     threshold: float = param(TUTORIAL_THRESHOLD, "largest channel difference, 0-255 scale",
-                             minimum=0.0, effect="more background",
+                             minimum=0.0, maximum=255.0, effect="more background",
                              grid=(TUTORIAL_THRESHOLD,))  # fmt: skip
 
     def fit(self, image, y=None):

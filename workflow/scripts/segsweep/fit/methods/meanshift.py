@@ -21,7 +21,7 @@ class MeanShiftMethod(ClusteringMethod):
     fit_seconds = 1.2
 
     quantile: float = param(0.2, "bandwidth quantile of pairwise distances",
-                            minimum=0.0, effect="fewer regions",
+                            minimum=0.0, maximum=1.0, effect="fewer regions",
                             grid=(0.1, 0.2, 0.3))  # fmt: skip
     bandwidth_pixels: int = param(2000, "pixels used to estimate the bandwidth", minimum=10)
     max_fit_pixels: int = param(20000, "pixels mean shift is run on", minimum=10)

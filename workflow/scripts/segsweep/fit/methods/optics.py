@@ -26,8 +26,8 @@ class OPTICSMethod(ClusteringMethod):
     summary = "scikit-learn OPTICS xi-steep clusters of a pixel sample; pixels join the nearest"
     fit_seconds = 3.0  # the sample's OPTICS (about 3 s for 2 000 pixels, above)
 
-    xi: float = param(0.05, "steepness of a cluster's walls in the reachability plot, 0-1",
-                      minimum=1e-9, effect="fewer regions",
+    xi: float = param(0.05, "steepness of a cluster's walls in the reachability plot",
+                      minimum=1e-9, maximum=0.99, effect="fewer regions",
                       grid=(0.005, 0.01, 0.02, 0.05, 0.1))  # fmt: skip
     min_samples: int = param(20, "neighbours that make a core pixel", minimum=2)
     max_fit_pixels: int = param(2000, "pixels OPTICS orders (a seeded sample)", minimum=10)

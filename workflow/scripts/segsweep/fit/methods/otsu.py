@@ -22,7 +22,7 @@ class OtsuMethod(ClusteringMethod):
     supported_spaces = ("grey",)
     max_k = 6
 
-    nbins: int = param(64, "histogram bins searched", minimum=2)
+    nbins: int = param(64, "histogram bins searched (one per class at least)", minimum=max_k)
 
     def fit(self, X, y=None):
         """Find the thresholds from the single feature column of ``X``."""

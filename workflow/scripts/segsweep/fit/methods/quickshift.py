@@ -25,8 +25,8 @@ class QuickshiftMethod(RegionMethod):
     max_dist: float = param(36.0, "longest link kept (colour and pixel units)",
                             minimum=0.0, effect="fewer regions",
                             grid=(12.0, 24.0, 36.0, 48.0, 72.0))  # fmt: skip
-    ratio: float = param(0.5, "weight of colour against position, 0-1", minimum=0.0)
-    kernel_size: float = param(5.0, "width of the density kernel, pixels", minimum=0.5)
+    ratio: float = param(0.5, "weight of colour against position", minimum=0.0, maximum=1.0)
+    kernel_size: float = param(5.0, "width of the density kernel, pixels", minimum=1.0)
 
     def prepare(self, image):
         """Quickshift's forest of ``image`` (H, W, C): each pixel's parent and the distance to

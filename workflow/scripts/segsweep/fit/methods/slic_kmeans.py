@@ -23,7 +23,7 @@ class SlicKMeansMethod(ClusteringMethod):
     input_kind = "image"
 
     n_segments: int = param(400, "approximate number of superpixels", minimum=2)
-    compactness: float = param(0.1, "weight of space against colour", minimum=0.0)
+    compactness: float = param(0.1, "weight of space against colour", minimum=1e-9)
     n_init: int = param(1, "KMeans initialisations", minimum=1)
 
     def prepare(self, image):

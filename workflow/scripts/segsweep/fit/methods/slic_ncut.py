@@ -33,7 +33,7 @@ class SlicNcutMethod(RegionMethod):
         0.01, "squared feature distance at which edge weights fall to 1/e", minimum=1e-12
     )
     n_segments: int = param(400, "approximate number of superpixels", minimum=2)
-    compactness: float = param(0.1, "weight of space against colour in SLIC", minimum=0.0)
+    compactness: float = param(0.1, "weight of space against colour in SLIC", minimum=1e-9)
 
     def prepare(self, image):
         """Superpixels of ``image`` (H, W, C) and their similarity graph: the same for every

@@ -33,7 +33,7 @@ class SlicRagMethod(RegionMethod):
                              grid=(0.04, 0.08, 0.12, 0.16, 0.2, 0.24, 0.32))  # fmt: skip
     merge: str = param("hierarchical", "merge order", choices=("hierarchical", "threshold"))
     n_segments: int = param(600, "approximate number of superpixels", minimum=2)
-    compactness: float = param(0.1, "weight of space against colour in SLIC", minimum=0.0)
+    compactness: float = param(0.1, "weight of space against colour in SLIC", minimum=1e-9)
 
     def prepare(self, image):
         """Superpixels of ``image`` (H, W, C) and their adjacency graph: the same for every
