@@ -408,16 +408,13 @@ class FittedMixture:
         """``predict(X)`` and ``score_samples(X)`` (in float64) in one pass.
 
         scikit-learn's ``predict`` and ``score_samples`` each compute every pixel's weighted
-        log-probability under every component; this computes it once, with the private
-        ``_estimate_weighted_log_prob`` and ``_logsumexp`` both public methods call (1.9),
-        and takes the argmax and the log-sum-exp of it. A test checks that labels and scores
-        equal the public methods' bit for bit, so a scikit-learn release that changes them
-        fails there.
+        log-probability under every component; this computes it once
+        (:func:`~segsweep.fit.methods._mixture.labels_and_log_likelihood`). A test checks that
+        labels and scores equal the public methods'.
         """
-        from sklearn.utils._array_api import _logsumexp
+        from segsweep.fit.methods._mixture import labels_and_log_likelihood
 
-        weighted = self.model_._estimate_weighted_log_prob(np.asarray(X, dtype=np.float64))
-        return np.argmax(weighted, axis=1), _logsumexp(weighted, axis=1)
+        return labels_and_log_likelihood(self.model_, np.asarray(X, dtype=np.float64))
 
 
 def mixture_free_parameters(covariance_type: str, n_components: int, n_features: int) -> int:

@@ -21,9 +21,13 @@ images a fit's labels differ on up to a few pixels in 10 000 and its log-likelih
 about 1e-5 nats per pixel (`make bench-bsds` reports it). EM takes about half the time on
 a BSDS500 image's 30 000-pixel sample. The other covariance types are scikit-learn's own.
 
-This overrides private methods of scikit-learn 1.9 (``_estimate_log_prob``,
-``_estimate_log_prob_resp``, ``_m_step``); the tests compare with the public class, so a
-release that changes them fails there.
+This module is the one place segsweep uses scikit-learn's private API: it overrides three
+private methods of ``GaussianMixture`` (``_estimate_log_prob``, ``_estimate_log_prob_resp``,
+``_m_step``), calls two private helpers, and :func:`labels_and_log_likelihood` calls
+``_estimate_weighted_log_prob``. They are stable within the release ``requirements.txt`` pins
+(:data:`SCIKIT_LEARN_RELEASE`); :data:`PRIVATE_SOURCES` holds a digest of each one's source
+in that release, and a test recomputes them, so an upgrade that changes any of them fails
+loudly, naming it, besides the tests that compare with the public class.
 """
 
 from __future__ import annotations
@@ -34,6 +38,30 @@ from sklearn.mixture._gaussian_mixture import (
     _compute_log_det_cholesky,
     _compute_precision_cholesky,
 )
+
+#: The scikit-learn release the overrides below were written against (requirements.txt).
+SCIKIT_LEARN_RELEASE = "1.9.1"
+#: Each private object of scikit-learn this module overrides or calls (module, qualified
+#: name) -> the first 16 hex digits of the SHA-256 of its source in that release.
+PRIVATE_SOURCES = {
+    ("sklearn.mixture._gaussian_mixture", "GaussianMixture._estimate_log_prob"): "247852ef7c35e26f",
+    ("sklearn.mixture._gaussian_mixture", "GaussianMixture._m_step"): "8b60355aeb1697c2",
+    ("sklearn.mixture._base", "BaseMixture._estimate_log_prob_resp"): "c00ca11a86644314",
+    ("sklearn.mixture._base", "BaseMixture._estimate_weighted_log_prob"): "5ac6af2cc88b752a",
+    ("sklearn.mixture._base", "BaseMixture.fit_predict"): "8267883508769372",
+    ("sklearn.mixture._gaussian_mixture", "_compute_log_det_cholesky"): "890112515f56e8de",
+    ("sklearn.mixture._gaussian_mixture", "_compute_precision_cholesky"): "2a02a979374afef2",
+}
+
+
+def labels_and_log_likelihood(model, X):
+    """The most probable component of each row of ``X`` and its log-likelihood (nats) under
+    a fitted scikit-learn mixture, from one computation of the weighted log-probabilities
+    (``_estimate_weighted_log_prob``, which ``predict`` and ``score_samples`` both call)."""
+    from scipy.special import logsumexp
+
+    weighted = model._estimate_weighted_log_prob(X)
+    return np.argmax(weighted, axis=1), logsumexp(weighted, axis=1)
 
 
 class FullCovarianceGaussianMixture(GaussianMixture):

@@ -39,15 +39,30 @@ class WardMethod(RegionMethod):
         return step, small.shape[:2], children
 
     def segment(self, image, prepared):
-        """k connected Ward regions: the tree cut where k clusters remain (scikit-learn's
-        own cut, as ``AgglomerativeClustering.fit_predict`` makes it; a test checks the
-        labels are the same), each pixel labelled as its nearest subsampled pixel."""
-        from sklearn.cluster._agglomerative import _hc_cut
-
+        """k connected Ward regions: the tree cut where k clusters remain (the partition
+        ``AgglomerativeClustering.fit_predict`` gives; a test checks it), each pixel
+        labelled as its nearest subsampled pixel."""
         step, (small_height, small_width), children = prepared
         self.n_fit_ = small_height * small_width
-        labels = _hc_cut(min(self.n_clusters, self.n_fit_), children, self.n_fit_)
+        labels = cut_where_k_remain(children, self.n_fit_, min(self.n_clusters, self.n_fit_))
         height, width = image.shape[:2]
         rows = np.minimum((np.arange(height) + step // 2) // step, small_height - 1)
         cols = np.minimum((np.arange(width) + step // 2) // step, small_width - 1)
         return labels.reshape(small_height, small_width)[np.ix_(rows, cols)]
+
+
+def cut_where_k_remain(children: np.ndarray, n_leaves: int, n_clusters: int) -> np.ndarray:
+    """Labels 0 .. k-1 of the leaves of a merge tree (scikit-learn's ``children_``, one row
+    per merge in the order made) cut where ``n_clusters`` clusters remain, that is before its
+    last ``n_clusters - 1`` merges: scipy's ``fcluster(..., criterion="maxclust")`` on the
+    tree as a linkage matrix whose heights are the merges' order (Ward's own heights need
+    not grow along the order under a connectivity constraint, and the cut follows the
+    order, as scikit-learn's does)."""
+    from scipy.cluster.hierarchy import fcluster
+
+    sizes = np.ones(n_leaves + len(children))
+    for merge, (first, second) in enumerate(children):
+        sizes[n_leaves + merge] = sizes[first] + sizes[second]
+    order = np.arange(1, len(children) + 1)
+    linkage = np.column_stack([children, order, sizes[n_leaves:]]).astype(np.float64)
+    return fcluster(linkage, t=n_clusters, criterion="maxclust") - 1
