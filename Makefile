@@ -13,7 +13,7 @@ REPORT := results/report.html
 # the rules that draw figures, from the registry of figures (segsweep.figures.registry)
 FIGURE_RULES = $(shell PYTHONPATH=workflow/scripts $(BIN)/python -m segsweep.cli figure-rules)
 
-.PHONY: run figures report test test-fast test-slurm lint format methods data bench \
+.PHONY: run figures report test test-fast test-configs test-slurm lint format methods data bench \
 	bench-scale bench-bsds val-study mutation lock clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
@@ -42,9 +42,15 @@ figures: $(INSTALLED)
 report: $(INSTALLED)
 	$(SNAKEMAKE) $(CONFIGFILE) --report $(REPORT)
 
-## test: formatting and lint checks, then the whole test suite (what CI runs)
+## test: formatting and lint checks, then the whole test suite but the runs of test-configs
 test: $(INSTALLED) lint
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not configs"
+
+## test-configs: whole runs to the report (tests/test_run_shapes.py): every shipped
+## configuration (workflow/configs) on a tiny stand-in for its data, every shape of
+## configuration and of image (CI runs it)
+test-configs: $(INSTALLED)
+	$(BIN)/python -m pytest -n 2 -m configs
 
 ## test-fast: the unit tests only (no pipeline runs), for the edit-test loop
 test-fast: $(INSTALLED)

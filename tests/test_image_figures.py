@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -145,9 +147,14 @@ def batch_job(tmp_path, images, truth=()):
     )  # fmt: skip
 
 
-def test_a_figure_batch_draws_its_other_images_when_one_fails(tmp_path, monkeypatch):
-    from segsweep.errors import SegsweepError
+def test_a_figure_that_cannot_be_drawn_is_recorded_and_the_rest_are_drawn(
+    tmp_path, monkeypatch, caplog
+):
+    """An image whose tables cannot be read, or one figure of an image that cannot be
+    drawn, is a line in the log and a row of the record with why; the job draws the rest
+    and succeeds, so that the run reaches its report."""
     from segsweep.figures import image
+    from segsweep.figures.drawn import missing_files, not_drawn
 
     drawn = []
 
@@ -155,19 +162,65 @@ def test_a_figure_batch_draws_its_other_images_when_one_fails(tmp_path, monkeypa
         if scene == "broken":
             raise ValueError("no such label")
         drawn.append((scene, with_truth))
-        return [("elbow", figure_path.format(image=scene, name="elbow"))]
+        missing = [("scatter", "ValueError: too few pixels")] if scene == "last" else []
+        return [("elbow", figure_path.format(image=scene, name="elbow"))], missing
 
     monkeypatch.setattr(image, "read_scene", lambda name, *args: name)
     monkeypatch.setattr(image, "draw_image", draw)
     job = batch_job(tmp_path, ["first", "broken", "last"], truth=["last"])
-    with pytest.raises(SegsweepError, match=r"image broken: ValueError: no such label$"):
-        image.images_figures_main(job)
+    image.images_figures_main(job)
     assert drawn == [("first", False), ("last", True)]  # the others are drawn, truth as given
-    assert not (tmp_path / "drawn.csv").exists()  # no record: the batch is drawn again
-    image.images_figures_main(batch_job(tmp_path, ["first", "last"]))
-    record = pd.read_csv(tmp_path / "drawn.csv")
-    assert record["image"].tolist() == ["first", "last"]
-    assert record["path"].tolist() == [str(tmp_path / f"{i}_elbow.png") for i in ("first", "last")]
+    record = pd.read_csv(tmp_path / "drawn.csv", keep_default_na=False)
+    assert record.values.tolist() == [
+        ["first", "elbow", str(tmp_path / "first_elbow.png"), ""],
+        ["broken", "every figure", "", "ValueError: no such label"],
+        ["last", "elbow", str(tmp_path / "last_elbow.png"), ""],
+        ["last", "scatter", "", "ValueError: too few pixels"],
+    ]
+    assert not_drawn([tmp_path / "drawn.csv"]) == [
+        ("broken", "every figure", "ValueError: no such label"),
+        ("last", "scatter", "ValueError: too few pixels"),
+    ]
+    assert "image broken: figure every figure not drawn: ValueError: no such label" in caplog.text
+    # a figure that could not be drawn is not a deleted file: the batch is not drawn again
+    assert sorted(missing_files(tmp_path / "drawn.csv")) == sorted(
+        str(tmp_path / f"{name}_elbow.png") for name in ("first", "last")
+    )
+
+
+def a_figure_that_fails(scene, space):
+    raise ValueError("height and width must be > 0")
+
+
+def a_figure_that_works(scene, space):
+    from segsweep.figures.canvas import plt
+
+    return plt.figure(figsize=(1, 1))
+
+
+def test_draw_image_leaves_out_only_the_figure_that_fails(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from segsweep.figures import image, registry
+
+    figures = {
+        name: SimpleNamespace(name=name, scope="image", draw=f"{__name__}:a_figure_that_{how}")
+        for name, how in (("good", "works"), ("bad", "fails"))
+    }
+    monkeypatch.setattr(registry, "image_figures", lambda spaces: figures)
+    rgb = np.full((4, 6, 3), 200, np.uint8)
+    labels = np.zeros((4, 6), int)
+    params = SimpleNamespace(spaces=["rgb"], detail_space="rgb", detail_method="m", cutout_k=2,
+                             parameters={"m": "k"})  # fmt: skip
+    scene = SimpleNamespace(name="img", rgb=rgb, params=params,
+                            label_maps={("rgb", "m"): {2: labels}},
+                            chosen=lambda space, method: (2, labels))  # fmt: skip
+    written, missing = image.draw_image(scene, False, str(tmp_path / "{image}_{name}.png"),
+                                        str(tmp_path / "{image}_{kind}.png"))  # fmt: skip
+    assert [name for name, _ in written] == ["good", "cutout_cluster", "cutout_baseline"]
+    assert missing == [("bad", "ValueError: height and width must be > 0")]
+    assert all(Path(path).is_file() for _, path in written)
+    assert not (tmp_path / "img_bad.png").exists()
 
 
 def test_a_drawn_record_is_forgotten_when_a_file_it_lists_is_gone(tmp_path):

@@ -192,3 +192,16 @@ def test_ucm_thresholds_regions_and_boundaries():
     np.testing.assert_array_equal(ucm_regions(ucm2, 0.7), np.ones((2, 3)))
     np.testing.assert_array_equal(ucm_boundaries(ucm2, 0.5), [[0, 1, 0], [0, 1, 0]])
     assert not ucm_boundaries(ucm2, 0.7).any()
+
+
+def test_ucm_regions_join_pixels_through_a_corner_as_bwlabel_does():
+    """The benchmark labels ``ucm2 <= t`` with MATLAB's bwlabel, 8-connected: four pixels
+    walled off from each other but for the corner they share are one region."""
+    from segsweep.fit.ucm import ucm_regions
+
+    ucm2 = np.ones((5, 5))
+    ucm2[1::2, 1::2] = 0.0  # the four pixel centres
+    ucm2[2, 2] = 0.0  # the corner between them
+    assert ucm_regions(ucm2, 0.5).tolist() == [[1, 1], [1, 1]]
+    ucm2[2, 2] = 1.0
+    assert len(np.unique(ucm_regions(ucm2, 0.5))) == 4

@@ -99,3 +99,32 @@ def test_caps_say_how_many_fits_each_limit_touched():
     page = summary_html(RUN, pd.DataFrame(columns=["image", "width", "height"]), SETUPS,
                         picks(), {}, caps=caps.reset_index())  # fmt: skip
     assert "Samples, limits and skipped measures" in page and "2 of 3 smoothed fits" in page
+
+
+def test_the_page_lists_figures_not_drawn_and_says_when_nothing_picks_k(tmp_path):
+    from segsweep.store.files import read_csv, write_csv
+    from segsweep.tables.leaderboard import choice_of_k, choice_of_k_summary
+
+    images = pd.DataFrame(columns=["image", "width", "height"])
+    missing = [("scan", "rgb_edges", "ValueError: height and width must be > 0")]
+    page = summary_html(RUN, images, SETUPS, picks(), {}, missing_figures=missing)
+    assert "<h2>Figures not drawn</h2>" in page
+    assert "<td>scan</td>" in page and "height and width must be &gt; 0" in page
+    assert "Figures not drawn" not in summary_html(RUN, images, SETUPS, picks(), {})
+    # no entry swept over k: the choice-of-k tables are empty but keep their columns, so
+    # they can be read back, and the page says why there is nothing to show
+    fits = pd.DataFrame({"image": ["a"], "space": ["lab"], "method": ["ucm"],
+                         "parameter": ["level"], "value": [0.5], "ari": [0.3]})  # fmt: skip
+    choice = choice_of_k(fits, picks().iloc[:0])
+    write_csv(tmp_path / "summary.csv", choice_of_k_summary(choice))
+    summary = read_csv(tmp_path / "summary.csv")
+    assert summary.empty and "hit_rate" in summary
+    leaderboard = pd.DataFrame(
+        [dict(rank=1, space="lab", method="ucm", n_images=3, covering_ods=0.61234,
+              covering_ods_low=0.5, covering_ods_high=0.7, parameter="level",
+              covering_ods_value=0.5, covering_ois=0.7, covering_ois_low=np.nan,
+              covering_ois_high=np.nan, pri_ods=0.8, vi_ods=1.5, ari_ods=0.4, p_value=np.nan,
+              verdict="best")]
+    )  # fmt: skip
+    page = summary_html(RUN, images, SETUPS, picks(), {}, leaderboard, summary, alpha=0.05)
+    assert "No entry is swept over k" in page

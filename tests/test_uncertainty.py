@@ -312,3 +312,83 @@ def test_boundary_f_is_the_benchmarks_curve_of_pooled_counts():
     reached = np.interp(np.arange(101) / 100, recall[order], precision[order],
                         left=np.nan, right=np.nan)  # fmt: skip
     assert ours["boundary_f_ap"] == pytest.approx(np.nansum(reached) / 100, abs=1e-12)
+
+
+def test_curve_intervals_take_every_resample_at_once_with_the_same_numbers():
+    """The boundary intervals' bootstrap sums each resample's counts in one array operation
+    (vectorized, in chunks): its standard errors equal those of scipy's bootstrap over the
+    same seeded resamples, one at a time, with statistics written from the definitions."""
+    from scipy.stats import bootstrap, t
+
+    from segsweep.tables.uncertainty import RESAMPLES_AT_ONCE, curve_intervals
+
+    rng = np.random.default_rng(3)
+    n, values = 2 * RESAMPLES_AT_ONCE + 7, 5
+    truth = rng.integers(50, 200, (n, 1)) * np.ones((1, values))
+    machine = rng.integers(20, 300, (n, values)).astype(float)
+    recall, precision = np.linspace(0.3, 0.9, values), np.linspace(0.85, 0.2, values)
+    counts = np.stack(
+        [
+            rng.binomial(truth.astype(int), recall),
+            truth,
+            rng.binomial(machine.astype(int), precision),
+            machine,
+        ],
+        axis=-1,
+    )
+    counts = counts.astype(float)
+    counts[3, 2] = np.nan  # an image not fitted at a value
+    found = curve_intervals(counts, np.arange(values, dtype=float), 0.9, resamples=300, seed=4)
+
+    def f(r, p):
+        return 0.0 if r + p == 0 else 2 * r * p / (r + p)
+
+    sums = np.nansum(counts, axis=0)
+    curve = sums[:, 0] / sums[:, 1], sums[:, 2] / sums[:, 3]
+    fine = [(f(curve[0][i] * (1 - w) + curve[0][i + 1] * w,
+               curve[1][i] * (1 - w) + curve[1][i + 1] * w), i + w)
+            for i in range(values - 1) for w in np.linspace(0, 1, 100)]  # fmt: skip
+    position = max(fine, key=lambda pair: pair[0])[1]
+    assert 0 < position % 1 < 1  # between two values: the interpolation counts
+    index, fraction = int(position), position - int(position)
+    following = min(index + 1, values - 1)
+    with np.errstate(invalid="ignore"):
+        per_image_f = (
+            2
+            * counts[..., 0]
+            * counts[..., 2]
+            / (counts[..., 0] * counts[..., 3] + counts[..., 2] * counts[..., 1])
+        )
+    own = counts[np.arange(n), np.nanargmax(per_image_f, axis=1)]
+
+    def ods(rows):
+        s = np.nansum(counts[rows], axis=0)
+        r, p = s[:, 0] / s[:, 1], s[:, 2] / s[:, 3]
+        return f(
+            r[index] * (1 - fraction) + r[following] * fraction,
+            p[index] * (1 - fraction) + p[following] * fraction,
+        )
+
+    def ois(rows):
+        s = own[rows].sum(axis=0)
+        return f(s[0] / s[1], s[2] / s[3])
+
+    def ap(rows):
+        s = np.nansum(counts[rows], axis=0)
+        r, p = s[:, 0] / s[:, 1], s[:, 2] / s[:, 3]
+        unique, first = np.unique(r, return_index=True)
+        at = np.interp(np.arange(101) / 100, unique, p[first], left=np.nan, right=np.nan)
+        return np.nansum(at) / 100
+
+    for kind, statistic in (("ods", ods), ("ois", ois), ("ap", ap)):
+        error = bootstrap(
+            (np.arange(n),),
+            statistic,
+            vectorized=False,
+            n_resamples=300,
+            method="percentile",
+            rng=np.random.default_rng(4),
+        ).standard_error
+        low, high = found[kind]
+        half_width = t.ppf(0.95, n - 1) * error
+        assert high - low == pytest.approx(2 * half_width, rel=1e-9), kind

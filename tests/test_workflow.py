@@ -285,57 +285,58 @@ def test_bsds_folder_as_input(tmp_path):
     assert not any(root.rglob("*.png"))  # nothing written into the user's BSDS folder
 
 
-@pytest.mark.parametrize(
-    ("folder", "grid", "outputs"),
-    [
-        ("segs", [1, 2, 3, 4, 5], "test_4"),
-        # the benchmark's test_1 cuts each ucm2 at its 5 thresholds (1/6 ... 5/6)
-        ("ucm2", [1 / 6, 2 / 6, 3 / 6, 4 / 6, 5 / 6], "test_1"),
-    ],
-)
-def test_precomputed_segmentations_score_as_the_official_benchmark(tmp_path, folder, grid, outputs):
-    """The fixture's five candidate segmentations per image (or its ultrametric contour
-    maps cut at five thresholds), compared through the ``precomputed`` entry end to end,
-    give the benchmark's own region and boundary numbers (test_4, test_1): the leaderboard
-    reads them as the Berkeley benchmark does."""
+#: The fixture's candidates per image, each read by a precomputed entry: its folder, grid
+#: and the folder of the benchmark's own outputs for it.
+OFFICIAL_CANDIDATES = {
+    "segs": ("segs", [1, 2, 3, 4, 5], "test_4"),
+    # the benchmark's test_1 cuts each ucm2 at its 5 thresholds (1/6 ... 5/6)
+    "ucm": ("ucm2", [1 / 6, 2 / 6, 3 / 6, 4 / 6, 5 / 6], "test_1"),
+}
+
+
+def test_precomputed_segmentations_score_as_the_official_benchmark(tmp_path):
+    """The fixture's five candidate segmentations per image, and its ultrametric contour
+    maps cut at five thresholds, compared through ``precomputed`` entries end to end, give
+    the benchmark's own region and boundary numbers (test_4, test_1): the leaderboard reads
+    them as the Berkeley benchmark does."""
     root = tmp_path / "BSDS500"
     for sub in ("images/test", "groundTruth/test"):
         (root / sub).mkdir(parents=True)
     for mat in sorted((FIXTURE / "groundTruth").glob("*.mat")):
         shutil.copy(FIXTURE / "images" / f"{mat.stem}.jpg", root / "images/test")
         shutil.copy(mat, root / "groundTruth/test")
+    methods = {
+        entry: {"method": "precomputed", "grid": grid, "params": {"folder": str(FIXTURE / folder)}}
+        for entry, (folder, grid, _) in OFFICIAL_CANDIDATES.items()
+    }
     config = {
         **TINY_CONFIG,
         "images": {"max_pixels": None},
         "bsds": {"root": str(root), "split": "test"},
         "spaces": ["lab"],
-        "methods": {
-            "segs": {
-                "method": "precomputed",
-                "grid": grid,
-                "params": {"folder": str(FIXTURE / folder)},
-            }
-        },
+        "methods": methods,
         "figures": {"detail_method": "segs"},  # fmt: skip
     }
     workdir = copy_workflow(tmp_path / "run", config)
     result = snakemake(workdir, "results/tables/leaderboard.csv")
     assert result.returncode == 0, result.stderr[-3000:]
-    row = pd.read_csv(workdir / "results/tables/leaderboard.csv").iloc[0]
-    official = {name: np.loadtxt(FIXTURE / outputs / f"eval_{name}.txt")
-                for name in ("cover", "RI_VOI", "bdry")}  # fmt: skip
-    assert row["n_images"] == 5
-    assert row["covering_ods_value"] == pytest.approx(official["cover"][0], abs=1e-6)
-    assert row["covering_ods"] == pytest.approx(official["cover"][1], abs=5e-6)
-    assert row["covering_ois"] == pytest.approx(official["cover"][2], abs=5e-6)
-    assert row["pri_ods"] == pytest.approx(official["RI_VOI"][1], abs=5e-6)
-    assert row["pri_ois"] == pytest.approx(official["RI_VOI"][2], abs=5e-6)
-    assert row["vi_ods"] == pytest.approx(official["RI_VOI"][4], abs=5e-5)
-    assert row["vi_ois"] == pytest.approx(official["RI_VOI"][5], abs=5e-5)
-    # boundaries: within the matcher's tolerance (tests/test_boundaries.py)
-    assert row["boundary_f_ods"] == pytest.approx(official["bdry"][3], abs=0.005)
-    assert row["boundary_f_ois"] == pytest.approx(official["bdry"][6], abs=0.005)
-    assert row["boundary_f_ap"] == pytest.approx(official["bdry"][7], abs=0.01)
+    board = pd.read_csv(workdir / "results/tables/leaderboard.csv").set_index("method")
+    for entry, (_, _, outputs) in OFFICIAL_CANDIDATES.items():
+        row = board.loc[entry]
+        official = {name: np.loadtxt(FIXTURE / outputs / f"eval_{name}.txt")
+                    for name in ("cover", "RI_VOI", "bdry")}  # fmt: skip
+        assert row["n_images"] == 5
+        assert row["covering_ods_value"] == pytest.approx(official["cover"][0], abs=1e-6)
+        assert row["covering_ods"] == pytest.approx(official["cover"][1], abs=5e-6)
+        assert row["covering_ois"] == pytest.approx(official["cover"][2], abs=5e-6)
+        assert row["pri_ods"] == pytest.approx(official["RI_VOI"][1], abs=5e-6)
+        assert row["pri_ois"] == pytest.approx(official["RI_VOI"][2], abs=5e-6)
+        assert row["vi_ods"] == pytest.approx(official["RI_VOI"][4], abs=5e-5)
+        assert row["vi_ois"] == pytest.approx(official["RI_VOI"][5], abs=5e-5)
+        # boundaries: within the matcher's tolerance (tests/test_boundaries.py)
+        assert row["boundary_f_ods"] == pytest.approx(official["bdry"][3], abs=0.005)
+        assert row["boundary_f_ois"] == pytest.approx(official["bdry"][6], abs=0.005)
+        assert row["boundary_f_ap"] == pytest.approx(official["bdry"][7], abs=0.01)
 
 
 def readme_method_module() -> str:

@@ -1,102 +1,82 @@
-"""Mutation testing of the modules that produce segsweep's published numbers (cosmic-ray).
+"""Mutation testing of every module a published number passes through, in one run.
 
 ``make mutation`` (``python tests/mutation/run.py``) makes small deliberate changes to the
 code (a ``+`` for a ``-``, a ``<`` for a ``<=``, a constant off by one, a condition negated,
-...), one at a time, runs the tests that guard that module on each, and counts a change
-"killed" when some test fails. It is the measure of whether the tests can fail: a change
-that no test notices ("survived") is a rule or parameter the tests do not pin down.
+...), one at a time, runs the tests that run the changed line on each, and counts a change
+"killed" when one of them fails. It measures whether the tests can fail: a change that no
+test notices ("survived") is a rule or parameter the tests do not pin down.
 
-Each group below mutates its modules in its own copy of the repository (under
-``results/mutation/``, so the working tree is never touched) with the fast tests that guard
-them, two groups at a time. The report, ``results/mutation/report.md``, gives the share of
-mutants killed per module and lists every survivor with the line and the change; a survivor
-that is explained in the table of ``docs/mutation.md`` (an equivalent mutant, a defensive
-branch) is marked so, and the run ends with status 1 if any survivor is unexplained or the
-share killed is below :data:`TARGET`.
+One run, from scratch, in four steps:
 
-Not mutated (counted neither way, listed as excluded in the report): type annotations
-(never evaluated, ``from __future__ import annotations``), imports under ``if
-TYPE_CHECKING``, and the thin Snakemake entries (``main``, ``*_main`` and the ``RULES``
-table), which read files and call the pure functions and are exercised by the workflow
-tests, too slow to run per mutant.
+1. **Copy** the repository (tracked and new files, not ignored ones) to ``OUT/plan`` and to
+   one folder per worker: the working tree is never touched.
+2. **Map lines to tests**: the fast tests (``-m "not workflow and not configs"``) run once
+   under coverage with one context per test (pytest-cov's ``--cov-context=test``) and their
+   durations; they must pass, or every mutant would count as killed.
+3. **Make the mutants** with cosmic-ray (``cosmic-ray init`` and its filters): its core
+   operators, binary-operator replacements cut to one per operator as mutmut makes them, no
+   comparison turned into an identity test, and nothing inside type annotations,
+   ``TYPE_CHECKING`` imports, Snakemake entries or ``param(...)`` declarations (settings,
+   listed by ``make methods``; the common tests check each one is valid and used).
+4. **Test each mutant** with the tests that run its statement (on any line of it), quickest
+   first, stopping at the first failure: the mutated module is written into a worker's
+   copy and the tests run in a process forked from this one, which has imported the
+   third-party libraries the tests use (numpy, scikit-learn, ...) once, so a mutant costs
+   its tests' time, not a Python start-up. A statement run only while modules are imported
+   is tested with every test that runs any line of its module. A mutant whose statement no
+   fast test runs survives without a run ("no test runs this line"). A mutant whose tests
+   run :data:`TIMEOUT_FACTOR` times longer than without it (and at least
+   :data:`MIN_TIMEOUT` seconds) counts as killed (an endless loop, say).
 
-Operators: cosmic-ray's core set, with its binary-operator replacements cut to one per
-operator as mutmut makes them (``+`` to ``-``, ``*`` to ``/``, ...: the other nine of
-cosmic-ray's ten are mostly bit operations on floats, killed by any TypeError, which would
-inflate the score) and comparisons not turned into identity tests (``<`` to ``is``).
-``--only GROUP`` runs some groups; ``--workers N`` sets how many run at once.
+The report, ``OUT/report.md``, gives the commit, date, machine and duration, the share of
+mutants killed per module and per area (:data:`AREAS`), and every survivor with its line
+and its change. A survivor is explained only by a row of the table in docs/mutation.md that
+names it alone: its module, its line's source, its operator and the line as mutated. The
+run ends with status 1 when a survivor is not explained, a row of the table explains no
+survivor of this run (it was killed, or its code changed), or the share killed is below
+:data:`TARGET`, overall or in an area.
 
-This is not part of ``make test`` or CI: it takes about two hours on 2 cores.
+``--only PATTERN ...`` mutates the modules matching the patterns (``score/*``) and is for
+the edit-test loop: its report says so, and the gate counts only a whole run.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import fnmatch
 import json
 import os
+import platform
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "workflow/scripts/segsweep"
 DOCS = ROOT / "docs" / "mutation.md"
-#: Share of mutants the tests must kill.
+#: Share of mutants the tests must kill, overall and in each area.
 TARGET = 0.85
-#: A mutant's tests may run this many times as long as the group's tests without mutation
-#: (measured in the same copy, on the same busy or idle machine), and at least
-#: :data:`MIN_TIMEOUT` seconds; a mutant that makes them slower (an endless loop, say) counts
-#: as killed, and the report says how many were killed that way. A fixed limit counted
-#: mutants "killed" on a busy machine only because the tests were slow there.
-TIMEOUT_FACTOR = 4.0
-MIN_TIMEOUT = 60.0
-
-#: Helper modules of one method, mutated with it (with the tests that name the method).
-METHOD_HELPERS = {"gmm": ("_mixture.py",)}
-#: Test files of one method besides the common ones (their test names hold the method's name).
-METHOD_TESTS = {"precomputed": ("tests/test_precomputed.py",)}
-#: group -> (modules to mutate, pytest arguments selecting the tests that guard them). The
-#: modules are those behind the published numbers: the scores, the benchmark's ODS/OIS, the
-#: intervals, the options applied after fitting, the choice of k, and every method's fit
-#: (each method with the tests that name it).
-GROUPS = {
-    "scores": ([f"{PACKAGE}/score/scores.py"], ["tests/test_scores.py", "tests/test_benchmark.py"]),
-    "boundaries": ([f"{PACKAGE}/score/boundaries.py"], ["tests/test_boundaries.py"]),
-    "benchmark": (
-        [f"{PACKAGE}/score/benchmark.py"],
-        ["tests/test_benchmark.py", "tests/test_uncertainty.py", "tests/test_leaderboard.py"],
-    ),
-    "uncertainty": (
-        [f"{PACKAGE}/tables/uncertainty.py"],
-        ["tests/test_uncertainty.py", "tests/test_leaderboard.py"],
-    ),
-    "postprocess": (
-        [f"{PACKAGE}/fit/postprocess.py"],
-        ["tests/test_postprocess.py", "tests/test_configuration.py"],
-    ),
-    "selection": (
-        [f"{PACKAGE}/tables/selection.py"],
-        ["tests/test_selection.py", "tests/test_leaderboard.py"],
-    ),
-    "methods": (
-        [f"{PACKAGE}/fit/methods/__init__.py", f"{PACKAGE}/fit/methods/_superpixels.py"],
-        ["tests/test_methods.py", "tests/test_configuration.py"],
-    ),
-    **{
-        path.stem: (
-            [
-                f"{PACKAGE}/fit/methods/{name}"
-                for name in (path.name, *METHOD_HELPERS.get(path.stem, ()))
-            ],
-            ["tests/test_methods.py", *METHOD_TESTS.get(path.stem, ()), "-k", path.stem],
-        )
-        for path in sorted((ROOT / PACKAGE / "fit" / "methods").glob("[!_]*.py"))
-    },
-}
-
+#: Modules mutated (globs under the package): every module a published number passes
+#: through, from the truth read to the leaderboard: reading the truth, colour spaces, every
+#: method and its helpers (the precomputed reader and the UCM cuts among them), the
+#: options applied after fitting, every score and criterion, the benchmark's ODS and OIS,
+#: the choice of k, the leaderboard and its intervals.
+MODULES = ("data/truth.py", "fit/spaces.py", "fit/ucm.py", "fit/postprocess.py",
+           "fit/methods/*.py", "score/*.py", "tables/*.py")  # fmt: skip
+#: Areas with a target of their own: module path prefix -> name.
+AREAS = {"score/": "score/", "tables/": "tables/", "fit/postprocess.py": "fit/postprocess.py"}
+#: The tests that may be run on a mutant: the fast tier of ``make test-fast``.
+FAST_TESTS = "not workflow and not configs"
+#: A mutant's tests may run this many times their time without mutation, and at least
+#: :data:`MIN_TIMEOUT` seconds, before it counts as killed by the timeout.
+TIMEOUT_FACTOR = 5.0
+MIN_TIMEOUT = 30.0
 
 #: Binary-operator replacements kept (mutmut's: one per operator).
 KEPT_BINARY = ("Add_Sub", "Sub_Add", "Mul_Div", "Div_Mul", "FloorDiv_Div", "Mod_Div",
@@ -108,6 +88,17 @@ EXCLUDED_OPERATORS = [
 ]
 
 
+def modules(patterns=MODULES) -> list[str]:
+    """The package modules matching ``patterns``, as repository paths, sorted."""
+    found = {
+        str(path.relative_to(ROOT))
+        for pattern in patterns
+        for path in (ROOT / PACKAGE).glob(pattern)
+        if path.name != "__init__.py" or path.parent.name == "methods"
+    }
+    return sorted(found)
+
+
 def copy_repository(folder: Path) -> None:
     """A fresh copy of the tracked (and new, not ignored) files of the repository."""
     if folder.exists():
@@ -115,7 +106,7 @@ def copy_repository(folder: Path) -> None:
     files = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
         cwd=ROOT, capture_output=True, text=True, check=True,
-    ).stdout.split()  # fmt: skip
+    ).stdout.splitlines()  # fmt: skip
     for name in files:
         source = ROOT / name
         if source.is_file():
@@ -123,37 +114,79 @@ def copy_repository(folder: Path) -> None:
             shutil.copy2(source, folder / name)
 
 
-def test_command(tests: list[str]) -> str:
-    """The shell command running one group's tests (fast ones, stopping at the first
-    failure)."""
-    return (f"{sys.executable} -m pytest -x -q -p no:cacheprovider -m 'not workflow' "
-            f"{' '.join(tests)}")  # fmt: skip
+# --- step 2: which tests run which lines ---------------------------------------------------
 
 
-def config_text(modules: list[str], tests: list[str], timeout: float) -> str:
-    """The cosmic-ray configuration of one group (TOML), with the seconds a mutant's tests
-    may run."""
-    command = test_command(tests)
-    excluded = ", ".join(json.dumps(pattern) for pattern in EXCLUDED_OPERATORS)
-    return (
-        "[cosmic-ray]\n"
-        f"module-path = {json.dumps(modules)}\n"
-        f"timeout = {timeout:.0f}\n"
-        "excluded-modules = []\n"
-        f"test-command = {json.dumps(command)}\n\n"
-        '[cosmic-ray.distributor]\nname = "local"\n\n'
-        f"[cosmic-ray.filters.operators-filter]\nexclude-operators = [{excluded}]\n"
-    )
+@dataclass
+class TestMap:
+    """Which fast tests run each line of each mutated module, and how long each test takes.
+
+    Attributes
+    ----------
+    lines : dict
+        Module (repository path) -> line -> test node ids (empty: run only while the
+        module was imported).
+    seconds : dict
+        Test node id -> seconds (setup, call and teardown).
+    """
+
+    lines: dict[str, dict[int, set[str]]] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def tests_of_module(self, module: str) -> set[str]:
+        return {test for tests in self.lines.get(module, {}).values() for test in tests}
+
+
+def map_tests(plan: Path, targets: list[str]) -> TestMap:
+    """Run the fast tests once in ``plan`` under coverage, one context per test."""
+    from coverage import CoverageData
+
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2",
+               "-m", FAST_TESTS, f"--cov={PACKAGE}", "--cov-context=test", "--cov-report=",
+               "--durations=0", "--durations-min=0"]  # fmt: skip
+    done = subprocess.run(command, cwd=plan, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"the fast tests fail without any mutation:\n{done.stdout[-3000:]}")
+    if re.search(r"\d+ skipped", done.stdout.splitlines()[-1]):
+        raise RuntimeError(f"some fast tests skip:\n{done.stdout[-2000:]}")
+    found = TestMap()
+    for line in done.stdout.splitlines():
+        timed = re.match(r"([\d.]+)s (?:setup|call|teardown) +(\S.*)$", line)
+        if timed:
+            test = timed.group(2)
+            found.seconds[test] = found.seconds.get(test, 0.0) + float(timed.group(1))
+    data = CoverageData(str(plan / ".coverage"))
+    data.read()
+    for module in targets:
+        by_line = data.contexts_by_lineno(str(plan / module))
+        found.lines[module] = {
+            number: {context.rsplit("|", 1)[0] for context in contexts if context}
+            for number, contexts in by_line.items()
+        }
+    return found
+
+
+# --- step 3: the mutants ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One mutant: where, how, and what its line becomes."""
+
+    job_id: str
+    module: str
+    operator: str
+    operator_args: dict
+    occurrence: int
+    line: int
+    column: int
+    end_line: int
 
 
 def excluded_spans(path: Path) -> list[tuple[int, int, int, int, str]]:
     """Source spans (first line, column, last line, column) not to mutate, with why:
     annotations, ``if TYPE_CHECKING`` blocks, Snakemake entries, and the ``param(...)``
-    declarations of method parameters (a default, a bound and a grid are settings, listed
-    by ``make methods`` and in docs/configuration.md; the tests check that each is valid
-    and used, and a changed default is a different setting, not a wrong rule)."""
-    import ast
-
+    declarations of method parameters."""
     tree = ast.parse(path.read_text())
     spans = []
 
@@ -184,255 +217,418 @@ def excluded_spans(path: Path) -> list[tuple[int, int, int, int, str]]:
     return spans
 
 
-def exclude(work: Path) -> None:
-    """Mark the pending mutants inside :func:`excluded_spans` as skipped, with the reason."""
-    from cosmic_ray.work_db import use_db
-    from cosmic_ray.work_item import WorkerOutcome, WorkResult
+def make_mutants(plan: Path, targets: list[str]) -> tuple[list[Mutant], dict[str, int]]:
+    """Every mutant of ``targets`` (cosmic-ray's session in ``plan``), and how many were
+    left out, by reason."""
+    from cosmic_ray.work_db import WorkDB, use_db
 
-    spans: dict[str, list] = {}
-    with use_db(str(work / "session.sqlite")) as db:
-        for item in list(db.pending_work_items):
+    excluded = ", ".join(json.dumps(pattern) for pattern in EXCLUDED_OPERATORS)
+    (plan / "cosmic-ray.toml").write_text(
+        "[cosmic-ray]\n"
+        f"module-path = {json.dumps(targets)}\n"
+        'timeout = 60\nexcluded-modules = []\ntest-command = "true"\n\n'
+        '[cosmic-ray.distributor]\nname = "local"\n\n'
+        f"[cosmic-ray.filters.operators-filter]\nexclude-operators = [{excluded}]\n"
+    )
+    tool = Path(sys.executable).parent
+    for command in (("cosmic-ray", "init", "cosmic-ray.toml", "session.sqlite"),
+                    ("cr-filter-operators", "session.sqlite", "cosmic-ray.toml"),
+                    ("cr-filter-pragma", "session.sqlite")):  # fmt: skip
+        subprocess.run([str(tool / command[0]), *command[1:]], cwd=plan, check=True,
+                       capture_output=True)  # fmt: skip
+    spans = {module: excluded_spans(plan / module) for module in targets}
+    mutants, left_out = [], {}
+    with use_db(str(plan / "session.sqlite"), WorkDB.Mode.open) as db:
+        for item in db.pending_work_items:
             mutation = item.mutations[0]
             module = str(mutation.module_path)
-            if module not in spans:
-                spans[module] = excluded_spans(work / module)
             start, end = tuple(mutation.start_pos), tuple(mutation.end_pos)
-            for first, col, last, end_col, why in spans[module]:
-                if (first, col) <= start and end <= (last, end_col):
-                    db.set_result(
-                        item.job_id,
-                        WorkResult(output=f"excluded: {why}", worker_outcome=WorkerOutcome.SKIPPED),
-                    )
-                    break  # fmt: skip
+            why = next((why for first, col, last, end_col, why in spans[module]
+                        if (first, col) <= start and end <= (last, end_col)), None)  # fmt: skip
+            if why:
+                left_out[why] = left_out.get(why, 0) + 1
+                continue
+            mutants.append(Mutant(item.job_id, module, mutation.operator_name,
+                                  dict(getattr(mutation, "operator_args", {}) or {}),
+                                  mutation.occurrence, start[0], start[1], end[0]))  # fmt: skip
+    return mutants, left_out
 
 
-def mutant_key(mutation) -> tuple:
-    """Where and how a mutant mutates: module, operator, occurrence, start and end."""
-    return (str(mutation.module_path), mutation.operator_name, mutation.occurrence,
-            tuple(mutation.start_pos), tuple(mutation.end_pos))  # fmt: skip
+def mutated_source(source: str, mutant: Mutant) -> str | None:
+    """``source`` with ``mutant`` applied (None when it no longer applies)."""
+    from cosmic_ray.mutating import mutate_code
+    from cosmic_ray.plugins import get_operator
+
+    operator = get_operator(mutant.operator)(**mutant.operator_args)
+    return mutate_code(source, operator, mutant.occurrence)
 
 
-def killed_before(work: Path) -> dict:
-    """The mutants a group's last session killed, by where and how they mutate, with the
-    source of each module then (``{}`` without a last session)."""
-    from cosmic_ray.work_db import WorkDB, use_db
-    from cosmic_ray.work_item import TestOutcome
+def statement_lines(source: str) -> dict[int, tuple[int, int, bool]]:
+    """For each line, the span of the innermost simple statement or compound-statement
+    header holding it (first and last line) and whether it runs at import time only (a
+    module- or class-level statement, a ``def`` line, a decorator)."""
+    tree = ast.parse(source)
+    spans: dict[int, tuple[int, int, bool]] = {}
 
-    if not (work / "session.sqlite").exists():
-        return {}
-    # the sources the session began with: a stopped run can leave a module mutated in place
-    saved = work / "sources.json"
-    sources = json.loads(saved.read_text()) if saved.exists() else {}
-    found = {}
-    with use_db(str(work / "session.sqlite"), WorkDB.Mode.open) as db:
-        for item, result in db.completed_work_items:
-            # a timeout is rerun: it may have been a busy machine, not the mutant
-            if result.test_outcome == TestOutcome.KILLED and result.output != "timeout":
-                mutation = item.mutations[0]
-                module = str(mutation.module_path)
-                source = sources.get(module) or (work / module).read_text()
-                found[mutant_key(mutation)] = (result, source)
+    def visit(node, at_import: bool):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.stmt):
+                body = getattr(child, "body", None)
+                header_end = (body[0].lineno - 1) if body and isinstance(body, list) else None
+                last = child.end_lineno if header_end is None else max(header_end, child.lineno)
+                defines = isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                             ast.ClassDef))  # fmt: skip
+                first = min(
+                    [child.lineno, *(d.lineno for d in getattr(child, "decorator_list", []))]
+                )
+                for number in range(first, last + 1):
+                    spans[number] = (first, last, at_import or defines)
+                visit(
+                    child,
+                    at_import and not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)),
+                )
+            elif not isinstance(child, ast.expr):
+                visit(child, at_import)
+
+    visit(tree, True)
+    return spans
+
+
+def tests_for(mutant: Mutant, tests: TestMap, spans) -> set[str]:
+    """The fast tests to run on ``mutant``: those that run a line of its statement, or
+    those that run any line of its module when the statement runs at import only."""
+    first, last, at_import = spans.get(mutant.line, (mutant.line, mutant.end_line, True))
+    by_line = tests.lines.get(mutant.module, {})
+    found = {test for number in range(first, max(last, mutant.end_line) + 1)
+             for test in by_line.get(number, ())}  # fmt: skip
+    ran_at_import = any(number in by_line for number in range(first, last + 1))
+    if not found and (at_import or ran_at_import):
+        found = tests.tests_of_module(mutant.module)
     return found
 
 
-def keep_killed(work: Path, previous: dict) -> int:
-    """Mark the pending mutants the last session killed as killed again, where their
-    module's source is unchanged (the tests only grew since: ``--survivors-only``); return
-    how many."""
-    from cosmic_ray.work_db import use_db
-
-    kept = 0
-    with use_db(str(work / "session.sqlite")) as db:
-        for item in list(db.pending_work_items):
-            mutation = item.mutations[0]
-            module = str(mutation.module_path)
-            key = mutant_key(mutation)
-            if key in previous and previous[key][1] == (work / module).read_text():
-                db.set_result(item.job_id, previous[key][0])
-                kept += 1
-    return kept
+# --- step 4: testing the mutants -------------------------------------------------------------
 
 
-def run_group(
-    name: str, folder: Path, resume: bool = False, survivors_only: bool = False
-) -> list[dict]:
-    """Mutation-test one group in its own copy; return one record per mutant. With
-    ``resume``, a group whose copy and session exist goes on with the mutants not yet run."""
-    modules, tests = GROUPS[name]
-    work = folder / name
-    tool = Path(sys.executable).parent
+def preload(plan: Path) -> float:
+    """Import, in this process, every third-party module the fast tests import (not the
+    package or the tests): each forked test run then starts with them. Returns seconds."""
+    start = time.perf_counter()
+    listed = subprocess.run(
+        [sys.executable, "-c", "import json, sys, pytest\n"
+         f"pytest.main(['--collect-only', '-q', '-p', 'no:cacheprovider', '-m', {FAST_TESTS!r}])\n"
+         "print('\\nMODULES ' + json.dumps([name for name, module in sys.modules.items()\n"
+         "    if (getattr(module, '__file__', None) or '').find('site-packages') >= 0]))"],
+        cwd=plan, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    names = json.loads(listed.rsplit("MODULES ", 1)[1])
+    import importlib
 
-    def step(*command: str) -> str:
-        return subprocess.run(command, cwd=work, capture_output=True, text=True,
-                              check=True).stdout  # fmt: skip
-
-    def baseline_run() -> subprocess.CompletedProcess:
-        """The group's tests without mutation; sets the timeout from their time."""
-        start = time.perf_counter()
-        done = subprocess.run(test_command(tests), shell=True, cwd=work, capture_output=True,
-                              text=True)  # fmt: skip
-        seconds = time.perf_counter() - start
-        timeout = max(MIN_TIMEOUT, TIMEOUT_FACTOR * seconds)
-        (work / "cosmic-ray.toml").write_text(config_text(modules, tests, timeout))
-        print(f"group {name}: tests {seconds:.0f} s without mutation, timeout {timeout:.0f} s")
-        return done
-
-    if resume and (work / "session.sqlite").exists():
-        baseline_run()
-        step(str(tool / "cosmic-ray"), "exec", "cosmic-ray.toml", "session.sqlite")
-        return records_of(work)
-    previous = killed_before(work) if survivors_only else {}
-    copy_repository(work)
-    (work / "sources.json").write_text(json.dumps({m: (work / m).read_text() for m in modules}))
-    baseline = baseline_run()
-    if baseline.returncode != 0:  # every mutant would count as killed
-        raise RuntimeError(f"group {name}: the tests fail without any mutation:\n"
-                           f"{baseline.stdout[-2000:]}")  # fmt: skip
-    if " skipped" in baseline.stdout.splitlines()[-1]:  # their mutants would all survive
-        raise RuntimeError(f"group {name}: some tests skip in the copy (a fixture missing?):\n"
-                           f"{baseline.stdout[-2000:]}")  # fmt: skip
-    step(str(tool / "cosmic-ray"), "init", "cosmic-ray.toml", "session.sqlite")
-    step(str(tool / "cr-filter-operators"), "session.sqlite", "cosmic-ray.toml")
-    step(str(tool / "cr-filter-pragma"), "session.sqlite")
-    exclude(work)
-    if previous:
-        print(f"group {name}: {keep_killed(work, previous)} mutants killed by the last run kept")
-    step(str(tool / "cosmic-ray"), "exec", "cosmic-ray.toml", "session.sqlite")
-    return records_of(work)
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001, S112 - a module that cannot be preloaded loads later
+            continue
+    return time.perf_counter() - start
 
 
-def records_of(work: Path) -> list[dict]:
-    """One record per mutant of a group's session: module, line, source, operator,
-    outcome and diff."""
-    dump = subprocess.run([str(Path(sys.executable).parent / "cosmic-ray"), "dump",
-                           "session.sqlite"], cwd=work, capture_output=True, text=True,
-                          check=True).stdout  # fmt: skip
+@dataclass
+class Running:
+    pid: int
+    mutant: Mutant
+    worker: int
+    started: float
+    timeout: float
+    original: str
+
+
+def run_tests_in_child(copy: Path, test_ids: list[str]) -> None:
+    """In a forked child: run ``test_ids`` in ``copy`` quietly, exit with pytest's status."""
+    os.chdir(copy)
+    sys.dont_write_bytecode = True
+    sys.path[:0] = [str(copy / "workflow" / "scripts"), str(copy / "tests")]
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    import pytest
+
+    code = pytest.main(["-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-n", "0",
+                        "-W", "ignore", *test_ids])  # fmt: skip
+    os._exit(int(code))
+
+
+def test_mutants(mutants, tests: TestMap, copies: list[Path], log) -> dict[str, dict]:
+    """Run each mutant's tests (:func:`tests_for`) in a child forked from this process, one
+    per worker copy at a time. Returns job id -> outcome."""
+    sources = {module: (copies[0] / module).read_text() for module in {m.module for m in mutants}}
+    spans = {module: statement_lines(source) for module, source in sources.items()}
+    results: dict[str, dict] = {}
+    queue = []
+    for mutant in mutants:
+        selected = tests_for(mutant, tests, spans[mutant.module])
+        if not selected:
+            results[mutant.job_id] = {"outcome": "survived", "why": "no test runs this line"}
+            continue
+        ordered = sorted(selected, key=lambda test: (tests.seconds.get(test, 1.0), test))
+        seconds = sum(tests.seconds.get(test, 1.0) for test in ordered)
+        queue.append((seconds, mutant, ordered))
+    queue.sort(key=lambda job: -job[0])  # the longest first, so the last to finish are short
+    free, running, done = list(range(len(copies))), {}, 0
+    while queue or running:
+        while queue and free:
+            seconds, mutant, ordered = queue.pop(0)
+            worker = free.pop()
+            path = copies[worker] / mutant.module
+            mutated = mutated_source(sources[mutant.module], mutant)
+            if mutated is None:
+                results[mutant.job_id] = {"outcome": "not applied"}
+                free.append(worker)
+                continue
+            path.write_text(mutated)
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child
+                try:
+                    run_tests_in_child(copies[worker], ordered)
+                finally:
+                    os._exit(3)
+            timeout = max(MIN_TIMEOUT, TIMEOUT_FACTOR * seconds + 5.0)
+            running[pid] = Running(pid, mutant, worker, time.monotonic(), timeout,
+                                   sources[mutant.module])  # fmt: skip
+            results[mutant.job_id] = {"tests": len(ordered), "mutated": mutated}
+        time.sleep(0.02)
+        for pid, job in list(running.items()):
+            finished, status = os.waitpid(pid, os.WNOHANG)
+            timed_out = not finished and time.monotonic() - job.started > job.timeout
+            if timed_out:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            elif not finished:
+                continue
+            code = os.waitstatus_to_exitcode(status) if finished else None
+            # pytest: 1 a test failed, 2 collection failed (the mutant broke an import), 3 an
+            # internal error; below 0 a signal. 4 and 5 (a test id not found, none collected)
+            # say the selection is wrong, not the mutant: an error, which fails the run.
+            outcome = (
+                "killed"
+                if timed_out or code in (1, 2, 3) or code < 0
+                else "survived"
+                if code == 0
+                else "error"
+            )
+            results[job.mutant.job_id] |= {"outcome": outcome, "timeout": timed_out,
+                                           "exit": code,
+                                           "seconds": time.monotonic() - job.started}  # fmt: skip
+            (copies[job.worker] / job.mutant.module).write_text(job.original)
+            free.append(job.worker)
+            del running[pid]
+            done += 1
+            if done % 100 == 0:
+                log(f"{done} mutants tested, {len(queue)} to go")
+    return results
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def changed_line(original: str, mutated: str, line: int) -> str:
+    """The mutated statement's first line as it reads after the mutation."""
+    import difflib
+
+    before, after = original.splitlines(), mutated.splitlines()
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after).get_opcodes():
+        if tag != "equal" and i1 <= line - 1 < max(i2, i1 + 1):
+            return " ".join(text.strip() for text in after[j1:j2]) or "(removed)"
+    return "(unchanged)"
+
+
+def records_of(mutants, results, sources) -> list[dict]:
+    """One record per mutant: module, line, source, operator, mutated line, outcome."""
     records = []
-    for line in dump.splitlines():
-        item, result = json.loads(line)
-        mutation = item["mutations"][0]
-        module = mutation["module_path"]
-        number = mutation["start_pos"][0]
-        source = (work / module).read_text().splitlines()[number - 1].strip()
-        result = result or {}
-        outcome = result.get("test_outcome") or result.get("worker_outcome") or "pending"
-        if str(result.get("output") or "").startswith("excluded: "):
-            outcome = result["output"]
+    for mutant in mutants:
+        result = results[mutant.job_id]
+        source = sources[mutant.module].splitlines()[mutant.line - 1].strip()
+        mutated = result.get("mutated")
         records.append({
-            "module": module.removeprefix(f"{PACKAGE}/"),
-            "line": number,
+            "module": mutant.module.removeprefix(f"{PACKAGE}/"),
+            "line": mutant.line,
             "source": source,
-            "operator": mutation["operator_name"].removeprefix("core/"),
-            "outcome": outcome,
-            "timeout": result.get("output") == "timeout",
-            "diff": result.get("diff") or "",
+            "operator": mutant.operator.removeprefix("core/"),
+            "mutant": changed_line(sources[mutant.module], mutated, mutant.line)
+            if mutated else "",
+            "outcome": result["outcome"],
+            "timeout": bool(result.get("timeout")),
+            "why": result.get("why", ""),
+            "tests": result.get("tests", 0),
         })  # fmt: skip
     return records
 
 
 def explanations() -> list[dict]:
-    """The explained survivors: rows of the table in docs/mutation.md
-    (``| module | line | operator | why |``, the line as its source text)."""
+    """The rows of the survivors' table of docs/mutation.md: ``| module | line | operator |
+    mutant | why |``, the line and the mutant as source text."""
     rows = []
     for line in DOCS.read_text().splitlines() if DOCS.exists() else []:
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 4 and cells[0].endswith(".py") and cells[0] != "module":
+        if len(cells) == 5 and cells[0].endswith(".py") and cells[1].startswith("`"):
             rows.append({"module": cells[0], "source": cells[1].strip("`"),
-                         "operator": cells[2].strip("`"), "why": cells[3]})  # fmt: skip
+                         "operator": cells[2].strip("`"), "mutant": cells[3].strip("`"),
+                         "why": cells[4]})  # fmt: skip
     return rows
 
 
-def explained(record: dict, known: list[dict]) -> str | None:
-    """Why a survivor survives, if docs/mutation.md says (module, line text and operator,
-    or ``*`` for every operator on that line)."""
-    for row in known:
-        if (row["module"] == record["module"] and row["source"] == record["source"]
-                and row["operator"] in (record["operator"], "*")):  # fmt: skip
-            return row["why"]
-    return None
+def key(row: dict) -> tuple:
+    return (row["module"], row["source"], row["operator"], row["mutant"].replace("|", "\\|"))
 
 
-def report(records: list[dict], minutes: float) -> tuple[str, bool]:
-    """The markdown report, and whether the target is met with every survivor explained."""
+def report(records: list[dict], header: dict, whole: bool) -> tuple[str, bool]:
+    """The markdown report, and whether the gate passes: every survivor explained by a row
+    of its own, every row explaining a survivor, the target met overall and per area."""
     known = explanations()
-    counted = [r for r in records if r["outcome"] in ("killed", "survived", "incompetent")]
-    by_module: dict[str, list[dict]] = {}
-    for record in counted:
-        by_module.setdefault(record["module"], []).append(record)
-    lines = ["| module | mutants | killed | survived (explained) | killed share |",
-             "|---|---|---|---|---|"]  # fmt: skip
+    by_key: dict[tuple, list[dict]] = {}
+    for row in known:
+        by_key.setdefault(key(row), []).append(row)
+    counted = [r for r in records if r["outcome"] in ("killed", "survived")]
     survivors = [r for r in counted if r["outcome"] == "survived"]
-    for module, rows in sorted(by_module.items()):
+    used = set()
+    for record in survivors:
+        rows = by_key.get(key(record), [])
+        record["explained"] = rows[0]["why"] if rows else None
+        used.add(key(record))
+    unexplained = [r for r in survivors if r["explained"] is None]
+    stale = [row for row in known if key(row) not in used]
+    errors = [r for r in records if r["outcome"] == "error"]
+
+    def share(rows):
+        return 1 - sum(r["outcome"] == "survived" for r in rows) / max(len(rows), 1)
+
+    table = ["| module | mutants | killed | survived (explained) | killed share |",
+             "|---|---|---|---|---|"]  # fmt: skip
+    for module in sorted({r["module"] for r in counted}):
+        rows = [r for r in counted if r["module"] == module]
         alive = [r for r in rows if r["outcome"] == "survived"]
-        known_alive = sum(explained(r, known) is not None for r in alive)
-        lines.append(f"| {module} | {len(rows)} | {len(rows) - len(alive)} | {len(alive)} "
-                     f"({known_alive}) | {1 - len(alive) / len(rows):.1%} |")  # fmt: skip
-    share = 1 - len(survivors) / max(len(counted), 1)
-    unexplained = [r for r in survivors if explained(r, known) is None]
-    lines.append(
-        f"| **all** | {len(counted)} | {len(counted) - len(survivors)} | "
-        f"{len(survivors)} ({len(survivors) - len(unexplained)}) | **{share:.1%}** |"
+        table.append(f"| {module} | {len(rows)} | {len(rows) - len(alive)} | {len(alive)} "
+                     f"({sum(r['explained'] is not None for r in alive)}) | {share(rows):.1%} |")  # fmt: skip
+    areas, met = [], share(counted) >= TARGET
+    for prefix, name in AREAS.items():
+        rows = [r for r in counted if r["module"].startswith(prefix)]
+        if rows:
+            areas.append(f"{name} {share(rows):.1%} of {len(rows)}")
+            met &= share(rows) >= TARGET
+    table.append(f"| **all** | {len(counted)} | {len(counted) - len(survivors)} | "
+                 f"{len(survivors)} ({len(survivors) - len(unexplained)}) | "
+                 f"**{share(counted):.1%}** |")  # fmt: skip
+    timeouts = sum(r["timeout"] for r in counted)
+    untested = sum(r["why"] == "no test runs this line" for r in survivors)
+    left_out = ", ".join(f"{count} in {why}s" for why, count in sorted(header["left_out"].items()))
+    text = [
+        f"# Mutation testing: {share(counted):.1%} killed",
+        "",
+        f"- command: `{header['command']}`"
+        + ("" if whole else " (some modules only: not a whole run, the gate does not count it)"),
+        f"- commit: {header['commit']}",
+        f"- date: {header['date']}, duration {header['minutes']:.0f} min "
+        f"(mapping the tests {header['map_minutes']:.1f} min)",
+        f"- machine: {header['machine']}",
+        f"- {len(counted)} mutants of {header['modules']} modules, {share(counted):.1%} "
+        f"killed (target {TARGET:.0%}); by area: {'; '.join(areas)}; {timeouts} killed by "
+        f"the timeout; {untested} survivors on lines no fast test runs; "
+        f"{len(unexplained)} survivors not explained in docs/mutation.md, {len(stale)} rows "
+        f"there that explain no survivor of this run; {len(errors)} mutants whose tests could "
+        f"not be selected. Not mutated: {left_out or 'none'}.",
+        "",
+        *table,
+        "",
+        "## Survivors",
+        "",
+        "| module | line | operator | mutant | why |",
+        "|---|---|---|---|---|",
+    ]
+    for record in sorted(survivors, key=lambda r: (r["module"], r["line"], r["operator"])):
+        why = record["explained"] or f"NOT EXPLAINED{': ' + record['why'] if record['why'] else ''}"
+        mutant = record["mutant"].replace("|", "\\|")
+        source = record["source"].replace("|", "\\|")
+        text.append(f"| {record['module']} | `{source}` | `{record['operator']}` | "
+                    f"`{mutant}` | {why} |")  # fmt: skip
+    if stale:
+        text += ["", "## Rows of docs/mutation.md that explain no survivor of this run", ""]
+        text += [f"- {row['module']} `{row['source']}` `{row['operator']}`" for row in stale]
+    if errors:
+        text += ["", "## Mutants whose tests could not be selected", ""]
+        text += [f"- {r['module']}:{r['line']} `{r['operator']}`" for r in errors]
+    passed = whole and met and not unexplained and not stale and not errors
+    return "\n".join(text) + "\n", passed
+
+
+def machine() -> str:
+    """This machine in one line: host, processor, cores, memory, Python."""
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kib = int(meminfo.read_text().split()[1])
+        memory = f", {kib / 2**20:.0f} GiB"
+    return (
+        f"{platform.node()}, {platform.machine()} {platform.processor() or ''}".rstrip()
+        + f", {os.cpu_count()} cores{memory}, Python {platform.python_version()}"
     )
-    excluded: dict[str, int] = {}
-    for record in records:
-        if record["outcome"].startswith("excluded: "):
-            why = record["outcome"].removeprefix("excluded: ")
-            excluded[why] = excluded.get(why, 0) + 1
-    left_out = ", ".join(f"{count} in {why}s" for why, count in sorted(excluded.items()))
-    timeouts = sum(bool(r.get("timeout")) for r in counted)
-    head = (f"# Mutation testing ({time.strftime('%Y-%m-%d')}, {minutes:.0f} min)\n\n"
-            f"{len(counted)} mutants, {share:.1%} killed (target {TARGET:.0%}; {timeouts} of "
-            f"them by a timeout, tests over {TIMEOUT_FACTOR:g}x their time without mutation); "
-            f"{len(unexplained)} survivors not explained in docs/mutation.md. Not mutated: "
-            f"{left_out or 'none'}.\n\n")  # fmt: skip
-    body = ["", "## Survivors", ""]
-    for record in sorted(survivors, key=lambda r: (r["module"], r["line"])):
-        why = explained(record, known)
-        body.append(f"- {record['module']}:{record['line']} `{record['operator']}` "
-                    f"`{record['source']}`: {why or 'NOT EXPLAINED'}")  # fmt: skip
-    return head + "\n".join(lines + body) + "\n", share >= TARGET and not unexplained
+
+
+def commit() -> str:
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                           capture_output=True, text=True).stdout.strip()  # fmt: skip
+    return head + (" with uncommitted changes" if dirty else "")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``run.py [--only GROUP ...] [--workers N] [--out DIR]``."""
+    """Command line: ``run.py [--only PATTERN ...] [--workers N] [--out DIR]``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", nargs="+", choices=list(GROUPS), metavar="GROUP")
+    parser.add_argument("--only", nargs="+", metavar="PATTERN",
+                        help="mutate only the modules matching these globs (score/*)")  # fmt: skip
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--out", default=str(ROOT / "results" / "mutation"))
-    parser.add_argument("--resume", action="store_true",
-                        help="go on with the mutants a stopped run left")  # fmt: skip
-    parser.add_argument("--survivors-only", action="store_true",
-                        help="rerun only the last run's survivors of modules whose source "
-                        "did not change (after adding tests)")  # fmt: skip
-    parser.add_argument("--report-only", action="store_true",
-                        help="rewrite the report from the last run's records")  # fmt: skip
     args = parser.parse_args(argv)
-    # the copies under results/ do not sit beside the official benchmark fixture
-    sys.path.insert(0, str(ROOT / "tests"))
-    from bsds_fixture import BSDS_BENCH
-
-    os.environ["SEGSWEEP_BSDS_BENCH"] = str(BSDS_BENCH)
-    folder = Path(args.out)
-    folder.mkdir(parents=True, exist_ok=True)
-    saved = folder / "records.json"
     start = time.perf_counter()
-    if args.report_only:
-        records = json.loads(saved.read_text())
-    else:
-        names = args.only or list(GROUPS)
-        with ThreadPoolExecutor(max_workers=args.workers) as pool:
-            results = list(pool.map(
-                lambda name: run_group(name, folder, args.resume, args.survivors_only), names
-            ))  # fmt: skip
-        records = [record for group in results for record in group]
-        if args.only and saved.exists():  # keep the other groups' last records
-            modules = {r["module"] for r in records}
-            records += [r for r in json.loads(saved.read_text()) if r["module"] not in modules]
-        saved.write_text(json.dumps(records, indent=1))
-    text, met = report(records, (time.perf_counter() - start) / 60)
-    (folder / "report.md").write_text(text)
+    out = Path(args.out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+
+    def log(message):
+        print(f"[{(time.perf_counter() - start) / 60:5.1f} min] {message}", flush=True)
+
+    targets = modules(args.only or MODULES)
+    if args.only:
+        targets = [t for t in targets if any(fnmatch.fnmatch(t, f"{PACKAGE}/{p}")
+                                             for p in args.only)]  # fmt: skip
+    plan = out / "plan"
+    copy_repository(plan)
+    copies = [out / f"worker-{index}" for index in range(args.workers)]
+    for copy in copies:
+        copy_repository(copy)
+    log(f"{len(targets)} modules; mapping the fast tests to the lines they run")
+    tests = map_tests(plan, targets)
+    map_minutes = (time.perf_counter() - start) / 60
+    mutants, left_out = make_mutants(plan, targets)
+    log(f"{len(mutants)} mutants; preloading the libraries the tests import")
+    log(f"preloaded in {preload(plan):.1f} s; testing")
+    results = test_mutants(mutants, tests, copies, log)
+    sources = {module: (plan / module).read_text() for module in targets}
+    records = records_of(mutants, results, sources)
+    (out / "records.json").write_text(json.dumps(records, indent=1))
+    header = {
+        "command": "make mutation" if not args.only else
+                   f"tests/mutation/run.py --only {' '.join(args.only)}",
+        "commit": commit(),
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "minutes": (time.perf_counter() - start) / 60,
+        "map_minutes": map_minutes,
+        "machine": machine(),
+        "modules": len(targets),
+        "left_out": left_out,
+    }  # fmt: skip
+    text, passed = report(records, header, whole=not args.only)
+    (out / "report.md").write_text(text)
     print(text)
-    return 0 if met else 1
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":

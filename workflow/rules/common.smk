@@ -338,12 +338,14 @@ def background_inputs(wildcards):
 
 
 def summary_inputs(wildcards):
-    """Screening records of every image (accepted or rejected), the fits and picked k and,
-    with ground truth, the leaderboard and the choice-of-k summary."""
+    """Screening records of every image (accepted or rejected), the fits and picked k, the
+    records of the figures drawn (the page lists those that could not be) and, with ground
+    truth, the leaderboard and the choice-of-k summary."""
     inputs = {
         "meta": expand("results/ingest/{image}.json", image=IMAGES),
         "picks": "results/tables/picks.csv",
         "fits": "results/tables/fits.csv",
+        "drawn": drawn_records(),
     }
     if labelled_images():
         inputs["leaderboard"] = "results/tables/leaderboard.csv"

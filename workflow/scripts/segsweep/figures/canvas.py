@@ -98,6 +98,13 @@ def displayable(text: str) -> str:
     return shown
 
 
+#: Largest height-to-width ratio of an image panel, and its inverse the smallest: an image
+#: longer or wider than that (a 1 x 5000 scan, say) is drawn whole inside such a panel,
+#: with its own proportions and white around it, instead of in a panel thinner than a pixel
+#: or taller than any screen.
+MAX_PANEL_ASPECT = 4.0
+
+
 #: Inches kept around image panels (see :func:`panel_figure`): the figure title above, each
 #: panel's title, the row label at the left, and the gap between panels.
 _FIGURE_TITLE, _PANEL_TITLE, _ROW_LABEL, _GAP = 0.5, 0.32, 0.3, 0.08
@@ -163,7 +170,8 @@ def panel_figure(
 
     Every panel is ``panel`` inches wide and ``panel * aspect`` high (``aspect``: height over
     width, one for all rows or one per row), with room above for its title and at the left
-    for a row label; the figure title, if any, sits above them all. Fixed margins need no
+    for a row label; the figure title, if any, sits above them all. An aspect is held
+    within 1 / :data:`MAX_PANEL_ASPECT` and :data:`MAX_PANEL_ASPECT`. Fixed margins need no
     layout pass, and a title never overlaps a panel's. The panels are composed into one
     array (each resized to its box at :data:`FIGURE_DPI`, framed as an axes would be) shown
     by a single axes, and only the titles are matplotlib text: one image instead of an axes
@@ -184,6 +192,7 @@ def panel_figure(
     """
     n_rows, n_cols = len(rows), max(len(row) for row in rows)
     aspects = [aspect] * n_rows if np.isscalar(aspect) else list(aspect)
+    aspects = [min(max(a, 1 / MAX_PANEL_ASPECT), MAX_PANEL_ASPECT) for a in aspects]
     heights = [panel * a for a in aspects]
     top = _FIGURE_TITLE if title else _GAP
     width = _ROW_LABEL + n_cols * (panel + _GAP)
@@ -213,9 +222,21 @@ def panel_figure(
 
 def _paste(canvas: np.ndarray, drawn: list, cell: Panel, box) -> None:
     """Draw ``cell`` into ``canvas`` in ``box`` (left, top, width, height, in inches from
-    the top left), framed as an axes would be, and add its pixel box to ``drawn``."""
+    the top left), framed as an axes would be, and add its pixel box to ``drawn``. An image
+    whose proportions are not the box's (one beyond :data:`MAX_PANEL_ASPECT`) is drawn
+    whole at its own proportions, centred, at least a pixel each way."""
     left, top, width, height = (round(v * FIGURE_DPI) for v in box)
-    canvas[top : top + height, left : left + width] = panel_pixels(cell, width, height)
+    image_height, image_width = np.shape(cell.image)[:2]
+    scale = min(width / image_width, height / image_height)
+    inner_width = max(1, min(width, round(image_width * scale)))
+    inner_height = max(1, min(height, round(image_height * scale)))
+    if inner_width >= width - 1 and inner_height >= height - 1:  # the box's proportions
+        inner_width, inner_height = width, height
+    inner_left = left + (width - inner_width) // 2
+    inner_top = top + (height - inner_height) // 2
+    canvas[inner_top : inner_top + inner_height, inner_left : inner_left + inner_width] = (
+        panel_pixels(cell, inner_width, inner_height)
+    )
     drawn.append((top, top + height, left, left + width))
     canvas[[top, top + height - 1], left : left + width] = 0
     canvas[top : top + height, [left, left + width - 1]] = 0

@@ -35,6 +35,11 @@ def background_figure(rows: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarr
     rows : sequence of (title, rgb, cluster cut-out RGBA, baseline cut-out RGBA)
     """
     title = "Background removal (transparent = background, shown as a checkerboard)"
+    if not rows:
+        fig = plt.figure(figsize=(6.0, 1.0))
+        fig.text(0.5, 0.5, "No image's cut-outs could be drawn (the summary says why).",
+                 ha="center", va="center")  # fmt: skip
+        return fig
     aspects = [rgb.shape[0] / rgb.shape[1] for _, rgb, _, _ in rows]
     cells = []
     for name, rgb, clustered, baseline in rows:
@@ -156,7 +161,10 @@ def ranks_figure(per_image: pd.DataFrame, alpha: float) -> Figure:
 
 
 def background_main(snakemake) -> None:
-    """Snakemake entry: before/after background-removal grid over the report's images."""
+    """Snakemake entry: before/after background-removal grid over the report's images (those
+    whose cut-outs were drawn)."""
+    from pathlib import Path
+
     from PIL import Image
 
     from segsweep.figures.canvas import displayable, save_figure
@@ -167,10 +175,10 @@ def background_main(snakemake) -> None:
     cutout_path = snakemake.params.cutout_path
     rows = []
     for name, photo in zip(snakemake.params.images, snakemake.input.images, strict=True):
-        if name not in shown:
-            continue
         clustered = cutout_path.format(image=name, kind="cluster")
         baseline = cutout_path.format(image=name, kind="baseline")
+        if name not in shown or not (Path(clustered).is_file() and Path(baseline).is_file()):
+            continue  # a cut-out that could not be drawn is listed by the summary page
         with Image.open(clustered) as a, Image.open(baseline) as b:
             rgb = load_standard_form(photo)[0]
             rows.append((displayable(name), rgb, np.asarray(a), np.asarray(b)))

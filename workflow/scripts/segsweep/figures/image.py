@@ -555,60 +555,75 @@ def read_scene(
 
 def draw_image(
     scene: ImageScene, with_truth: bool, figure_path: str, cutout_path: str
-) -> list[tuple[str, str]]:
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Draw every per-image figure of the registry (its drawing function, for each colour
     space where it is drawn per space; the truth figures only ``with_truth``) and the two
     cut-outs of one image, to ``figure_path`` and ``cutout_path`` (patterns with
-    ``{image}`` and ``{name}`` or ``{kind}``).
+    ``{image}`` and ``{name}`` or ``{kind}``). A figure that cannot be drawn is left out,
+    with why, and the others are drawn.
 
     Returns
     -------
-    list of (str, str)
+    written : list of (str, str)
         (figure or cut-out name, path) of every file written.
+    missing : list of (str, str)
+        (figure or cut-out name, why it is missing) of every one that could not be drawn.
     """
     import importlib
 
     from segsweep.figures.registry import image_figures, truth_figures
     from segsweep.store.files import write_png
 
+    def cutout_pixels(kind: str) -> np.ndarray:
+        if kind == "baseline":
+            return cutout(scene.rgb, chebyshev_background(scene.rgb))
+        # the cut-out's k applies to a method swept over k; another keeps the drawn value
+        params = scene.params
+        space, method = params.detail_space, params.detail_method
+        by_value = scene.label_maps[(space, method)]
+        value, _ = scene.chosen(space, method)
+        cutout_value = (nearest_fitted(by_value, params.cutout_k)
+                        if params.parameters[method] == "k" else value)  # fmt: skip
+        return cutout(scene.rgb, corner_cluster(by_value[cutout_value]))
+
     figures = image_figures(scene.params.spaces) | (truth_figures() if with_truth else {})
-    written = []
+    written, missing = [], []
     for name, figure in figures.items():
         module, function = figure.draw.split(":")
         space = name[: -len(figure.name) - 1] if figure.scope == "space" else None
-        draw = getattr(importlib.import_module(module), function)
         path = figure_path.format(image=scene.name, name=name)
-        save_figure(draw(scene, space), path)
+        try:
+            draw = getattr(importlib.import_module(module), function)
+            save_figure(draw(scene, space), path)
+        except Exception as error:  # noqa: BLE001 - one figure must not stop the others
+            missing.append((name, f"{type(error).__name__}: {error}"))
+            plt.close("all")
+            continue
         written.append((name, path))
-    # The cut-out's k applies to a method swept over k; another keeps the drawn segmentation.
-    params = scene.params
-    space, method = params.detail_space, params.detail_method
-    by_value = scene.label_maps[(space, method)]
-    value, _ = scene.chosen(space, method)
-    cutout_value = (nearest_fitted(by_value, params.cutout_k)
-                    if params.parameters[method] == "k" else value)  # fmt: skip
-    cutouts = {
-        "cluster": cutout(scene.rgb, corner_cluster(by_value[cutout_value])),
-        "baseline": cutout(scene.rgb, chebyshev_background(scene.rgb)),
-    }
-    for kind, pixels in cutouts.items():
+    for kind in ("cluster", "baseline"):
         path = cutout_path.format(image=scene.name, kind=kind)
-        write_png(path, pixels)
+        try:
+            write_png(path, cutout_pixels(kind))
+        except Exception as error:  # noqa: BLE001 - as above
+            missing.append((f"cutout_{kind}", f"{type(error).__name__}: {error}"))
+            continue
         written.append((f"cutout_{kind}", path))
-    return written
+    return written, missing
 
 
 def images_figures_main(snakemake) -> None:
     """Snakemake entry of ``plot_images``: the figures of every image of a batch
     (:func:`draw_image`), then the batch's record of the files drawn.
 
-    The batch's tables are read once and matplotlib starts once for all its images. An
-    image whose figures fail is one line in the log, and the other images are still drawn;
-    the job then fails, naming every such image, and writes no record.
+    The batch's tables are read once and matplotlib starts once for all its images. A
+    figure that cannot be drawn for an image (or every figure of an image whose tables or
+    label maps cannot be read) is one line in the log and a row of the record with the
+    reason and no file (:mod:`segsweep.figures.drawn`); every other figure is drawn and the
+    job succeeds, so the run goes on to its report, which lists what is missing.
     """
     import logging
 
-    from segsweep.errors import SegsweepError
+    from segsweep.figures.drawn import RECORD_COLUMNS
     from segsweep.store.files import read_csv, write_csv
 
     params = snakemake.params
@@ -616,17 +631,17 @@ def images_figures_main(snakemake) -> None:
     measures = [read_csv(path) for path in snakemake.input.measures]
     label_paths = dict(zip(params.methods, snakemake.input.labels, strict=True))
     with_truth = set(params.truth)
-    rows, failed = [], []
+    rows = []
     for image, standard in zip(params.images, snakemake.input.standard, strict=True):
         try:
             scene = read_scene(image, standard, fits, measures, label_paths, params)
-            drawn = draw_image(scene, image in with_truth, params.figure_path,
-                               params.cutout_path)  # fmt: skip
+            drawn, missing = draw_image(scene, image in with_truth, params.figure_path,
+                                        params.cutout_path)  # fmt: skip
         except Exception as error:  # noqa: BLE001 - one image must not stop its batch's others
-            failed.append(f"image {image}: {type(error).__name__}: {error}")
-            logging.getLogger(__name__).error("%s", failed[-1])
-            continue
-        rows += [(image, name, path) for name, path in drawn]
-    if failed:
-        raise SegsweepError("figures not drawn for " + "; ".join(failed))
-    write_csv(snakemake.output.drawn, pd.DataFrame(rows, columns=["image", "figure", "path"]))
+            drawn, missing = [], [("every figure", f"{type(error).__name__}: {error}")]
+        for name, problem in missing:
+            logging.getLogger(__name__).error("image %s: figure %s not drawn: %s", image, name,
+                                              problem)  # fmt: skip
+        rows += [(image, name, path, "") for name, path in drawn]
+        rows += [(image, name, "", problem) for name, problem in missing]
+    write_csv(snakemake.output.drawn, pd.DataFrame(rows, columns=RECORD_COLUMNS))

@@ -8,6 +8,7 @@ its own in any browser and that the Snakemake report's start page embeds
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -261,6 +262,21 @@ def input_problems(rejected, ignored: dict[str, str]) -> list[str]:
     return parts
 
 
+def missing_figures_section(missing: Sequence[tuple[str, str, str]]) -> list[str]:
+    """HTML parts listing the figures that could not be drawn, with why (nothing if every
+    figure was)."""
+    if not missing:
+        return []
+    frame = pd.DataFrame(list(missing), columns=["image", "figure", "why it is missing"])
+    return [
+        "<h2>Figures not drawn</h2>",
+        "<p class='note'>These figures could not be drawn and are left out of results/figures "
+        "and of this report; every table, score and other figure of these images is "
+        "there (the log of each image's plot_images job has the same lines).</p>",
+        table(frame),
+    ]
+
+
 def truth_section(
     leaderboard: pd.DataFrame | None, choice_summary: pd.DataFrame | None, alpha: float | None
 ) -> list[str]:
@@ -283,7 +299,19 @@ def truth_section(
         f"<p><strong>{ties_sentence(leaderboard, alpha)}</strong></p>",
         table(leaderboard_table(leaderboard)),
         *boundary_section(leaderboard),
-        "<h2>How good is the automatic choice of k</h2>",
+        *choice_section(choice_summary),
+    ]
+
+
+def choice_section(choice_summary: pd.DataFrame | None) -> list[str]:
+    """How well each criterion picks k, or why nothing picks k."""
+    parts = ["<h2>How good is the automatic choice of k</h2>"]
+    if choice_summary is None or choice_summary.empty:
+        return parts + [
+            "<p class='note'>No entry is swept over k (with two values of k at least) and "
+            "scored, so no criterion picks k here.</p>"
+        ]
+    return parts + [
         "<p class='note'>Mean adjusted Rand index at the k each criterion picks, beside the "
         "best over all k (oracle); regret = oracle - picked; hit rate: share of cases where "
         "the criterion picked the oracle's k. Covering columns are in "
@@ -319,6 +347,18 @@ def caps_section(caps: pd.DataFrame | None) -> list[str]:
     ]
 
 
+def picks_section(picks: pd.DataFrame) -> list[str]:
+    """The k each criterion picks, summarised over images (:func:`picked_k_table`)."""
+    return [
+        "<h2>Which k each criterion picks</h2>",
+        "<p class='note'>Median (and range) over images of the k each criterion picks. elbow: "
+        "knee of the inertia curve; BIC, AIC: lowest (mixtures only); silh. (silhouette) and "
+        "CH (Calinski-Harabasz): highest; DB (Davies-Bouldin): lowest. Criteria are averaged "
+        "over seeds before picking; the picks per image are in picks.csv.</p>",
+        table(picked_k_table(picks)),
+    ]
+
+
 def summary_html(
     run: dict,
     images: pd.DataFrame,
@@ -331,6 +371,7 @@ def summary_html(
     ignored: dict[str, str] | None = None,
     alpha: float | None = None,
     caps: pd.DataFrame | None = None,
+    missing_figures: Sequence[tuple[str, str, str]] = (),
 ) -> str:
     """Render the summary page.
 
@@ -355,6 +396,8 @@ def summary_html(
         sentence on ties; needed with a leaderboard.
     caps : DataFrame, optional
         What was computed on less than everything (:func:`caps_table`).
+    missing_figures : sequence of (str, str, str)
+        (image, figure, why) of every figure that could not be drawn.
     """
     versions_frame = pd.DataFrame(sorted(versions.items()), columns=["package", "version"])
     parts = [
@@ -365,14 +408,10 @@ def summary_html(
         "<h2>What was run</h2>",
         table(run_table(run, images, method_setups), escape=False),
         *input_problems(rejected, ignored or {}),
+        *missing_figures_section(missing_figures),
         *truth_section(leaderboard, choice_summary, alpha),
         *caps_section(caps),
-        "<h2>Which k each criterion picks</h2>",
-        "<p class='note'>Median (and range) over images of the k each criterion picks. elbow: "
-        "knee of the inertia curve; BIC, AIC: lowest (mixtures only); silh. (silhouette) and "
-        "CH (Calinski-Harabasz): highest; DB (Davies-Bouldin): lowest. Criteria are averaged "
-        "over seeds before picking; the picks per image are in picks.csv.</p>",
-        table(picked_k_table(picks)),
+        *picks_section(picks),
         "<h2>Software</h2>",
         table(versions_frame),
         "</div>",
@@ -383,6 +422,7 @@ def summary_html(
 def main(snakemake) -> None:
     """Snakemake entry: write ``output.html`` from the tables and ingest metadata."""
     from segsweep.data.discovery import accepted
+    from segsweep.figures.drawn import not_drawn
     from segsweep.report.provenance import package_versions
     from segsweep.store.files import read_csv, read_json, write_text
 
@@ -411,5 +451,6 @@ def main(snakemake) -> None:
         ignored=dict(snakemake.params.ignored),
         alpha=snakemake.params.alpha,
         caps=caps,
+        missing_figures=not_drawn(snakemake.input.get("drawn", [])),
     )
     write_text(snakemake.output.html, page)

@@ -170,6 +170,15 @@ def per_image_table(per_image: dict, table: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+#: Columns of the choice-of-k table (:func:`choice_of_k`), one row per image, entry and
+#: criterion; written with no rows when no entry is swept over k.
+CHOICE_COLUMNS = [*KEYS, "criterion", "picked_k", "oracle_k", "picked_ari", "oracle_ari",
+                  "ari_regret", "picked_covering", "oracle_covering"]  # fmt: skip
+#: Columns of its summary per criterion (:func:`choice_of_k_summary`).
+CHOICE_SUMMARY_COLUMNS = ["criterion", "cases", "picked_ari", "oracle_ari", "ari_regret",
+                          "picked_covering", "oracle_covering", "hit_rate"]  # fmt: skip
+
+
 def choice_of_k(fits: pd.DataFrame, picks: pd.DataFrame) -> pd.DataFrame:
     """Score at each criterion's picked k beside the oracle's, per image, for the methods
     swept over k.
@@ -183,7 +192,7 @@ def choice_of_k(fits: pd.DataFrame, picks: pd.DataFrame) -> pd.DataFrame:
     scored = fits.dropna(subset=["ari"])
     scored = scored[scored["parameter"] == "k"]
     if scored.empty or picks.empty:
-        return pd.DataFrame()
+        return pd.DataFrame(columns=CHOICE_COLUMNS)
     columns = ["ari", "covering", *{column for column, _ in CRITERIA.values()}]
     columns = [column for column in columns if column in scored]
     scores = scored.groupby([*KEYS, "k"], as_index=False)[columns].mean()
@@ -202,19 +211,17 @@ def choice_of_k(fits: pd.DataFrame, picks: pd.DataFrame) -> pd.DataFrame:
         table["picked_covering"] = at_pick["covering"].to_numpy()
         tables.append(table)
     if not tables:
-        return pd.DataFrame()
+        return pd.DataFrame(columns=CHOICE_COLUMNS)
     table = pd.concat(tables, ignore_index=True)
     table["ari_regret"] = table["oracle_ari"] - table["picked_ari"]
     table = table.rename(columns={"k": "picked_k"})
-    columns = [*KEYS, "criterion", "picked_k", "oracle_k", "picked_ari", "oracle_ari",
-               "ari_regret", "picked_covering", "oracle_covering"]  # fmt: skip
-    return table[columns].sort_values([*KEYS, "criterion"]).reset_index(drop=True)
+    return table[CHOICE_COLUMNS].sort_values([*KEYS, "criterion"]).reset_index(drop=True)
 
 
 def choice_of_k_summary(table: pd.DataFrame) -> pd.DataFrame:
     """Per criterion: mean picked and oracle ARI, mean regret and how often k was the oracle's."""
     if table.empty:
-        return pd.DataFrame()
+        return pd.DataFrame(columns=CHOICE_SUMMARY_COLUMNS)
     summary = table.groupby("criterion").agg(
         cases=("picked_k", "size"),
         picked_ari=("picked_ari", "mean"),
@@ -224,7 +231,7 @@ def choice_of_k_summary(table: pd.DataFrame) -> pd.DataFrame:
         oracle_covering=("oracle_covering", "mean"),
         hit_rate=("picked_k", lambda s: float((s == table.loc[s.index, "oracle_k"]).mean())),
     )
-    return summary.sort_values("ari_regret").reset_index()
+    return summary.sort_values("ari_regret").reset_index()[CHOICE_SUMMARY_COLUMNS]
 
 
 def main(snakemake) -> None:

@@ -218,6 +218,12 @@ def per_image_terms(entry: EntryScores) -> dict[str, tuple[np.ndarray, np.ndarra
     return found
 
 
+#: Resamples whose summed boundary counts are formed at once by :func:`curve_intervals`
+#: (a chunk of an (images x values x 4) array each: 50 of them for 200 images at 99 values
+#: take 32 MB).
+RESAMPLES_AT_ONCE = 50
+
+
 def curve_intervals(
     counts: np.ndarray, values: np.ndarray, level: float, resamples: int = 999, seed: int = 0
 ) -> dict[str, tuple[float, float]]:
@@ -225,7 +231,8 @@ def curve_intervals(
     Student-t interval centred on its estimate, with the bootstrap standard error over
     resamples of the images (``scipy.stats.bootstrap``, seeded), the ODS point (where on the
     curve) and each image's OIS value held at their choice on all images, as the region
-    scores' intervals are."""
+    scores' intervals are. The statistics take every resample at once (``vectorized``),
+    each resample's counts summed over its images in the same order as one at a time."""
     from scipy.stats import bootstrap, t
 
     from segsweep.score import boundaries
@@ -233,27 +240,35 @@ def curve_intervals(
     estimate = curve_scores(counts, values)
     position = estimate["position"]
     index = min(int(np.floor(position)), counts.shape[1] - 1)
+    following = min(index + 1, counts.shape[1] - 1)
     fraction = position - index
     with np.errstate(invalid="ignore"):
         own = np.nanargmax(boundaries.f_measure(*boundaries.ratios(counts)), axis=1)
     at_own = counts[np.arange(len(counts)), own]
 
-    def ods(rows):
-        recall, precision = boundaries.ratios(np.nansum(counts[rows], axis=0))
-        nxt = min(index + 1, len(recall) - 1)
-        r = recall[index] * (1 - fraction) + recall[nxt] * fraction
-        p = precision[index] * (1 - fraction) + precision[nxt] * fraction
-        return float(boundaries.f_measure(r, p))
+    def curves(rows):
+        """Recall and precision of each resample's summed counts, shape (..., values)."""
+        rows = np.atleast_2d(rows)
+        sums = np.concatenate([np.nansum(counts[rows[start : start + RESAMPLES_AT_ONCE]], axis=1)
+                               for start in range(0, len(rows), RESAMPLES_AT_ONCE)])  # fmt: skip
+        return boundaries.ratios(sums)
 
-    def ois(rows):
-        return float(boundaries.f_measure(*boundaries.ratios(at_own[rows].sum(axis=0))))
+    def ods(rows, axis=-1):
+        recall, precision = curves(rows)
+        r = recall[:, index] * (1 - fraction) + recall[:, following] * fraction
+        p = precision[:, index] * (1 - fraction) + precision[:, following] * fraction
+        return boundaries.f_measure(r, p).reshape(np.shape(rows)[:-1])
 
-    def ap(rows):
-        return boundaries.average_precision(*boundaries.ratios(np.nansum(counts[rows], axis=0)))
+    def ois(rows, axis=-1):
+        return boundaries.f_measure(*boundaries.ratios(at_own[rows].sum(axis=-2)))
+
+    def ap(rows, axis=-1):
+        found = [boundaries.average_precision(r, p) for r, p in zip(*curves(rows), strict=True)]
+        return np.reshape(found, np.shape(rows)[:-1])
 
     found = {}
     for kind, statistic in (("ods", ods), ("ois", ois), ("ap", ap)):
-        result = bootstrap((np.arange(len(counts)),), statistic, vectorized=False,
+        result = bootstrap((np.arange(len(counts)),), statistic, vectorized=True,
                            n_resamples=resamples, method="percentile",
                            rng=np.random.default_rng(seed))  # fmt: skip
         error, centre = float(result.standard_error), estimate[kind]
