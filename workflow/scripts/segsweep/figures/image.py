@@ -586,28 +586,29 @@ def draw_image(
                         if params.parameters[method] == "k" else value)  # fmt: skip
         return cutout(scene.rgb, corner_cluster(by_value[cutout_value]))
 
-    figures = image_figures(scene.params.spaces) | (truth_figures() if with_truth else {})
     written, missing = [], []
-    for name, figure in figures.items():
-        module, function = figure.draw.split(":")
-        space = name[: -len(figure.name) - 1] if figure.scope == "space" else None
-        path = figure_path.format(image=scene.name, name=name)
+
+    def attempt(name: str, path: str, write) -> None:
         try:
-            draw = getattr(importlib.import_module(module), function)
-            save_figure(draw(scene, space), path)
+            write(path)
         except Exception as error:  # noqa: BLE001 - one figure must not stop the others
             missing.append((name, f"{type(error).__name__}: {error}"))
             plt.close("all")
-            continue
-        written.append((name, path))
+        else:
+            written.append((name, path))
+
+    figures = image_figures(scene.params.spaces) | (truth_figures() if with_truth else {})
+    for name, figure in figures.items():
+        space = name[: -len(figure.name) - 1] if figure.scope == "space" else None
+
+        def draw(path: str, figure=figure, space=space) -> None:
+            module, function = figure.draw.split(":")
+            save_figure(getattr(importlib.import_module(module), function)(scene, space), path)
+
+        attempt(name, figure_path.format(image=scene.name, name=name), draw)
     for kind in ("cluster", "baseline"):
-        path = cutout_path.format(image=scene.name, kind=kind)
-        try:
-            write_png(path, cutout_pixels(kind))
-        except Exception as error:  # noqa: BLE001 - as above
-            missing.append((f"cutout_{kind}", f"{type(error).__name__}: {error}"))
-            continue
-        written.append((f"cutout_{kind}", path))
+        attempt(f"cutout_{kind}", cutout_path.format(image=scene.name, kind=kind),
+                lambda path, kind=kind: write_png(path, cutout_pixels(kind)))  # fmt: skip
     return written, missing
 
 
