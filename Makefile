@@ -105,12 +105,15 @@ val-study: $(INSTALLED)
 	$(BIN)/python tests/studies/val.py --bsds $(BSDS) $(if $(STUDY),--study $(STUDY)) \
 		$(if $(LIMIT),--limit $(LIMIT))
 
-## mutation: mutation testing of the modules behind the published numbers (cosmic-ray; not a
-## test, about an hour on 2 cores); writes results/mutation/report.md, fails below 85% killed
-## or with a survivor docs/mutation.md does not explain. GROUPS="scores methods" runs some.
+## mutation: mutation testing of every module a published number passes through, in one
+## run from scratch (cosmic-ray's mutants, each tested with the fast tests that run its line;
+## docs/mutation.md); writes results/mutation/report.md, fails below 85% killed (overall, in
+## score/, tables/ and fit/postprocess.py) or with a survivor docs/mutation.md does not
+## explain alone. ONLY="score/*" mutates some modules, for the edit-test loop.
 mutation: $(INSTALLED)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check cosmic-ray==8.7.0
-	$(BIN)/python tests/mutation/run.py $(if $(GROUPS),--only $(GROUPS))
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check cosmic-ray==8.7.0 \
+		pytest-cov==7.1.0 coverage==7.18.0
+	$(BIN)/python tests/mutation/run.py $(if $(ONLY),--only $(ONLY))
 
 ## lock: re-pin constraints.txt from the current environment
 lock: $(INSTALLED)

@@ -36,6 +36,9 @@ run ends with status 1 when a survivor is not explained, a row of the table expl
 survivor of this run (it was killed, or its code changed), or the share killed is below
 :data:`TARGET`, overall or in an area.
 
+``--again`` writes the last run's report again (its saved records) against the current
+docs/mutation.md, after survivors have been explained: the figures stay that run's.
+
 ``--only PATTERN ...`` mutates the modules matching the patterns (``score/*``) and is for
 the edit-test loop: its report says so, and the gate counts only a whole run.
 """
@@ -185,8 +188,9 @@ class Mutant:
 
 def excluded_spans(path: Path) -> list[tuple[int, int, int, int, str]]:
     """Source spans (first line, column, last line, column) not to mutate, with why:
-    annotations, ``if TYPE_CHECKING`` blocks, Snakemake entries, and the ``param(...)``
-    declarations of method parameters."""
+    annotations, ``if TYPE_CHECKING`` blocks, Snakemake entries, the ``param(...)``
+    declarations of method parameters, and a method's ``fit_seconds`` (how long a fit takes,
+    which orders the jobs only)."""
     tree = ast.parse(path.read_text())
     spans = []
 
@@ -206,6 +210,10 @@ def excluded_spans(path: Path) -> list[tuple[int, int, int, int, str]]:
                 add(node, "Snakemake entry")
         elif isinstance(node, ast.AnnAssign):
             add(node.annotation, "annotation")
+        elif isinstance(node, ast.Assign) and [ast.unparse(t) for t in node.targets] == [
+            "fit_seconds"
+        ]:  # fmt: skip
+            add(node, "scheduling estimate")
         elif isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
             add(node, "TYPE_CHECKING import")
         elif isinstance(node, ast.Assign) and any(
@@ -529,7 +537,12 @@ def report(records: list[dict], header: dict, whole: bool) -> tuple[str, bool]:
         f"- commit: {header['commit']}",
         f"- date: {header['date']}, duration {header['minutes']:.0f} min "
         f"(mapping the tests {header['map_minutes']:.1f} min)",
-        f"- machine: {header['machine']}",
+        f"- machine: {header['machine']}"
+        + (
+            f" (load average over the run's last 15 min: {header['load']:.1f})"
+            if header.get("load") is not None
+            else ""
+        ),
         f"- {len(counted)} mutants of {header['modules']} modules, {share(counted):.1%} "
         f"killed (target {TARGET:.0%}); by area: {'; '.join(areas)}; {timeouts} killed by "
         f"the timeout; {untested} survivors on lines no fast test runs; "
@@ -588,10 +601,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="mutate only the modules matching these globs (score/*)")  # fmt: skip
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--out", default=str(ROOT / "results" / "mutation"))
+    parser.add_argument("--again", action="store_true",
+                        help="the last run's report again, against the current "
+                             "docs/mutation.md (no mutant is run again)")  # fmt: skip
     args = parser.parse_args(argv)
     start = time.perf_counter()
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
+    if args.again:
+        saved = json.loads((out / "records.json").read_text())
+        return write_report(out, saved["records"], saved["header"])
 
     def log(message):
         print(f"[{(time.perf_counter() - start) / 60:5.1f} min] {message}", flush=True)
@@ -614,7 +633,6 @@ def main(argv: list[str] | None = None) -> int:
     results = test_mutants(mutants, tests, copies, log)
     sources = {module: (plan / module).read_text() for module in targets}
     records = records_of(mutants, results, sources)
-    (out / "records.json").write_text(json.dumps(records, indent=1))
     header = {
         "command": "make mutation" if not args.only else
                    f"tests/mutation/run.py --only {' '.join(args.only)}",
@@ -625,8 +643,17 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "modules": len(targets),
         "left_out": left_out,
+        "load": os.getloadavg()[2] if hasattr(os, "getloadavg") else None,
+        "whole": not args.only,
     }  # fmt: skip
-    text, passed = report(records, header, whole=not args.only)
+    (out / "records.json").write_text(json.dumps({"header": header, "records": records},
+                                                 indent=1))  # fmt: skip
+    return write_report(out, records, header)
+
+
+def write_report(out: Path, records: list[dict], header: dict) -> int:
+    """Write ``OUT/report.md`` and print it; the exit status of the gate."""
+    text, passed = report(records, header, whole=header["whole"])
     (out / "report.md").write_text(text)
     print(text)
     return 0 if passed else 1
