@@ -14,7 +14,7 @@ REPORT := results/report.html
 FIGURE_RULES = $(shell PYTHONPATH=workflow/scripts $(BIN)/python -m segsweep.cli figure-rules)
 
 .PHONY: run figures report test test-fast test-configs test-slurm lint format methods data bench \
-	bench-scale bench-bsds val-study mutation lock clean
+	bench-scale bench-bsds coverage-study val-study mutation lock clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -83,6 +83,15 @@ data: $(INSTALLED)
 ## bench: the benchmark (not a test); prints a table, writes results/bench/benchmark.md
 bench: $(INSTALLED)
 	PYTHONPATH=workflow/scripts:tests $(BIN)/python -m bench.cases
+
+## coverage-study: coverage of every 95% interval the leaderboard prints, at 10, 30 and 100
+## images (not a test; docs/bsds500.md): synthetic datasets (DATASETS per cell, 1000 by
+## default), or a run's own images resampled with FITS=results/tables/fits.csv.
+## Writes results/bench/coverage.md (coverage-real.md with FITS)
+DATASETS ?= 1000
+coverage-study: $(INSTALLED)
+	PYTHONPATH=workflow/scripts:tests $(BIN)/python -m bench.intervals --datasets $(DATASETS) \
+		$(if $(FITS),--fits $(FITS) --out results/bench/coverage-real.md)
 
 ## bench-scale: pipeline against a plain loop on 10, 50 and 200 labelled images
 ## (writes results/bench/scale.md; BENCH_ARGS="--bsds PATH" runs on a BSDS500 copy)

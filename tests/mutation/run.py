@@ -620,6 +620,7 @@ def main(argv: list[str] | None = None) -> int:
         targets = [t for t in targets if any(fnmatch.fnmatch(t, f"{PACKAGE}/{p}")
                                              for p in args.only)]  # fmt: skip
     plan = out / "plan"
+    tested_commit = commit()  # before the copy: the working tree may change during the run
     copy_repository(plan)
     copies = [out / f"worker-{index}" for index in range(args.workers)]
     for copy in copies:
@@ -636,7 +637,7 @@ def main(argv: list[str] | None = None) -> int:
     header = {
         "command": "make mutation" if not args.only else
                    f"tests/mutation/run.py --only {' '.join(args.only)}",
-        "commit": commit(),
+        "commit": tested_commit,
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
         "minutes": (time.perf_counter() - start) / 60,
         "map_minutes": map_minutes,
