@@ -6,10 +6,12 @@ its swept parameter (k or the method's own), averaged over seeds (:class:`EntryS
 - :func:`dataset_scores`: the Berkeley benchmark's ODS and OIS of covering, PRI and VI
   (:func:`segsweep.score.benchmark.ods_ois_matrices`) and of the adjusted Rand index;
 - :func:`score_intervals`: an interval over images for every score, **at the value ODS
-  chose** (and at each image's OIS value): each score is a ratio of sums over images
+  chose** (and at each image's OIS value): each region score is a ratio of sums over images
   (:func:`per_image_terms`; a mean is a ratio with denominators 1), and its interval is the
   ratio estimator's Student-t interval (Cochran, *Sampling Techniques*, 1977, 6.3), so it is
-  centred on the estimate and always contains it;
+  centred on the estimate and always contains it; boundary F at ODS and OIS, pooled over
+  images, takes a studentized bootstrap interval and AP a t interval around its bootstrap
+  standard error (:func:`curve_intervals`);
 - :func:`choice_stability`: how often ODS chooses the same value when the images are
   resampled (``scipy.stats.bootstrap``, seeded): the uncertainty of the choice, reported
   beside the interval rather than folded into it.
@@ -18,8 +20,9 @@ Why not a bootstrap of the whole ODS, choosing the value again in each resample,
 ODS is a maximum over the swept values, so that bootstrap leans upward: on images that
 disagree about the best value its percentile interval can lie above the estimate, and it
 covered the true ODS of synthetic datasets only 80% of the time at 10 images (BCa: 85%).
-The interval at the chosen value covered it 93-96% of the time at 10, 30 and 100 images in
-every scenario tried (``make bench`` case 7, docs/benchmark.md);
+Every interval printed has its coverage measured at 10, 30 and 100 images, on synthetic
+datasets and on a run's own images resampled (``make coverage-study``; the tables are in
+docs/bsds500.md, "How far to trust the leaderboard");
 - :func:`paired_tests`: each entry against the top one on the same images, Wilcoxon
   signed-rank test of per-image covering at each entry's own ODS value, Holm-corrected across
   entries (``statsmodels``);
