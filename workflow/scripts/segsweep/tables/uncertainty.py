@@ -268,6 +268,48 @@ def f_with_error(
     return f, np.where(total > 0, error, 0.0)
 
 
+def _in_chunks(statistic, rows: np.ndarray) -> np.ndarray:
+    """``statistic`` of each resample of ``rows`` (resamples x images), taken
+    :data:`RESAMPLES_AT_ONCE` resamples at a time; one resample gives one value."""
+    rows = np.atleast_2d(rows)
+    found = np.concatenate([statistic(rows[start : start + RESAMPLES_AT_ONCE])
+                            for start in range(0, len(rows), RESAMPLES_AT_ONCE)])  # fmt: skip
+    return found.reshape(np.shape(rows)[:-1]) if np.ndim(rows) > 1 else found
+
+
+def studentized_f_interval(
+    counts: np.ndarray, point: tuple[int, int, float], centre: float, level: float,
+    resamples: int, seed: int,
+) -> tuple[float, float]:  # fmt: skip
+    """Bootstrap-t interval of the pooled boundary F of ``counts`` (images x values x 4) at
+    ``point`` (index, following, fraction; :func:`f_with_error`): ``centre`` (F as
+    :func:`curve_scores` gives it) minus the upper and lower quantiles of (F* - F) / SE*
+    over resamples of the images, times F's own standard error, widened to hold it."""
+    from scipy.stats import bootstrap
+
+    f, error = (float(x) for x in f_with_error(counts, *point))
+
+    def t_value(rows, axis=-1):
+        def chunk(block):
+            f_star, error_star = f_with_error(counts[block], *point)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return (f_star - f) / error_star
+
+        return _in_chunks(chunk, rows)
+
+    with np.errstate(invalid="ignore"):  # a resample of one image has no t value
+        result = bootstrap((np.arange(len(counts)),), t_value, vectorized=True,
+                           n_resamples=resamples, method="percentile",
+                           rng=np.random.default_rng(seed))  # fmt: skip
+    ts = result.bootstrap_distribution[np.isfinite(result.bootstrap_distribution)]
+    if error == 0.0 or ts.size == 0:
+        return centre, centre
+    tail = (1 - level) / 2
+    upper_t, lower_t = np.quantile(ts, [1 - tail, tail])
+    low, high = centre - upper_t * error, centre - lower_t * error
+    return float(min(low, centre)), float(max(high, centre))
+
+
 def curve_intervals(
     counts: np.ndarray, values: np.ndarray, level: float, resamples: int = 999, seed: int = 0
 ) -> dict[str, tuple[float, float]]:
@@ -291,41 +333,15 @@ def curve_intervals(
     position = estimate["position"]
     index = min(int(np.floor(position)), counts.shape[1] - 1)
     following = min(index + 1, counts.shape[1] - 1)
-    fraction = position - index
     with np.errstate(invalid="ignore"):
         own = np.nanargmax(boundaries.f_measure(*boundaries.ratios(counts)), axis=1)
     at_own = counts[np.arange(len(counts)), own][:, None, :]  # (images, 1, 4)
-    points = {"ods": (counts, index, following, fraction), "ois": (at_own, 0, 0, 0.0)}
-
-    def in_chunks(statistic, rows):
-        rows = np.atleast_2d(rows)
-        found = np.concatenate([statistic(rows[start : start + RESAMPLES_AT_ONCE])
-                                for start in range(0, len(rows), RESAMPLES_AT_ONCE)])  # fmt: skip
-        return found.reshape(np.shape(rows)[:-1]) if np.ndim(rows) > 1 else found
-
-    def studentized(kind):
-        chosen, *point = points[kind]
-        f, error = (float(x) for x in f_with_error(chosen, *point))
-
-        def t_value(rows, axis=-1):
-            def chunk(block):
-                f_star, error_star = f_with_error(chosen[block], *point)
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    return (f_star - f) / error_star
-
-            return in_chunks(chunk, rows)
-
-        with np.errstate(invalid="ignore"):  # a resample of one image has no t value
-            result = bootstrap((np.arange(len(counts)),), t_value, vectorized=True,
-                               n_resamples=resamples, method="percentile",
-                               rng=np.random.default_rng(seed))  # fmt: skip
-        ts = result.bootstrap_distribution[np.isfinite(result.bootstrap_distribution)]
-        if error == 0.0 or ts.size == 0:
-            return estimate[kind], estimate[kind]
-        tail = (1 - level) / 2
-        upper_t, lower_t = np.quantile(ts, [1 - tail, tail])
-        low, high = estimate[kind] - upper_t * error, estimate[kind] - lower_t * error
-        return float(min(low, estimate[kind])), float(max(high, estimate[kind]))
+    found = {
+        "ods": studentized_f_interval(counts, (index, following, position - index),
+                                      estimate["ods"], level, resamples, seed),
+        "ois": studentized_f_interval(at_own, (0, 0, 0.0), estimate["ois"], level, resamples,
+                                      seed),
+    }  # fmt: skip
 
     def ap(rows, axis=-1):
         def chunk(block):
@@ -333,9 +349,8 @@ def curve_intervals(
             return np.array([boundaries.average_precision(*boundaries.ratios(curve))
                              for curve in pooled])  # fmt: skip
 
-        return in_chunks(chunk, rows)
+        return _in_chunks(chunk, rows)
 
-    found = {kind: studentized(kind) for kind in ("ods", "ois")}
     result = bootstrap((np.arange(len(counts)),), ap, vectorized=True, n_resamples=resamples,
                        method="percentile", rng=np.random.default_rng(seed))  # fmt: skip
     error, centre = float(result.standard_error), estimate["ap"]
