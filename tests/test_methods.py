@@ -193,6 +193,18 @@ def test_otsu_separates_grey_levels():
     assert cls.default_grid([2, 4, 6, 7, 10]) == [2, 4, 6]
 
 
+def test_otsu_thresholds_the_grey_column_when_position_columns_follow():
+    """With ``xy_weight`` the features are grey, x, y: the levels come from grey alone."""
+    rng = np.random.default_rng(1)
+    truth = np.repeat(np.arange(3), 200)
+    grey = np.array([0.1, 0.5, 0.9])[truth] + rng.normal(0, 0.03, 600)
+    position = rng.uniform(0, 0.05, (600, 2))  # levels of its own would lie below 0.1
+    X = np.column_stack([grey, position])
+    model = methods.create("otsu", value=3, random_state=0, params={}).fit(X)
+    assert 0.1 < model.thresholds_[0] < 0.5 < model.thresholds_[1] < 0.9
+    assert adjusted_rand_score(truth, model.predict(X)) > 0.99
+
+
 def object_on_plain_ground():
     rng = np.random.default_rng(0)
     truth = np.zeros((40, 50), int)
