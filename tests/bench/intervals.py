@@ -264,12 +264,18 @@ def real_coverage(values, matrices, n: int, datasets: int) -> dict[str, float]:
     return {score: count / datasets for score, count in hits.items()}
 
 
-def real_table(fits_csv: str, datasets: int) -> str:
+def real_table(fits_csv: str, datasets: int, names: list[str] | None = None) -> str:
     """Markdown: one row per interval, one column per size, the lowest and highest coverage
-    over the run's entries in each cell."""
+    over the run's entries (those ``names``, ``space/method``, when given) in each cell."""
     from segsweep.tables.uncertainty import INTERVAL_SCORES
 
     entries = real_entries(fits_csv)
+    if names:
+        unknown = sorted(set(names) - set(entries))
+        if unknown:
+            raise SystemExit(f"--entries: {', '.join(unknown)} not in {fits_csv} "
+                             f"(it has {', '.join(sorted(entries))})")  # fmt: skip
+        entries = {name: entries[name] for name in names}
     results = {(name, n): real_coverage(values, matrices, n, datasets)
                for name, (values, matrices) in entries.items() for n in SIZES}  # fmt: skip
     lines = ["| interval | " + " | ".join(f"{n} images" for n in SIZES) + " | near-nominal |",
@@ -314,10 +320,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--datasets", type=int, default=1000, help="datasets per cell")
     parser.add_argument("--out", default="results/bench/coverage.md")
     parser.add_argument("--fits", help="a run's fits table: resample its real images instead")
+    parser.add_argument("--entries", nargs="+", metavar="SPACE/METHOD",
+                        help="with --fits: these entries only (default: every one)")  # fmt: skip
     args = parser.parse_args(argv)
     start = time.perf_counter()
     if args.fits:
-        table = real_table(args.fits, args.datasets)
+        table = real_table(args.fits, args.datasets, args.entries)
         minutes = (time.perf_counter() - start) / 60
         text = (
             f"# Coverage of the leaderboard's 95% intervals on real images "
