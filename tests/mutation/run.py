@@ -24,9 +24,10 @@ One run, from scratch, in four steps:
    mutated module is written into a worker's copy and the tests run in a process forked
    from this one, which has imported the third-party libraries the tests use (numpy,
    scikit-learn, ...) once, so a mutant costs its tests' time, not a Python start-up. A
-   statement run only while modules are imported is tested with every test that runs any
-   line of its module. A mutant whose statement no
-   fast test runs survives without a run ("no test runs this line"). A mutant whose tests
+   function's header (a default, a decorator) is tested with the tests that run its body,
+   another statement run only while modules are imported with every test that runs any
+   line of its module. A mutant whose statement no fast test runs survives without a run
+   ("no test runs this line"). A mutant whose tests
    run :data:`TIMEOUT_FACTOR` times longer than without it (and at least
    :data:`MIN_TIMEOUT` seconds) counts as killed (an endless loop, say).
 
@@ -210,6 +211,8 @@ def excluded_spans(path: Path) -> list[tuple[int, int, int, int, str]]:
                 add(node.returns, "annotation")
             if node.name == "main" or node.name.endswith("_main"):
                 add(node, "Snakemake entry")
+        elif isinstance(node, ast.AnnAssign) and ast.unparse(node.target) == "fit_seconds":
+            add(node, "scheduling estimate")
         elif isinstance(node, ast.AnnAssign):
             add(node.annotation, "annotation")
         elif isinstance(node, ast.Assign) and [ast.unparse(t) for t in node.targets] == [
@@ -273,12 +276,13 @@ def mutated_source(source: str, mutant: Mutant) -> str | None:
     return mutate_code(source, operator, mutant.occurrence)
 
 
-def statement_lines(source: str) -> dict[int, tuple[int, int, bool]]:
+def statement_lines(source: str) -> dict[int, tuple[int, int, bool, tuple[int, int] | None]]:
     """For each line, the span of the innermost simple statement or compound-statement
-    header holding it (first and last line) and whether it runs at import time only (a
-    module- or class-level statement, a ``def`` line, a decorator)."""
+    header holding it (first and last line), whether it runs at import time only (a
+    module- or class-level statement, a ``def`` line, a decorator) and, for a function's
+    header (its decorators, signature and defaults), the lines of its body."""
     tree = ast.parse(source)
-    spans: dict[int, tuple[int, int, bool]] = {}
+    spans: dict[int, tuple[int, int, bool, tuple[int, int] | None]] = {}
 
     def visit(node, at_import: bool):
         for child in ast.iter_child_nodes(node):
@@ -286,17 +290,15 @@ def statement_lines(source: str) -> dict[int, tuple[int, int, bool]]:
                 body = getattr(child, "body", None)
                 header_end = (body[0].lineno - 1) if body and isinstance(body, list) else None
                 last = child.end_lineno if header_end is None else max(header_end, child.lineno)
-                defines = isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef,
-                                             ast.ClassDef))  # fmt: skip
+                function = isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
+                defines = function or isinstance(child, ast.ClassDef)
                 first = min(
                     [child.lineno, *(d.lineno for d in getattr(child, "decorator_list", []))]
                 )
+                called = (body[0].lineno, child.end_lineno) if function else None
                 for number in range(first, last + 1):
-                    spans[number] = (first, last, at_import or defines)
-                visit(
-                    child,
-                    at_import and not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)),
-                )
+                    spans[number] = (first, last, at_import or defines, called)
+                visit(child, at_import and not function)
             elif not isinstance(child, ast.expr):
                 visit(child, at_import)
 
@@ -305,12 +307,21 @@ def statement_lines(source: str) -> dict[int, tuple[int, int, bool]]:
 
 
 def tests_for(mutant: Mutant, tests: TestMap, spans) -> set[str]:
-    """The fast tests to run on ``mutant``: those that run a line of its statement, or
-    those that run any line of its module when the statement runs at import only."""
-    first, last, at_import = spans.get(mutant.line, (mutant.line, mutant.end_line, True))
+    """The fast tests to run on ``mutant``: those that run a line of its statement; for a
+    function's header (a default, a decorator), those that run its body; for another
+    statement that runs at import only (a constant), those that run any line of its
+    module."""
+    first, last, at_import, called = spans.get(
+        mutant.line, (mutant.line, mutant.end_line, True, None)
+    )
     by_line = tests.lines.get(mutant.module, {})
-    found = {test for number in range(first, max(last, mutant.end_line) + 1)
-             for test in by_line.get(number, ())}  # fmt: skip
+
+    def running(lines):
+        return {test for number in lines for test in by_line.get(number, ())}
+
+    found = running(range(first, max(last, mutant.end_line) + 1))
+    if not found and called:
+        found = running(range(called[0], called[1] + 1))
     ran_at_import = any(number in by_line for number in range(first, last + 1))
     if not found and (at_import or ran_at_import):
         found = tests.tests_of_module(mutant.module)
