@@ -46,7 +46,7 @@ def table(leaderboard: pd.DataFrame, timings: pd.DataFrame | None = None) -> str
         parts = [f"{row['parameter']} = {row['covering_ods_value']:g}"]
         boundary = row.get("boundary_f_ods_value")
         if not pd.isna(boundary) and boundary != row["covering_ods_value"]:
-            parts.append(f"(F: {boundary:g})")
+            parts.append(f"(F: {boundary:.3g})")
         return " ".join(parts)
 
     lines = [
