@@ -122,3 +122,38 @@ def test_the_image_profile_times_functions_that_exist():
         for part in attribute.split("."):
             assert hasattr(owner, part), f"{stage}: {module}.{attribute} does not exist"
             owner = getattr(owner, part)
+
+
+class _RecordingStream:
+    """A text stream that keeps each write call apart."""
+
+    def __init__(self):
+        self.calls = []
+
+    def write(self, text):
+        self.calls.append(text)
+        return len(text)
+
+    def flush(self):
+        pass
+
+
+def test_a_user_error_is_one_line_written_in_one_call(tmp_path, monkeypatch):
+    """Jobs share Snakemake's stderr: the ``segsweep error:`` line must reach it in one write,
+    newline included, or another job's output can split it (seen in CI)."""
+    from types import SimpleNamespace
+
+    from segsweep.entry import run
+    from segsweep.errors import SegsweepError
+
+    def main(snakemake):
+        raise SegsweepError("images/a.png: the file is empty (images.on_error: fail)")
+
+    stream = _RecordingStream()
+    monkeypatch.setattr("sys.stderr", stream)
+    job = SimpleNamespace(log=[str(tmp_path / "job.log")], threads=1)
+    with pytest.raises(SystemExit) as stopped:
+        run(job, main)
+    assert stopped.value.code == 1
+    lines = [call for call in stream.calls if "segsweep error" in call]
+    assert lines == ["segsweep error: images/a.png: the file is empty (images.on_error: fail)\n"]

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
-from segsweep.errors import SegsweepError
+from segsweep.errors import SegsweepError, tell_user
 
 #: Rule name -> (module, function) of its Snakemake entry.
 ENTRIES = {
@@ -132,7 +132,7 @@ def run(snakemake, main: Callable[[object], None]) -> None:
         )  # fmt: skip
     except SegsweepError as error:
         logging.error("%s", error)
-        print(f"segsweep error: {error}", file=sys.stderr)
+        tell_user(f"segsweep error: {error}")
         sys.exit(1)
 
 

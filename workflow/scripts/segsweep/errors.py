@@ -5,6 +5,18 @@ what is wrong, and what to do. The Snakemake entry points print that line instea
 traceback (see :mod:`segsweep.entry`).
 """
 
+import sys
+
+
+def tell_user(line: str) -> None:
+    """Write ``line`` and its newline to stderr in one write call.
+
+    Jobs share Snakemake's stderr; ``print`` writes the text and the newline apart, and
+    another job's or Snakemake's output could land between them (seen in CI).
+    """
+    sys.stderr.write(f"{line}\n")
+    sys.stderr.flush()
+
 
 class SegsweepError(Exception):
     """A problem with the user's input or configuration, explained in one line."""

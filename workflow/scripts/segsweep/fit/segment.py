@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import sklearn
 
-from segsweep.errors import FitError
+from segsweep.errors import FitError, tell_user
 from segsweep.fit.setup import Setup
 from segsweep.fit.spaces import to_features
 from segsweep.fit.sweep import sweep
@@ -86,7 +86,6 @@ def main(snakemake) -> None:
     """Snakemake entry: segment every image of one batch with one method setup and write its
     label maps, fits and fit timings (one file each for the batch)."""
     import logging
-    import sys
 
     from segsweep.errors import ExternalFileError
     from segsweep.store.files import load_standard_form, write_csv
@@ -105,7 +104,7 @@ def main(snakemake) -> None:
             except ExternalFileError as error:  # this image only: the others go on
                 message = f"{error} (image {image} left out of {method})"
                 logging.warning("%s", message)
-                print(f"segsweep: {message}", file=sys.stderr)
+                tell_user(f"segsweep: {message}")
                 continue
             keys = {"image": image, "method": method}
             fits_tables.append(fits.assign(**keys)[key_first(fits)])
