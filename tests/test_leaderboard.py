@@ -4,9 +4,16 @@ import pytest
 from bench.datasets import annotate, voronoi_labels
 from measure_rows import score_columns
 
-from segsweep.score.measures import score_annotations
+from segsweep.score.measures import SCORES, score_annotations
 from segsweep.store.files import write_csv
-from segsweep.tables.leaderboard import Trust, choice_of_k, choice_of_k_summary, leaderboard
+from segsweep.tables.leaderboard import (
+    CHOICE_COLUMNS,
+    Trust,
+    boundary_curves,
+    choice_of_k,
+    choice_of_k_summary,
+    leaderboard,
+)
 from segsweep.tables.uncertainty import TIED, WORSE
 
 TRUST = Trust(resamples=200, seed=0, level=0.95, alpha=0.05)
@@ -107,12 +114,9 @@ def segmentation_fits(n_images=10, ks=(2, 3, 4)):
 def test_shuffled_labels_are_worse_and_a_copy_is_tied(tmp_path):
     fits = segmentation_fits()
     table, per_image = leaderboard(fits, TRUST)
-    verdicts = dict(zip(table["method"], table["verdict"], strict=True))
-    assert verdicts == {"good": "best", "same": TIED, "shuffled": WORSE} or verdicts == {
-        "same": "best",
-        "good": TIED,
-        "shuffled": WORSE,
-    }
+    # 'good' and 'same' tie on every score: the entry first by name is first
+    assert table["method"].tolist() == ["good", "same", "shuffled"]
+    assert table["verdict"].tolist() == ["best", TIED, WORSE]
     shuffled = table.set_index("method").loc["shuffled"]
     best = table.iloc[0]
     assert shuffled["covering_ods_high"] < best["covering_ods_low"]  # intervals apart
@@ -186,3 +190,57 @@ def test_leaderboard_ods_and_ois_equal_a_direct_computation():
     got = table.iloc[0]
     for column, value in expected.items():
         assert got[column] == pytest.approx(value, rel=1e-12), column
+
+
+def test_one_seed_gives_no_spread_over_seeds_and_the_columns_keep_their_order():
+    table, _ = leaderboard(segmentation_fits(n_images=4), TRUST)
+    assert table.columns.tolist()[:13] == [
+        "rank", "space", "method", "parameter", "n_images",
+        "covering_ods", "covering_ods_low", "covering_ods_high", "covering_ods_value",
+        "covering_ods_value_share", "covering_ois", "covering_ois_low", "covering_ois_high",
+    ]  # fmt: skip
+    assert table.columns.tolist()[-2:] == ["p_value", "verdict"]  # one seed: no seed_ columns
+    assert table["rank"].tolist() == [1, 2, 3] and table.index.tolist() == [0, 1, 2]
+
+
+#: The boundary columns of the fits table (counts and per-fit F).
+BOUNDARY_COLUMNS = [column for measure in SCORES if measure.curve_of
+                    for column in (*measure.curve_of, measure.column)]  # fmt: skip
+
+
+def test_boundary_curves_pool_each_entrys_counts_over_images_at_each_value():
+    """scored_fits' counts put recall and precision at the fit's score, each image the same
+    size: the pooled curve is the seed-averaged score at each value. Entries come sorted by
+    name, also when the first image is not the first entry's."""
+    fits = scored_fits()
+    curves = boundary_curves(fits[(fits["method"] != "good") | (fits["image"] != "a")])
+    assert curves.columns.tolist() == ["space", "method", "value", "recall", "precision", "f"]
+    assert curves["method"].tolist() == ["good", "good", "poor", "poor"]
+    good = curves[curves["method"] == "good"]
+    assert good["value"].tolist() == [2.0, 3.0]
+    for column in ("recall", "precision", "f"):
+        assert good[column].tolist() == pytest.approx([0.81, 0.91]), column
+    assert curves.index.tolist() == [0, 1, 2, 3]
+    without = boundary_curves(scored_fits().drop(columns=BOUNDARY_COLUMNS))
+    assert without.empty and without.columns.tolist() == curves.columns.tolist()
+
+
+def test_choice_of_k_leaves_out_a_criterion_the_fits_lack():
+    picks = pd.DataFrame([dict(image=i, space="rgb", method="good", criterion=c, k=3, value=0.0)
+                          for i in ("a", "b") for c in ("elbow", "bic")])  # fmt: skip
+    assert "bic" not in scored_fits().columns
+    table = choice_of_k(scored_fits(), picks)
+    assert table["criterion"].tolist() == ["elbow", "elbow"]
+    assert table.columns.tolist() == CHOICE_COLUMNS and table.index.tolist() == [0, 1]
+
+
+def test_entries_that_tie_are_ranked_by_name_whatever_images_they_have():
+    """Two entries with the same scores on different images: the first by name ranks
+    first, also when the other one has the first image."""
+    rows = [dict(image=image, space="rgb", method=method, parameter="k", value=float(k), k=k,
+                 seed=0, **score_columns(0.5 + 0.1 * k))
+            for method, images in (("b", ("i1", "i2", "i3")), ("a", ("i2", "i3", "i4")))
+            for image in images for k in (2, 3)]  # fmt: skip
+    table, _ = leaderboard(pd.DataFrame(rows), TRUST)
+    assert table["covering_ods"].nunique() == 1 and table["ari_ods"].nunique() == 1
+    assert table["method"].tolist() == ["a", "b"]

@@ -196,3 +196,19 @@ def test_the_elbow_pick_of_another_space_or_method_is_not_drawn():
     assert chosen_value(picks, "rgb", "km", configured=None) == 4
     maps = {v: np.full((1, 1), v) for v in (0.1, 0.2, 0.3, 0.4, 0.5)}
     assert chosen_map(maps, picks, "lab", "x", None, "eps")[0] == 0.3  # the middle of five
+
+
+def test_merge_tables_puts_each_fit_beside_its_measures_and_leaves_the_unmeasured_empty():
+    keys = dict(space="rgb", method="km", value=2.0, seed=0)
+    fits = [pd.DataFrame([{**keys, "image": "b", "inertia": 1.0}]),
+            pd.DataFrame([{**keys, "image": "a", "inertia": 2.0},
+                          {**keys, "image": "c", "inertia": 3.0}])]  # fmt: skip
+    measures = [pd.DataFrame([{**keys, "image": "c", "ari": 0.3}]),
+                pd.DataFrame([{**keys, "image": "a", "ari": 0.1}])]  # fmt: skip
+    merged = merge_tables(fits, measures)
+    assert merged["image"].tolist() == ["a", "b", "c"]
+    assert merged["inertia"].tolist() == [2.0, 1.0, 3.0]
+    assert merged["ari"].tolist()[::2] == [0.1, 0.3] and np.isnan(merged["ari"].iloc[1])
+    assert merged.index.tolist() == [0, 1, 2]
+    with pytest.raises(pd.errors.MergeError):  # a fit measured twice is a wiring mistake
+        merge_tables(fits, [*measures, measures[0]])

@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from segsweep.score.benchmark import ods_ois
+from segsweep.score.boundaries import AP_RECALLS
 from segsweep.tables.uncertainty import (
     INTERVAL_SCORES,
     RESAMPLES_AT_ONCE,
@@ -372,13 +373,15 @@ def test_boundary_f_is_the_benchmarks_curve_of_pooled_counts():
     assert ours["boundary_f_ap"] == pytest.approx(np.nansum(reached) / 100, abs=1e-12)
 
 
-def curve_counts(n, values=5, seed=3):
+def curve_counts(n, values=5, seed=3, recall=(0.3, 0.9), precision=(0.85, 0.2)):
     """Boundary counts of ``n`` images at ``values`` values: recall rising and precision
-    falling along the curve, images of different sizes, one image not fitted at a value."""
+    falling along the curve (from the first to the last of each pair, or these values),
+    images of different sizes, one image not fitted at a value."""
     rng = np.random.default_rng(seed)
     truth = rng.integers(50, 200, (n, 1)) * np.ones((1, values))
     machine = rng.integers(20, 300, (n, values)).astype(float)
-    recall, precision = np.linspace(0.3, 0.9, values), np.linspace(0.85, 0.2, values)
+    recall = np.linspace(*recall, values) if len(recall) == 2 else np.asarray(recall)
+    precision = np.linspace(*precision, values) if len(precision) == 2 else np.asarray(precision)
     counts = np.stack(
         [
             rng.binomial(truth.astype(int), recall),
@@ -424,17 +427,70 @@ def test_f_with_error_is_the_pooled_f_with_the_jackknifes_standard_error():
     assert f[1] == pytest.approx(plain_f(counts[10:20], 1, 2, 0.5), rel=1e-12)
 
 
-def test_curve_intervals_are_the_studentized_bootstrap_for_f_and_a_t_interval_for_ap():
+def jackknife_error(counts, point):
+    n = len(counts)
+    leave_one_out = np.array([plain_f(np.delete(counts, i, axis=0), *point) for i in range(n)])
+    return np.sqrt((n - 1) / n * ((leave_one_out - leave_one_out.mean()) ** 2).sum())
+
+
+def test_f_with_error_when_recall_and_precision_move_together_or_are_low():
+    """Real images: one whose segmentation has more boundary pixels has higher recall and
+    lower precision, so their parts in F's error are correlated and a sign in the delta
+    method counts (with independent parts a wrong sign gives the same error). And a curve
+    with recall plus precision below 1, where F's formula has no shortcut."""
+    from segsweep.tables.uncertainty import f_with_error
+
+    rng = np.random.default_rng(8)
+    n = 400
+    truth = rng.integers(50, 200, n).astype(float)
+    density = rng.uniform(0.5, 3.0, n)  # machine boundary pixels per truth pixel
+    machine = np.round(truth * density)
+    recall = np.clip(0.25 * density, 0, 1)
+    precision = np.clip(0.9 / density, 0, 1)
+    together = np.stack([rng.binomial(truth.astype(int), recall), truth,
+                         rng.binomial(machine.astype(int), precision), machine],
+                        axis=-1)[:, None, :].astype(float)  # fmt: skip
+    for counts in (together, curve_counts(400, recall=(0.1, 0.3), precision=(0.4, 0.2))):
+        point = (0, 0, 0.0)
+        f, error = f_with_error(counts, *point)
+        assert f == pytest.approx(plain_f(counts, *point), rel=1e-12)
+        assert error == pytest.approx(jackknife_error(counts, point), rel=0.03)
+    assert plain_f(counts, *point) < 0.5  # the low curve's recall plus precision is below 1
+
+
+def test_f_with_error_of_a_curve_with_nothing_matched_is_zero():
+    from segsweep.tables.uncertainty import f_with_error
+
+    counts = curve_counts(20, values=3)
+    counts[..., 0] = counts[..., 2] = 0.0  # no boundary pixel matched anywhere
+    f, error = f_with_error(counts, 0, 1, 0.5)
+    assert (float(f), float(error)) == (0.0, 0.0)
+
+
+#: Curves whose ODS point lies inside (between two values), at the last value of seven,
+#: and between the last two of seven: (values, recall, precision, where ODS lies).
+ODS_PLACES = {
+    "inside": (5, (0.3, 0.9), (0.85, 0.2), lambda p: 0 < p % 1 < 1),
+    "at the last value": (7, (0.3, 0.9), (0.95, 0.8), lambda p: p == 6),
+    "between the last two": (7, (0.3, 0.95), (0.95, 0.94, 0.93, 0.92, 0.91, 0.9, 0.8),
+                             lambda p: 5 < p < 6),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("place", list(ODS_PLACES))
+def test_curve_intervals_are_the_studentized_bootstrap_for_f_and_a_t_interval_for_ap(place):
     """ODS and OIS: the bootstrap-t interval, F minus the t values' quantiles times F's
     standard error; AP: a t interval around its bootstrap standard error. Checked against
     scipy's bootstrap over the same seeded resamples one at a time, with statistics written
-    from the definitions (every resample at once, in chunks, must give the same numbers)."""
+    from the definitions (every resample at once, in chunks, must give the same numbers),
+    wherever on the curve ODS lies."""
     from scipy.stats import bootstrap, t
 
     from segsweep.tables.uncertainty import RESAMPLES_AT_ONCE, curve_intervals, f_with_error
 
-    n, values = 2 * RESAMPLES_AT_ONCE + 7, 5
-    counts = curve_counts(n, values)
+    values, recall, precision, where = ODS_PLACES[place]
+    n = 2 * RESAMPLES_AT_ONCE + 7
+    counts = curve_counts(n, values, recall=recall, precision=precision)
     found = curve_intervals(counts, np.arange(values, dtype=float), 0.9, resamples=300, seed=4)
 
     def f(r, p):
@@ -446,7 +502,7 @@ def test_curve_intervals_are_the_studentized_bootstrap_for_f_and_a_t_interval_fo
                curve[1][i] * (1 - w) + curve[1][i + 1] * w), i + w)
             for i in range(values - 1) for w in np.linspace(0, 1, 100)]  # fmt: skip
     ods, position = max(fine, key=lambda pair: pair[0])
-    assert 0 < position % 1 < 1  # between two values: the interpolation counts
+    assert where(position), position
     index, fraction = int(position), position - int(position)
     following = min(index + 1, values - 1)
     with np.errstate(invalid="ignore"):
@@ -484,7 +540,9 @@ def test_curve_intervals_are_the_studentized_bootstrap_for_f_and_a_t_interval_fo
         s = np.nansum(counts[rows], axis=0)
         r, p = s[:, 0] / s[:, 1], s[:, 2] / s[:, 3]
         unique, first = np.unique(r, return_index=True)
-        at = np.interp(np.arange(101) / 100, unique, p[first], left=np.nan, right=np.nan)
+        # the benchmark's grid of 101 recalls as segsweep spells it: k / 100 and linspace
+        # differ in the last bit at some k, which decides a curve ending exactly there
+        at = np.interp(AP_RECALLS, unique, p[first], left=np.nan, right=np.nan)
         return np.nansum(at) / 100
 
     error = bootstrap(
@@ -497,3 +555,28 @@ def test_curve_intervals_are_the_studentized_bootstrap_for_f_and_a_t_interval_fo
     ).standard_error
     low, high = found["ap"]
     assert high - low == pytest.approx(2 * t.ppf(0.95, n - 1) * error, rel=1e-9)
+
+
+def test_a_value_no_image_has_a_score_at_keeps_its_column():
+    """Every score's matrix has a column per swept value, even one where a score is missing
+    for every image (a fit that failed at that value on every image)."""
+    table = entry_table(4)
+    table.loc[table["value"] == 4, "rand"] = np.nan
+    entry = EntryScores.from_table(table)
+    assert entry.values.tolist() == [2, 3, 4]
+    assert entry.matrices["rand"].shape == entry.matrices["ari"].shape == (4, 3)
+    assert np.isnan(entry.matrices["rand"][:, 2]).all()
+
+
+def test_the_leaderboard_intervals_take_999_resamples_with_seed_0():
+    """docs/bsds500.md says the intervals draw 999 resamples of the images with seed 0."""
+    from segsweep.score.measures import leaderboard_measures
+    from segsweep.tables.uncertainty import _counts, curve_intervals
+
+    entry = EntryScores.from_table(entry_table(9, seed=2))
+    found = score_intervals(entry, 0.9)
+    for score, (numerators, denominators) in per_image_terms(entry).items():
+        assert found[score] == ratio_interval(numerators, denominators, 0.9, 999, 0), score
+    curve = next(m for m in leaderboard_measures(entry.matrices) if m.curve_of)
+    explicit = curve_intervals(_counts(entry, curve), entry.values, 0.9, resamples=999, seed=0)
+    assert found["boundary_f_ods"] == explicit["ods"] and found["boundary_f_ap"] == explicit["ap"]

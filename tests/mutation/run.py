@@ -14,8 +14,9 @@ One run, from scratch, in four steps:
    under coverage with one context per test (pytest-cov's ``--cov-context=test``) and their
    durations; they must pass, or every mutant would count as killed.
 3. **Make the mutants** with cosmic-ray (``cosmic-ray init`` and its filters): its core
-   operators, binary-operator replacements cut to one per operator as mutmut makes them, no
-   comparison turned into an identity test, and nothing inside type annotations,
+   operators cut to the mutants the common tools make (:data:`KEPT_BINARY` one per binary
+   operator and a number plus one, as mutmut; :data:`KEPT_COMPARISON` and
+   :data:`KEPT_UNARY`, as Stryker), and nothing inside type annotations,
    ``TYPE_CHECKING`` imports, Snakemake entries or ``param(...)`` declarations (settings,
    listed by ``make methods``; the common tests check each one is valid and used).
 4. **Test each mutant** with the tests that run its statement (on any line of it), those
@@ -23,7 +24,9 @@ One run, from scratch, in four steps:
    first failure (the order changes no outcome, only how soon a killed mutant stops): the
    mutated module is written into a worker's copy and the tests run in a process forked
    from this one, which has imported the third-party libraries the tests use (numpy,
-   scikit-learn, ...) once, so a mutant costs its tests' time, not a Python start-up. A
+   scikit-learn, ...) once and frozen them out of the garbage collector's reach, in a copy
+   byte-compiled once (:func:`warm_caches`), so a mutant costs its tests' time, not a
+   Python start-up or a compilation. A
    function's header (a default, a decorator) is tested with the tests that run its body,
    another statement run only while modules are imported with every test that runs any
    line of its module. A mutant whose statement no fast test runs survives without a run
@@ -51,6 +54,7 @@ from __future__ import annotations
 import argparse
 import ast
 import fnmatch
+import gc
 import json
 import os
 import platform
@@ -88,10 +92,21 @@ MIN_TIMEOUT = 30.0
 KEPT_BINARY = ("Add_Sub", "Sub_Add", "Mul_Div", "Div_Mul", "FloorDiv_Div", "Mod_Div",
                "Pow_Mul", "BitAnd_BitOr", "BitOr_BitAnd", "BitXor_BitAnd", "LShift_RShift",
                "RShift_LShift")  # fmt: skip
+#: Comparison replacements kept (Stryker's equality operators): each ordering turned
+#: round and moved across its boundary, each (in)equality and identity negated.
+KEPT_COMPARISON = ("Lt_Gt", "Lt_LtE", "LtE_Gt", "LtE_Lt", "Gt_Lt", "Gt_GtE", "GtE_Lt",
+                   "GtE_Gt", "Eq_NotEq", "NotEq_Eq", "Is_IsNot", "IsNot_Is", "In_NotIn",
+                   "NotIn_In")  # fmt: skip
+#: Unary replacements kept (Stryker's): a sign turned, a ``~`` or a ``not`` dropped.
+KEPT_UNARY = ("USub_UAdd", "UAdd_USub", "Delete_Invert", "Delete_Not")
 EXCLUDED_OPERATORS = [
     rf"core/ReplaceBinaryOperator_(?!(?:{'|'.join(KEPT_BINARY)})$)",
-    r"core/ReplaceComparisonOperator_(?:Eq|NotEq|Lt|LtE|Gt|GtE)_(?:Is|IsNot)$",
+    rf"core/ReplaceComparisonOperator_(?!(?:{'|'.join(KEPT_COMPARISON)})$)",
+    rf"core/ReplaceUnaryOperator_(?!(?:{'|'.join(KEPT_UNARY)})$)",
 ]
+#: cosmic-ray's NumberReplacer makes two mutants of each number, ``+ 1`` (even occurrences)
+#: and ``- 1`` (odd): the ``+ 1`` is kept, as mutmut makes it.
+NUMBER_OPERATOR = "core/NumberReplacer"
 
 
 def modules(patterns=MODULES) -> list[str]:
@@ -258,6 +273,8 @@ def make_mutants(plan: Path, targets: list[str]) -> tuple[list[Mutant], dict[str
             start, end = tuple(mutation.start_pos), tuple(mutation.end_pos)
             why = next((why for first, col, last, end_col, why in spans[module]
                         if (first, col) <= start and end <= (last, end_col)), None)  # fmt: skip
+            if mutation.operator_name == NUMBER_OPERATOR and mutation.occurrence % 2:
+                continue  # the number minus one (see NUMBER_OPERATOR)
             if why:
                 left_out[why] = left_out.get(why, 0) + 1
                 continue
@@ -265,6 +282,15 @@ def make_mutants(plan: Path, targets: list[str]) -> tuple[list[Mutant], dict[str
                                   dict(getattr(mutation, "operator_args", {}) or {}),
                                   mutation.occurrence, start[0], start[1], end[0]))  # fmt: skip
     return mutants, left_out
+
+
+def is_python(source: str) -> bool:
+    """Whether ``source`` compiles."""
+    try:
+        compile(source, "<mutant>", "exec")
+    except SyntaxError:
+        return False
+    return True
 
 
 def mutated_source(source: str, mutant: Mutant) -> str | None:
@@ -353,6 +379,21 @@ def preload(plan: Path) -> float:
     return time.perf_counter() - start
 
 
+def warm_caches(copies: list[Path]) -> None:
+    """Byte-compile each worker copy once, so that a forked test run compiles only the
+    mutated module: the package and the test helpers into checked-hash ``.pyc`` files
+    (Python compares each with its source's hash at import, so the mutated module is
+    compiled afresh every time; the children write no ``.pyc``), the test modules into
+    pytest's rewritten ones (one collection; the tests are never mutated)."""
+    for copy in copies:
+        subprocess.run([sys.executable, "-m", "compileall", "-q", "--invalidation-mode",
+                        "checked-hash", "workflow/scripts", "tests"], cwd=copy, check=True,
+                       capture_output=True)  # fmt: skip
+        subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p",
+                        "no:cacheprovider", "-m", FAST_TESTS], cwd=copy, check=True,
+                       capture_output=True)  # fmt: skip
+
+
 @dataclass
 class Running:
     pid: int
@@ -376,6 +417,12 @@ class _FirstFailure:
         self.path = path
 
     def pytest_runtest_logreport(self, report) -> None:
+        if report.failed and not self.path.exists():
+            self.path.write_text(report.nodeid)
+
+    def pytest_collectreport(self, report) -> None:
+        """A test module that no longer imports (pytest then exits with 4 for the ids
+        asked for, as for an id not found): the mutant broke it."""
         if report.failed and not self.path.exists():
             self.path.write_text(report.nodeid)
 
@@ -428,8 +475,10 @@ def test_mutants(mutants, tests: TestMap, copies: list[Path], log) -> dict[str, 
             (copies[worker] / KILLER).unlink(missing_ok=True)
             path = copies[worker] / mutant.module
             mutated = mutated_source(sources[mutant.module], mutant)
-            if mutated is None:
-                results[mutant.job_id] = {"outcome": "not applied"}
+            if mutated is None or not is_python(mutated):
+                # cosmic-ray turns a dict display's ``**`` into ``*``, which is no program
+                results[mutant.job_id] = {"outcome": "not applied" if mutated is None
+                                          else "not valid Python"}  # fmt: skip
                 free.append(worker)
                 continue
             path.write_text(mutated)
@@ -453,6 +502,9 @@ def test_mutants(mutants, tests: TestMap, copies: list[Path], log) -> dict[str, 
             elif not finished:
                 continue
             code = os.waitstatus_to_exitcode(status) if finished else None
+            killer = copies[job.worker] / KILLER
+            if code == 4 and killer.exists():  # a test module no longer imports
+                code = 2
             # pytest: 1 a test failed, 2 collection failed (the mutant broke an import), 3 an
             # internal error; below 0 a signal. 4 and 5 (a test id not found, none collected)
             # say the selection is wrong, not the mutant: an error, which fails the run.
@@ -475,7 +527,6 @@ def test_mutants(mutants, tests: TestMap, copies: list[Path], log) -> dict[str, 
             results[job.mutant.job_id] |= {"outcome": outcome, "timeout": timed_out,
                                            "exit": code,
                                            "seconds": time.monotonic() - job.started}  # fmt: skip
-            killer = copies[job.worker] / KILLER
             if outcome == "killed" and killer.exists():
                 found = kills.setdefault(job.mutant.module, {})
                 found[killer.read_text()] = found.get(killer.read_text(), 0) + 1
@@ -581,7 +632,9 @@ def report(records: list[dict], header: dict, whole: bool) -> tuple[str, bool]:
                  f"**{share(counted):.1%}** |")  # fmt: skip
     timeouts = sum(r["timeout"] for r in counted)
     untested = sum(r["why"] == "no test runs this line" for r in survivors)
-    left_out = ", ".join(f"{count} in {why}s" for why, count in sorted(header["left_out"].items()))
+    left_out = [f"{count} in {why}s" for why, count in sorted(header["left_out"].items())]
+    invalid = sum(r["outcome"] == "not valid Python" for r in records)
+    left_out = ", ".join(left_out + ([f"{invalid} not valid Python"] if invalid else []))
     text = [
         f"# Mutation testing: {share(counted):.1%} killed",
         "",
@@ -683,7 +736,12 @@ def main(argv: list[str] | None = None) -> int:
     map_minutes = (time.perf_counter() - start) / 60
     mutants, left_out = make_mutants(plan, targets)
     log(f"{len(mutants)} mutants; preloading the libraries the tests import")
-    log(f"preloaded in {preload(plan):.1f} s; testing")
+    log(f"preloaded in {preload(plan):.1f} s; compiling the workers' copies")
+    warm_caches(copies)
+    # the preloaded libraries' objects out of the collector's reach: a child's collections
+    # (pytest runs several at its end) then skip them, and their pages stay shared
+    gc.freeze()
+    log("testing")
     results = test_mutants(mutants, tests, copies, log)
     sources = {module: (plan / module).read_text() for module in targets}
     records = records_of(mutants, results, sources)

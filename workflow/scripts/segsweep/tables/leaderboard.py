@@ -4,9 +4,9 @@
 by the primary score: segmentation covering at the optimal dataset scale (``covering_ods``,
 the Berkeley benchmark's region measure: one value of the entry's swept parameter, named in
 ``parameter``, for the whole dataset, given in ``covering_ods_value``; ties broken by
-``ari_ods``). Beside it: covering OIS (best value per image), PRI and VI at ODS and OIS (see
-:mod:`segsweep.score.benchmark`), and adjusted Rand index at ODS and OIS. Scores are averaged over
-seeds before anything is picked. How far to trust the ranking (:mod:`segsweep.tables.uncertainty`):
+``ari_ods``, then by colour space and method name). Beside it: covering OIS (best value per
+image), PRI and VI at ODS and OIS (see :mod:`segsweep.score.benchmark`), and adjusted Rand
+index at ODS and OIS. Scores are averaged over seeds before anything is picked. How far to trust the ranking (:mod:`segsweep.tables.uncertainty`):
 an interval over images for every score at its chosen value (``_low``, ``_high``), the share
 of image resamples in which ODS chooses the same value (``covering_ods_value_share``), a
 paired test of each entry against the top one (``p_value``, ``verdict``) and, with several
@@ -136,7 +136,7 @@ def leaderboard(fits: pd.DataFrame, trust: Trust) -> tuple[pd.DataFrame, pd.Data
 def boundary_curves(fits: pd.DataFrame) -> pd.DataFrame:
     """Every entry's boundary precision-recall curve over its swept values (seed-averaged,
     summed over the images with ground truth): ``space``, ``method``, ``value``, ``recall``,
-    ``precision`` and ``f`` (empty without boundary scores)."""
+    ``precision`` and ``f``, by entry and value (empty without boundary scores)."""
     frames = [
         uncertainty.curve_points(uncertainty.EntryScores.from_table(group)).assign(
             space=space, method=method

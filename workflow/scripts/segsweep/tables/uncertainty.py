@@ -210,9 +210,8 @@ def per_image_terms(entry: EntryScores) -> dict[str, tuple[np.ndarray, np.ndarra
         ratio is :func:`dataset_scores`' value.
     """
     found = {}
-    for measure in leaderboard_measures(entry.matrices):
-        if measure.curve_of:
-            continue  # not a ratio of sums: see curve_intervals
+    ratios = [m for m in leaderboard_measures(entry.matrices) if not m.curve_of]
+    for measure in ratios:  # a curve's scores are not ratios of sums: see curve_intervals
         for kind, (numerator, denominator) in _ods_ois(entry, measure)[3].items():
             finite = np.isfinite(numerator)
             found[f"{measure.leaderboard}_{kind}"] = (numerator[finite], denominator[finite])
@@ -270,12 +269,13 @@ def f_with_error(
 
 
 def _in_chunks(statistic, rows: np.ndarray) -> np.ndarray:
-    """``statistic`` of each resample of ``rows`` (resamples x images), taken
-    :data:`RESAMPLES_AT_ONCE` resamples at a time; one resample gives one value."""
-    rows = np.atleast_2d(rows)
-    found = np.concatenate([statistic(rows[start : start + RESAMPLES_AT_ONCE])
-                            for start in range(0, len(rows), RESAMPLES_AT_ONCE)])  # fmt: skip
-    return found.reshape(np.shape(rows)[:-1]) if np.ndim(rows) > 1 else found
+    """``statistic`` of each resample of ``rows`` (..., images), one value per resample,
+    taken :data:`RESAMPLES_AT_ONCE` resamples at a time."""
+    rows = np.asarray(rows)
+    flat = rows.reshape(-1, rows.shape[-1])
+    found = np.concatenate([statistic(flat[start : start + RESAMPLES_AT_ONCE])
+                            for start in range(0, len(flat), RESAMPLES_AT_ONCE)])  # fmt: skip
+    return found.reshape(rows.shape[:-1])
 
 
 def studentized_interval(
