@@ -6,8 +6,8 @@ the Berkeley benchmark's region measure: one value of the entry's swept paramete
 ``parameter``, for the whole dataset, given in ``covering_ods_value``; ties broken by
 ``ari_ods``, then by colour space and method name). Beside it: covering OIS (best value per
 image), PRI and VI at ODS and OIS (see :mod:`segsweep.score.benchmark`), and adjusted Rand
-index at ODS and OIS. Scores are averaged over seeds before anything is picked. How far to trust the ranking (:mod:`segsweep.tables.uncertainty`):
-an interval over images for every score at its chosen value (``_low``, ``_high``), the share
+index at ODS and OIS. Scores are averaged over seeds before anything is picked. How far to
+trust the ranking (:mod:`segsweep.tables.uncertainty`): an interval over images for every score at its chosen value (``_low``, ``_high``), the share
 of image resamples in which ODS chooses the same value (``covering_ods_value_share``), a
 paired test of each entry against the top one (``p_value``, ``verdict``) and, with several
 seeds, the spread of covering ODS over seeds (``seed_min``, ``seed_median``, ``seed_max``).
