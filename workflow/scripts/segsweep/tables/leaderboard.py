@@ -1,18 +1,19 @@
 """Leaderboard and the quality of the automatic choice of k, from scores against truth.
 
-**Leaderboard.** One row per (colour space, method) over all images with ground truth, ranked
-by the primary score: segmentation covering at the optimal dataset scale (``covering_ods``,
-the Berkeley benchmark's region measure: one value of the entry's swept parameter, named in
-``parameter``, for the whole dataset, given in ``covering_ods_value``; ties broken by
-``ari_ods``, then by colour space and method name). Beside it: covering OIS (best value per
-image), PRI and VI at ODS and OIS (see :mod:`segsweep.score.benchmark`), and adjusted Rand
-index at ODS and OIS. Scores are averaged over seeds before anything is picked. How far to
-trust the ranking (:mod:`segsweep.tables.uncertainty`): an interval over images for every score at its chosen value (``_low``, ``_high``), the share
-of image resamples in which ODS chooses the same value (``covering_ods_value_share``), a
-paired test of each entry against the top one (``p_value``, ``verdict``) and, with several
-seeds, the spread of covering ODS over seeds (``seed_min``, ``seed_median``, ``seed_max``).
-The per-image covering at each entry's ODS value, which the tests and the rank plot use, is
-a table of its own.
+**Leaderboard.** One row per (colour space, method) over all images with ground truth,
+ranked by the primary score: segmentation covering at the optimal dataset scale
+(``covering_ods``, the Berkeley benchmark's region measure: one value of the entry's swept
+parameter, named in ``parameter``, for the whole dataset, given in ``covering_ods_value``;
+ties broken by ``ari_ods``, then by colour space and method name). Beside it: covering OIS
+(best value per image), PRI and VI at ODS and OIS (see :mod:`segsweep.score.benchmark`), and
+adjusted Rand index at ODS and OIS. Scores are averaged over seeds before anything is
+picked. How far to trust the ranking (:mod:`segsweep.tables.uncertainty`): an interval over
+images for every score at its chosen value (``_low``, ``_high``), the share of image
+resamples in which ODS chooses the same value (``covering_ods_value_share``), a paired test
+of each entry against the top one (``p_value``, ``verdict``) and, with several seeds, the
+spread of covering ODS over seeds (``seed_min``, ``seed_median``, ``seed_max``). The
+per-image covering at each entry's ODS value, which the tests and the rank plot use, is a
+table of its own.
 
 **Choice of k.** For every criterion that picks k (elbow, BIC, ...) and every (image, space,
 method): the score at the picked k next to the best score over all k (the oracle), for ARI
