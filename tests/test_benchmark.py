@@ -85,3 +85,26 @@ def test_ods_ois_on_a_hand_built_table():
     assert result["cover_ods_threshold"] == 2
     assert result["cover_ods"] == pytest.approx(14 / 30)
     assert result["cover_ois"] == pytest.approx((8 + 6) / 30)
+
+
+def test_ratio_ods_ois_picks_each_images_best_ratio_whatever_its_denominators():
+    """A ratio's denominators may differ between thresholds: an image's OIS threshold is
+    that of its best ratio (0.5 at the first here), not of its largest numerator."""
+    from segsweep.score.benchmark import mean_ods_ois, ratio_ods_ois
+
+    numerators, denominators = np.array([[1.0, 3.0]]), np.array([[2.0, 10.0]])
+    column, ods, ois, image_columns = ratio_ods_ois(numerators, denominators)
+    assert (column, ods, ois, image_columns.tolist()) == (0, 0.5, 0.5, [0])
+    # a mean's ODS is its highest unless told otherwise
+    column, ods, ois, _ = mean_ods_ois(np.array([[0.2, 0.8], [0.6, 0.4]]))
+    assert column == 1 and (ods, ois) == pytest.approx((0.6, 0.7))
+
+
+def test_ods_ois_keeps_a_threshold_no_image_has_a_pri_at():
+    from segsweep.score.benchmark import ods_ois
+
+    pri_at = ((0.1, 0.5), (0.2, np.nan), (0.3, 0.9))
+    rows = [dict(image=image, threshold=t, pri=p, vi=1.0 - p, cover_num=p, cover_den=1.0)
+            for image in ("a", "b") for t, p in pri_at]  # fmt: skip
+    result = ods_ois(pd.DataFrame(rows))
+    assert result["pri_ods_threshold"] == 0.3 and result["cover_ods_threshold"] == 0.3
