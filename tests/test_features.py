@@ -68,3 +68,18 @@ def test_opencv_conversions_agree_with_scikit_image(noisy_photo):
     difference[..., 0] = np.minimum(difference[..., 0], 1 - difference[..., 0])  # circular hue
     assert difference.max() < 1e-4
     assert hsv[..., 0].max() < 1.0
+
+
+def test_each_colour_spaces_declared_ranges_are_its_features_ranges_over_the_rgb_cube():
+    """Every 8-bit colour (a 32-step grid of the cube with its corners) converts inside
+    the declared range of each channel, and reaches within 0.02 of both ends: the ranges
+    are the features' own (the figures' axes read them)."""
+    steps = np.unique(np.r_[np.arange(0, 256, 8), 255]).astype(np.uint8)
+    cube = np.stack(np.meshgrid(steps, steps, steps, indexing="ij"), axis=-1).reshape(1, -1, 3)
+    for name, space in SPACES.items():
+        features = to_features(cube, name).reshape(-1, len(space.channels))
+        assert len(space.ranges) == len(space.channels) == features.shape[1], name
+        for channel, (low, high) in enumerate(space.ranges):
+            values = features[:, channel]
+            assert low - 1e-6 <= values.min() <= low + 0.02, (name, channel, values.min())
+            assert high - 0.02 <= values.max() <= high + 1e-6, (name, channel, values.max())
