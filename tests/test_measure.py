@@ -9,11 +9,12 @@ from segsweep.score.measure import measure
 from segsweep.score.measures import (
     CRITERIA,
     GROUPS,
-    SCORES,
     groups_of,
     interval_scores,
     leaderboard_measures,
     per_image_columns,
+    pick_criteria,
+    scores_of,
 )
 
 
@@ -80,15 +81,18 @@ def test_the_leaderboard_has_the_measures_a_table_has_the_parts_of():
 def test_the_leaderboard_gives_the_chosen_value_of_covering_and_ari():
     """PRI and VI are printed as the benchmark prints them, without the value ODS chose;
     boundary F's comes from its curve, the point between two values."""
-    assert {m.leaderboard for m in SCORES if m.ods_value} == {"covering", "ari"}
+    assert {m.leaderboard for m in leaderboard_measures() if m.ods_value} == {"covering", "ari"}
 
 
 def test_each_criterions_direction_agrees_with_how_it_picks_k():
     """A criterion picked at its maximum is better higher; at its minimum or at the knee
     of a decreasing curve (inertia), better lower. The boundary scores are better higher."""
+    rules = pick_criteria()
     for criterion in CRITERIA:
-        assert criterion.higher_is_better == (criterion.pick_rule == "max"), criterion.column
-    boundary = {m.column: m.higher_is_better for m in SCORES if m.group == "boundary"}
+        column, rule = rules[criterion.picks_as]
+        assert column == criterion.column
+        assert criterion.higher_is_better == (rule == "max"), criterion.column
+    boundary = {m.column: m.higher_is_better for m in scores_of(("boundary",))}
     assert {column for column, higher in boundary.items() if higher} == {
         "bdry_recall", "bdry_precision", "bdry_f"}  # fmt: skip
     assert {column for column, higher in boundary.items() if higher is False} == set()

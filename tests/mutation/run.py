@@ -348,8 +348,13 @@ def tests_for(mutant: Mutant, tests: TestMap, spans) -> set[str]:
     found = running(range(first, max(last, mutant.end_line) + 1))
     if not found and called:
         found = running(range(called[0], called[1] + 1))
+    if at_import and not called:
+        # coverage credits an import-time statement (a registry entry, a constant) to the
+        # one test during which its module was first imported: every test of the module
+        # may read what it defines
+        found |= tests.tests_of_module(mutant.module)
     ran_at_import = any(number in by_line for number in range(first, last + 1))
-    if not found and (at_import or ran_at_import):
+    if not found and ran_at_import:
         found = tests.tests_of_module(mutant.module)
     return found
 
