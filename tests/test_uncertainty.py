@@ -407,6 +407,12 @@ def plain_f(counts, index, following, fraction):
     return 2 * r * p / (r + p)
 
 
+def jackknife_error(counts, point):
+    n = len(counts)
+    leave_one_out = np.array([plain_f(np.delete(counts, i, axis=0), *point) for i in range(n)])
+    return np.sqrt((n - 1) / n * ((leave_one_out - leave_one_out.mean()) ** 2).sum())
+
+
 def test_f_with_error_is_the_pooled_f_with_the_jackknifes_standard_error():
     """The delta-method standard error of pooled F agrees with the jackknife's, an
     estimate made without derivatives, on many images."""
@@ -416,21 +422,11 @@ def test_f_with_error_is_the_pooled_f_with_the_jackknifes_standard_error():
     for point in ((1, 2, 0.25), (4, 4, 0.0)):
         f, error = f_with_error(counts, *point)
         assert f == pytest.approx(plain_f(counts, *point), rel=1e-12)
-        leave_one_out = np.array([plain_f(np.delete(counts, i, axis=0), *point)
-                                  for i in range(len(counts))])  # fmt: skip
-        n = len(counts)
-        jackknife = np.sqrt((n - 1) / n * ((leave_one_out - leave_one_out.mean()) ** 2).sum())
-        assert error == pytest.approx(jackknife, rel=0.03)
+        assert error == pytest.approx(jackknife_error(counts, point), rel=0.03)
     batch = np.stack([counts[:10], counts[10:20]])  # (resamples, images, values, 4)
     f, error = f_with_error(batch, 1, 2, 0.5)
     assert f.shape == error.shape == (2,)
     assert f[1] == pytest.approx(plain_f(counts[10:20], 1, 2, 0.5), rel=1e-12)
-
-
-def jackknife_error(counts, point):
-    n = len(counts)
-    leave_one_out = np.array([plain_f(np.delete(counts, i, axis=0), *point) for i in range(n)])
-    return np.sqrt((n - 1) / n * ((leave_one_out - leave_one_out.mean()) ** 2).sum())
 
 
 def test_f_with_error_when_recall_and_precision_move_together_or_are_low():
