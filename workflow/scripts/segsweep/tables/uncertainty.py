@@ -218,6 +218,11 @@ def per_image_terms(entry: EntryScores) -> dict[str, tuple[np.ndarray, np.ndarra
     return found
 
 
+#: Bootstrap resamples of the images, and their seed, of every interval drawn by resampling
+#: (the studentized ones and AP's standard error).
+INTERVAL_RESAMPLES = 999
+INTERVAL_SEED = 0
+
 #: Resamples whose boundary counts are pooled at once by :func:`curve_intervals` (a chunk
 #: of an (images x values x 4) array each: 50 of them for 200 images at 99 values take 32 MB).
 RESAMPLES_AT_ONCE = 50
@@ -341,7 +346,11 @@ def studentized_f_interval(
 
 
 def curve_intervals(
-    counts: np.ndarray, values: np.ndarray, level: float, resamples: int = 999, seed: int = 0
+    counts: np.ndarray,
+    values: np.ndarray,
+    level: float,
+    resamples: int = INTERVAL_RESAMPLES,
+    seed: int = INTERVAL_SEED,
 ) -> dict[str, tuple[float, float]]:
     """Intervals of a curve's ODS, OIS and AP (:func:`curve_scores`) over images, with the
     ODS point (where on the curve) and each image's OIS value held at their choice on all
@@ -405,8 +414,8 @@ def ratio_with_error(
 
 
 def ratio_interval(
-    numerators: np.ndarray, denominators: np.ndarray, level: float, resamples: int = 999,
-    seed: int = 0,
+    numerators: np.ndarray, denominators: np.ndarray, level: float,
+    resamples: int = INTERVAL_RESAMPLES, seed: int = INTERVAL_SEED,
 ) -> tuple[float, float]:  # fmt: skip
     """Studentized bootstrap interval (:func:`studentized_interval`) of the ratio of sums
     ``sum(numerators) / sum(denominators)`` over images, with the ratio estimator's standard
