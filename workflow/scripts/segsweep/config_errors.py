@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from segsweep.errors import ConfigError
+from segsweep.errors import ConfigError, tell_user
 
 #: Top-level keys whose value is a set of named entries: a configuration file that names one
 #: gives the whole set (see :func:`replace_sets`).
@@ -169,7 +169,7 @@ def check_or_exit(config: dict, schema_path: str | Path, configfiles: Sequence =
 
 def exit_with(message: str) -> None:
     """Print ``message`` (one line per problem) to standard error and exit with status 1."""
-    print(message, file=sys.stderr)
+    tell_user(message)
     sys.exit(1)
 
 
