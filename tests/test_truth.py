@@ -141,3 +141,42 @@ def test_bsds_root_may_be_a_git_clone_or_the_unpacked_tarball(tmp_path, layout):
     assert truth["2018"] == [(top / layout / "groundTruth/test/2018.mat").as_posix()]
     with pytest.raises(ConfigError, match="directly or under BSDS500/data or BSR/BSDS500/data"):
         discover_bsds(tmp_path / "nothing", "test", None)
+
+
+def _write_mat(path, **variables):
+    from scipy.io import savemat
+
+    savemat(path, variables)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "write"),
+    [
+        ("not-an-image.png", lambda path: path.write_bytes(b"not a png")),  # OSError
+        ("zeros.mat", lambda path: path.write_bytes(b"\0" * 200)),  # scipy's MatReadError
+        ("not-a-mat.mat", lambda path: path.write_bytes(b"MATLAB 5.0" + b"x" * 200)),  # ValueError
+        ("no-truth.mat", lambda path: _write_mat(path, other=np.zeros(2))),  # KeyError
+        ("no-cell.mat", lambda path: _write_mat(path, groundTruth=np.zeros((0, 0)))),  # IndexError
+    ],
+)
+def test_each_kind_of_unreadable_truth_is_one_clear_error(tmp_path, name, write):
+    write(tmp_path / name)
+    with pytest.raises(InputImageError, match=f"{name}: cannot be read as ground truth"):
+        read_annotations([tmp_path / name])
+
+
+def test_truth_with_no_annotation_is_an_error_not_an_unscored_image(tmp_path):
+    path = _write_mat(tmp_path / "empty.mat", groundTruth=np.zeros((1, 0)))
+    with pytest.raises(InputImageError, match="empty.mat: holds no annotation"):
+        read_annotations([path])
+
+
+def test_align_goes_on_after_an_annotation_already_at_the_ingested_size():
+    meta = {"original_shape": [4, 6, 3], "height": 2, "width": 3, "source": "x.png"}
+    ready, full = np.ones((2, 3), int), np.full((4, 6), 7)
+    first, second = align([ready, full], meta)
+    assert first is ready
+    np.testing.assert_array_equal(second, np.full((2, 3), 7))
+    with pytest.raises(InputImageError, match="ground truth is 5x5"):
+        align([ready, np.zeros((5, 5), int)], meta)

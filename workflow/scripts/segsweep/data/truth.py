@@ -27,8 +27,13 @@ from segsweep.errors import InputImageError
 def _read_bsds_mat(path: Path) -> list[np.ndarray]:
     """Every annotation of a BSDS500 ``groundTruth`` file."""
     from scipy.io import loadmat
+    from scipy.io.matlab import MatReadError
 
-    cells = loadmat(path)["groundTruth"][0]
+    try:
+        contents = loadmat(path)
+    except MatReadError as error:  # not a ValueError: a corrupt file would escape the caller
+        raise ValueError(str(error)) from error
+    cells = contents["groundTruth"][0]
     return [np.asarray(cell["Segmentation"][0, 0]) for cell in cells]
 
 
@@ -79,6 +84,8 @@ def read_annotations(paths: list[str | Path]) -> list[np.ndarray]:
             arrays = reader(path)
         except (OSError, ValueError, KeyError, IndexError) as error:
             raise InputImageError(f"{path}: cannot be read as ground truth ({error})") from None
+        if not arrays:
+            raise InputImageError(f"{path}: holds no annotation; remove it or add one")
         for array in arrays:
             if array.ndim != 2 or not np.issubdtype(array.dtype, np.integer):
                 raise InputImageError(
