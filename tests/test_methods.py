@@ -1,5 +1,6 @@
 import hashlib
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -112,6 +113,8 @@ def test_bayesian_gmm_uses_only_the_components_it_needs():
     model = methods.create("bayesian_gmm", value=8, random_state=0, params={}).fit(X)
     assert model.fit_summary()["effective_components"] == 3
     assert adjusted_rand_score(truth, model.predict(X)) == 1.0
+    model.model_.weights_ = np.array([0.9, model.weight_threshold, 0.0])
+    assert model.fit_summary()["effective_components"] == 1  # a weight must exceed it
 
 
 @pytest.mark.parametrize("name", ["gmm", "bayesian_gmm"])
@@ -135,7 +138,9 @@ def test_free_parameters_agree_with_scikit_learns_bic(covariance_type):
     model = methods.create("gmm", 4, 0, {"covariance_type": covariance_type}).fit(X)
     bic = model.model_.bic(X)  # -2 log L + p log n, with scikit-learn's own p
     log_likelihood = model.model_.score(X) * len(X)
-    assert model.n_free_parameters() == round((bic + 2 * log_likelihood) / np.log(len(X)))
+    free = model.n_free_parameters()
+    assert isinstance(free, int)  # a count, written to the criteria table as one
+    assert free == round((bic + 2 * log_likelihood) / np.log(len(X)))
 
 
 def test_listing_and_validating_methods_imports_no_fitting_library():
@@ -679,7 +684,9 @@ def test_kmeans_refines_with_as_few_as_one_iteration():
     X, _ = three_blobs()
     for refine_iter, refined in [(0, False), (1, True)]:
         model = methods.create("kmeans", 3, 0, {"refine_iter": refine_iter}).fit(X[::7])
-        model.refine(X)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # KMeans warns of n_init > 1 with given centres
+            model.refine(X)
         assert model.refined_ is refined
 
 
@@ -904,3 +911,91 @@ def test_the_private_scikit_learn_code_the_faster_em_relies_on_is_unchanged():
         f"the new digests and release there"
     )
     assert sklearn.__version__ == _mixture.SCIKIT_LEARN_RELEASE
+
+
+@pytest.mark.parametrize(
+    ("declared", "words"),
+    [
+        ({"choices": ("a", "b")}, ", one of ['a', 'b']"),
+        ({"minimum": 0.0, "maximum": 1.5}, ", from 0 to 1.5"),
+        ({"minimum": 2}, ", >= 2"),
+        ({"maximum": 9}, ", <= 9"),
+        ({}, ""),
+    ],
+)
+def test_a_parameter_says_its_allowed_values_in_words(declared, words):
+    assert methods.Param(float, **declared).allowed() == words
+
+
+def test_a_parameter_declaration_is_fixed_once_made():
+    """Declarations are shared by every instance and setup of a method: none may change one."""
+    import dataclasses
+
+    spec = methods.get_method("gmm").param_specs["covariance_type"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        spec.choices = ("full",)
+    methods.param(1.0, "a scale", choices=(1.0, 2.0))
+    with pytest.raises(TypeError):  # only the default and help may be given by position
+        methods.param(1.0, "a scale", (1.0, 2.0))
+
+
+def test_a_method_instance_is_hashable_and_equal_to_itself_only():
+    """Like a scikit-learn estimator: two models with the same parameters are two models."""
+
+    class Local(methods.ClusteringMethod):
+        name = ""
+        scale: float = methods.param(1.0, "a scale")
+
+    for make in (Local, lambda: methods.create("slic_rag", 3, 0, {})):
+        first, second = make(), make()
+        assert len({first, second}) == 2 and first != second and first == first
+
+
+def test_slic_kmeans_clusters_each_used_superpixels_mean_weighted_by_its_size():
+    """Prepared superpixels with an unused id (3) and a one-pixel one (4): KMeans is fitted
+    on the mean colour of each superpixel that has pixels, weighted by its pixel count."""
+    from sklearn.cluster import KMeans
+
+    rng = np.random.default_rng(0)
+    image = rng.random((4, 5, 3))
+    superpixels = np.repeat([[0, 0, 1, 1, 2]], 4, axis=0)
+    superpixels[3, 4] = 4
+    model = methods.create("slic_kmeans", 3, 0, {}).fit(image, prepared=superpixels)
+    ids = [0, 1, 2, 4]
+    means = np.array([image[superpixels == i].mean(axis=0) for i in ids])
+    sizes = np.array([np.sum(superpixels == i) for i in ids], dtype=float)
+    theirs = KMeans(3, n_init=1, random_state=0).fit(means, sample_weight=sizes)
+    np.testing.assert_allclose(model.model_.cluster_centers_, theirs.cluster_centers_)
+    np.testing.assert_array_equal(model.superpixel_labels_[ids], theirs.labels_)
+    more = methods.create("slic_kmeans", 5, 0, {}).fit(image, prepared=superpixels)
+    assert more.model_.n_clusters == 4  # k is cut to the superpixels that have pixels
+
+
+def test_slic_kmeans_that_uses_every_iteration_has_not_converged(monkeypatch):
+    import sklearn.cluster
+
+    one_iteration = sklearn.cluster.KMeans
+    monkeypatch.setattr(
+        sklearn.cluster, "KMeans", lambda **kwargs: one_iteration(max_iter=1, **kwargs)
+    )
+    image, _ = object_on_plain_ground()
+    model = methods.create("slic_kmeans", 2, 0, {"n_segments": 50}).fit(image)
+    assert model.n_iter_ == 1 and not model.converged_
+
+
+def test_ward_cut_labels_run_from_zero_with_k_clusters():
+    """Four leaves merged (0, 1), then (2, 3), then the two pairs."""
+    from segsweep.fit.methods.ward import cut_where_k_remain
+
+    children = np.array([[0, 1], [2, 3], [4, 5]])
+    for k, expected in [(1, [0, 0, 0, 0]), (2, [0, 0, 1, 1]), (4, [0, 1, 2, 3])]:
+        labels = cut_where_k_remain(children, 4, k)
+        np.testing.assert_array_equal(labels, expected)
+
+
+def test_quickshift_keeps_a_link_exactly_at_max_dist():
+    """scikit-image cuts the links longer than ``max_dist`` (``dist > max_dist``)."""
+    parent, distance = np.array([0, 0, 1, 2]), np.array([0.0, 2.0, 3.0, 3.5])
+    model = methods.create("quickshift", 3.0, 0, {})
+    labels = model.segment(np.zeros((2, 2, 3)), (parent, distance))
+    np.testing.assert_array_equal(labels, [[0, 0], [0, 1]])

@@ -158,6 +158,10 @@ def test_a_mat_file_is_read_before_a_npy_file(tmp_path):
             "expected integer label maps of shape \\(n, H, W\\), got int64 \\(8,\\)",
         ),
         (lambda folder: (folder / "img.npy").write_bytes(b"not an array"), "cannot be read"),
+        (  # pickled objects are never loaded: they run code
+            lambda folder: np.save(folder / "img.npy", np.array([None, 1], dtype=object)),
+            "cannot be read \\(Object arrays cannot be loaded",
+        ),
     ],
 )
 def test_a_bad_file_is_one_line_naming_it(tmp_path, write, message):
