@@ -1,3 +1,5 @@
+import time
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -90,8 +92,11 @@ def test_evaluate_follows_fits_rows_and_scores_only_with_truth():
     features = X.reshape(20, 50, 3)
     maps = {(2, 0): truth.reshape(20, 50), (3, 0): (np.arange(1000) % 3).reshape(20, 50)}
     fits = pd.DataFrame({"value": [2.0, 3.0], "seed": [0, 0]})
+    started = time.perf_counter()
     table, seconds = evaluate(features, maps, fits, silhouette_sample=200)
+    elapsed = time.perf_counter() - started
     assert table["value"].tolist() == [2, 3] and len(seconds) == 2
+    assert 0 < sum(seconds) <= elapsed  # each fit's own time, within the call's
     assert "ari" not in table
     assert table.loc[0, "silhouette"] > table.loc[1, "silhouette"]
     assert table["silhouette"].iloc[0] == pytest.approx(
@@ -143,3 +148,62 @@ def test_cluster_criteria_are_scikit_learns_to_1e_12(case):
     X = X.astype(np.float64)
     assert calinski == pytest.approx(calinski_harabasz_score(X, labels), rel=1e-12, abs=0)
     assert davies == pytest.approx(davies_bouldin_score(X, labels), rel=1e-12, abs=1e-15)
+
+
+def test_the_code_default_segment_limit_is_the_schemas():
+    """``criteria.max_segments`` has its default in the schema and in the functions that
+    take it outside a workflow: the two must agree."""
+    from pathlib import Path
+
+    import yaml
+
+    schema = Path(__file__).resolve().parents[1] / "workflow" / "schemas" / "config.schema.yaml"
+    criteria = yaml.safe_load(schema.read_text())["properties"]["criteria"]["properties"]
+    assert criteria["max_segments"]["default"] == CLUSTER_CRITERIA_MAX_SEGMENTS
+
+
+def test_the_silhouette_sample_draws_distinct_pixels():
+    from segsweep.score.criteria import silhouette_index
+
+    index = silhouette_index(600, 500, 0)
+    assert len(index) == 500 and len(np.unique(index)) == 500
+    assert sorted(silhouette_index(5, 500, 0)) == [0, 1, 2, 3, 4]
+
+
+def test_davies_bouldin_of_clusters_each_one_unit_wide_is_scikit_learns():
+    """Every pixel 1 from its centre: the scatters are all 1 (not 0, the special case)."""
+    X = np.array([[0.0, 1.0], [0.0, -1.0], [10.0, 1.0], [10.0, -1.0]])
+    labels = np.array([0, 0, 1, 1])
+    calinski, davies = cluster_criteria(X, labels)
+    assert davies == pytest.approx(davies_bouldin_score(X, labels)) == pytest.approx(0.2)
+
+
+def test_labels_are_counted_whatever_their_values():
+    from segsweep.score.criteria import _count_labels
+
+    assert _count_labels(np.array([-3, 5, 5, 0])) == 3
+    assert _count_labels(np.array([7, 7, 2], np.uint8)) == 2
+    assert _count_labels(np.array([], int)) == 0
+
+
+def test_a_fit_of_as_many_segments_as_pixels_is_skipped_with_its_reason():
+    X = np.array([[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]])
+    result = internal_criteria(X, np.array([0, 1]), silhouette_sample=2, seed=0)
+    assert all(np.isnan(result[column]) for column in CRITERIA_COLUMNS)
+    assert result["skipped"].endswith(": as many segments as pixels")
+    assert internal_criteria(X, np.array([1, 1]), 2, 0)["skipped"].endswith(": one segment")
+
+
+def test_a_silhouette_sample_of_singletons_is_skipped():
+    """Three segments over four pixels, a sample of two that falls on two segments: each
+    sampled segment a single pixel, so no silhouette (scikit-learn refuses one)."""
+    from segsweep.score.criteria import silhouette_index
+
+    X = np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [5.0, 5.0, 5.0], [5.0, 5.0, 6.0]])
+    labels = np.array([0, 1, 2, 2])
+    seed = next(s for s in range(100) if len(set(labels[silhouette_index(4, 2, s)])) == 2)
+    result = internal_criteria(X, labels, silhouette_sample=2, seed=seed)
+    assert np.isnan(result["silhouette"]) and np.isfinite(result["calinski_harabasz"])
+    assert (
+        result["skipped"] == "silhouette: its 2-pixel sample holds one segment (or only singletons)"
+    )

@@ -83,3 +83,12 @@ def test_each_colour_spaces_declared_ranges_are_its_features_ranges_over_the_rgb
             values = features[:, channel]
             assert low - 1e-6 <= values.min() <= low + 0.02, (name, channel, values.min())
             assert high - 0.02 <= values.max() <= high + 1e-6, (name, channel, values.max())
+
+
+def test_a_colour_space_of_the_registry_is_fixed_once_made():
+    import dataclasses
+
+    space = SPACES["lab"]
+    assert to_features(np.zeros((1, 1, 3), np.uint8), "lab").shape == (1, 1, 3)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        space.ranges = ((0.0, 1.0),) * 3

@@ -328,3 +328,62 @@ def test_equal_matched_pixels_are_decided_by_the_larger_iou(x, y):
     accuracy, mean_iou = hungarian_scores(truth, seg)
     assert accuracy == pytest.approx(4 / 8)
     assert mean_iou == pytest.approx((1 / 3 + 3 / 6) / 2)
+
+
+def test_prepared_partitions_tables_and_facts_are_fixed_once_made():
+    """They are shared between scores (and cached): none may be changed by a reader."""
+    import dataclasses
+
+    from segsweep.score.boundaries import BoundaryCounts
+    from segsweep.score.measures import SCORES
+    from segsweep.score.scores import PairFacts, Partition, pair_table
+
+    truth, seg = np.array([[0, 0, 1]]), np.array([[1, 2, 2]])
+    facts = PairFacts.of(truth, seg)
+    counts = BoundaryCounts(1, 2, 1, 2)
+    for shared, field in [
+        (Partition.of(truth), "sizes"), (pair_table(truth, seg), "counts"),
+        (facts, "table"), (counts, "truth"), (scores_of()[0], "column"), (SCORES[0], "column"),
+    ]:  # fmt: skip
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(shared, field, None)
+    assert counts.recall == 0.5 and facts.cover_num == 2 * 1 / 2 + 1 * 1 / 2
+
+
+def test_covering_of_several_annotations_is_the_ratio_of_the_pooled_sums():
+    """Not the mean of each annotation's covering, which differs in the last bits."""
+    rng = np.random.default_rng(0)
+    seg = rng.integers(0, 4, (9, 11))
+    annotations = [rng.integers(0, 3 + i, (9, 11)) for i in range(3)]
+    scores = score_annotations(annotations, seg)
+    assert scores["covering"] == scores["cover_num"] / scores["cover_den"]
+    assert scores["cover_den"] == 3 * seg.size
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    arrays(np.int8, (3, 4), elements=st.integers(0, 3)),
+    arrays(np.int8, (3, 4), elements=st.integers(0, 3)),
+)
+def test_matching_takes_the_most_pixels_then_the_largest_iou_sum(truth, seg):
+    """Against every one-to-one matching of a small table, enumerated."""
+    import itertools
+
+    from segsweep.score.scores import _cell_ious, match
+
+    table = pair_table(truth, seg)
+    dense = np.zeros(table.shape)
+    iou = np.zeros(table.shape)
+    dense[table.rows, table.cols] = table.counts
+    iou[table.rows, table.cols] = _cell_ious(table)
+    small, large = sorted(table.shape)
+    best = max(
+        (sum(dense[pair] for pair in pairs), sum(iou[pair] for pair in pairs))
+        for chosen in itertools.permutations(range(large), small)
+        for pairs in [
+            [(i, j) if table.shape[0] <= table.shape[1] else (j, i) for i, j in enumerate(chosen)]
+        ]
+    )
+    cells = match(table)
+    assert table.counts[cells].sum() == best[0]
+    assert _cell_ious(table)[cells].sum() == pytest.approx(best[1], abs=1e-12)
