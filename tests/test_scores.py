@@ -387,3 +387,54 @@ def test_matching_takes_the_most_pixels_then_the_largest_iou_sum(truth, seg):
     cells = match(table)
     assert table.counts[cells].sum() == best[0]
     assert _cell_ious(table)[cells].sum() == pytest.approx(best[1], abs=1e-12)
+
+
+def test_ami_clamps_a_vanishing_denominator_as_scikit_learn_does(monkeypatch):
+    """With the expected information equal to the mean entropy, AMI's denominator is 0 and
+    scikit-learn divides by +eps; just above it, the denominator is within eps below 0 and
+    it divides by -eps. The expected term is replaced on both sides to make these cases."""
+    from sklearn.metrics import adjusted_mutual_info_score
+    from sklearn.metrics.cluster import _supervised
+
+    from segsweep.score import scores
+
+    truth = np.repeat([0, 1], 6)
+    seg = np.repeat([0, 1], [5, 7])  # mean entropy below 1 nat: its float steps are < eps
+    for step in (0, 1):  # the mean entropy itself, then the next float above it
+
+        def ours(row_sizes, col_sizes, step=step):
+            n = np.sum(row_sizes)
+            h = [-(np.sum((s / n) * (np.log(s) - np.log(n)))) for s in (row_sizes, col_sizes)]
+            mean = (h[0] + h[1]) / 2
+            return np.nextafter(mean, np.inf) if step else mean
+
+        def theirs(contingency, n_samples, step=step):
+            mean = np.mean([_supervised.entropy(truth), _supervised.entropy(seg)])
+            return np.nextafter(mean, np.inf) if step else mean
+
+        monkeypatch.setattr(scores, "expected_mutual_information", ours)
+        monkeypatch.setattr(_supervised, "expected_mutual_information", theirs)
+        expected = adjusted_mutual_info_score(truth, seg)
+        assert abs(expected) > 1e12  # the numerator over an eps-sized denominator
+        assert score_pair(truth, seg)["ami"] == pytest.approx(expected, rel=1e-6, abs=0)
+
+
+def test_ami_clamps_a_vanishing_numerator_as_scikit_learn_does(monkeypatch):
+    """With the expected information equal to the mutual information (scikit-learn's, which
+    segsweep's equals on this pair), the numerator is 0 and becomes +eps; just above it,
+    within eps below 0, it becomes -eps."""
+    from sklearn.metrics import adjusted_mutual_info_score, mutual_info_score
+    from sklearn.metrics.cluster import _supervised
+
+    from segsweep.score import scores
+
+    truth = np.repeat([0, 1], 6)
+    seg = np.repeat([0, 1, 2], [3, 5, 4])
+    mutual = mutual_info_score(truth, seg)
+    for step in (0, 1):
+        value = np.nextafter(mutual, np.inf) if step else mutual
+        monkeypatch.setattr(scores, "expected_mutual_information", lambda *_, v=value: v)
+        monkeypatch.setattr(_supervised, "expected_mutual_information", lambda *_, v=value: v)
+        expected = adjusted_mutual_info_score(truth, seg)
+        assert 0 < abs(expected) < 1e-14  # eps over the denominator
+        assert score_pair(truth, seg)["ami"] == pytest.approx(expected, rel=1e-6, abs=0)
