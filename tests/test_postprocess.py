@@ -368,3 +368,24 @@ def test_the_last_region_is_kept_when_it_is_large():
     labels[0, 0] = 2  # one stray pixel, absorbed
     merged = merge_small_regions(labels, min_size=20)
     assert set(np.unique(merged)) == {0, 1} and (merged[:, 7:] == 1).all()
+
+
+def test_the_default_cap_on_sweeps_is_the_schemas():
+    """A setup without ``smoothing_max_iter`` gets the schema's default, and so does a
+    caller of the smoothing functions."""
+    import inspect
+    from pathlib import Path
+
+    import yaml
+
+    from segsweep.fit.postprocess import potts_icm
+
+    schema = Path(__file__).resolve().parents[1] / "workflow" / "schemas" / "config.schema.yaml"
+    setup = yaml.safe_load(schema.read_text())["properties"]["methods"]["additionalProperties"]
+    cap = setup["properties"]["smoothing_max_iter"]["default"]
+    for smoothing in (potts_icm, potts_smooth):
+        assert inspect.signature(smoothing).parameters["max_iter"].default == cap
+    features, labels, _ = two_regions_with_salt()
+    np.testing.assert_array_equal(
+        potts_smooth(features, labels, 0.7), potts_icm(features, labels, 0.7, cap)[0]
+    )
