@@ -235,9 +235,12 @@ def test_expected_mutual_information_is_exact_with_thousands_of_segments():
 
 def test_tails_are_left_out_only_where_they_do_not_count():
     """Sizes whose overlaps spread widely (half the image each) and whose overlaps are
-    nearly fixed (one cluster of almost every pixel) against the exact sum."""
+    nearly fixed (one cluster of almost every pixel), and pairs whose mean overlap exceeds
+    EMI_TAIL (where the upper window's Lambert W argument turns negative), against the
+    exact sum."""
     cases = (([500, 500], [499, 1, 500]), ([990, 10], [995, 3, 2]), ([7] * 100, [700]),
-             ([3, 1], [3, 1]), ([2, 2], [3, 1]), ([5, 4, 1], [6, 3, 1]))  # fmt: skip
+             ([3, 1], [3, 1]), ([2, 2], [3, 1]), ([5, 4, 1], [6, 3, 1]),
+             ([155, 245], [155, 245]))  # fmt: skip  # a mean overlap of 60, above EMI_TAIL
     for rows, cols in cases:
         exact = exact_expected_mutual_information(rows, cols)
         ours = expected_mutual_information(np.array(rows), np.array(cols))
