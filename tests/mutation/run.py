@@ -585,7 +585,9 @@ def explanations() -> list[dict]:
     mutant | why |``, the line and the mutant as source text."""
     rows = []
     for line in DOCS.read_text().splitlines() if DOCS.exists() else []:
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        # a cell's own pipes are escaped (``\\|``), as markdown tables need
+        cells = [cell.strip().replace("\\|", "|")
+                 for cell in re.split(r"(?<!\\)\|", line.strip().strip("|"))]  # fmt: skip
         if len(cells) == 5 and cells[0].endswith(".py") and cells[1].startswith("`"):
             rows.append({"module": cells[0], "source": cells[1].strip("`"),
                          "operator": cells[2].strip("`"), "mutant": cells[3].strip("`"),
@@ -594,7 +596,7 @@ def explanations() -> list[dict]:
 
 
 def key(row: dict) -> tuple:
-    return (row["module"], row["source"], row["operator"], row["mutant"].replace("|", "\\|"))
+    return (row["module"], row["source"], row["operator"], row["mutant"])
 
 
 def report(records: list[dict], header: dict, whole: bool) -> tuple[str, bool]:
