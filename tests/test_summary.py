@@ -1,3 +1,5 @@
+import hashlib
+
 import numpy as np
 import pandas as pd
 
@@ -128,3 +130,17 @@ def test_the_page_lists_figures_not_drawn_and_says_when_nothing_picks_k(tmp_path
     )  # fmt: skip
     page = summary_html(RUN, images, SETUPS, picks(), {}, leaderboard, summary, alpha=0.05)
     assert "No entry is swept over k" in page
+
+
+def test_provenance_checksums_each_image_and_each_of_its_truth_files(tmp_path):
+    from segsweep.report.provenance import provenance
+
+    image, first, second = (tmp_path / name for name in ("a.png", "a-1.png", "a-2.png"))
+    for path, content in ((image, b"photo"), (first, b"one"), (second, b"two")):
+        path.write_bytes(content)
+    record = provenance({"k": [2]}, {"a": str(image)}, {"a": [str(first), str(second)]})
+    assert record["inputs"]["a"]["sha256"] == hashlib.sha256(b"photo").hexdigest()
+    assert [entry["sha256"] for entry in record["truth"]["a"]] == [
+        hashlib.sha256(content).hexdigest() for content in (b"one", b"two")
+    ]
+    assert provenance({}, {"a": str(image)})["truth"] == {}  # a run without truth

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -84,6 +85,11 @@ def test_figures_summary_and_provenance(finished_run):
     assert provenance["config"]["k"] == [2, 3]
     assert provenance["versions"]["scikit-learn"]
     assert set(provenance["inputs"]) == {"stripes", "noise_photo", "shaded_ball"}
+    (truth,) = provenance["truth"]["shaded_ball"]  # the only image with ground truth
+    assert set(provenance["truth"]) == {"shaded_ball"}
+    assert (
+        truth["sha256"] == hashlib.sha256((finished_run / truth["path"]).read_bytes()).hexdigest()
+    )
 
 
 def test_cutouts_are_transparent_exactly_on_the_corner_cluster(finished_run):

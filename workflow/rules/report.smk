@@ -31,6 +31,7 @@ rule summary:
 rule provenance:
     input:
         images=list(IMAGES.values()),
+        truth=[path for paths in TRUTH.values() for path in paths],
     output:
         provenance="results/provenance.json",
     log:
@@ -40,6 +41,7 @@ rule provenance:
     params:
         code=code_version("provenance"),
         images=list(IMAGES),
+        truth=TRUTH,
         config=config,  # as a param, so a changed configuration writes it again
     script:
         "../scripts/run_rule.py"

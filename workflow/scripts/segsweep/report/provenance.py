@@ -38,8 +38,14 @@ def package_versions(packages=PACKAGES) -> dict[str, str]:
     return versions
 
 
-def provenance(config: dict, inputs: dict[str, str]) -> dict:
-    """Provenance record: ``config``, ``versions`` and ``inputs`` (image -> path, sha256)."""
+def _checksums(paths) -> list[dict[str, str]]:
+    return [{"path": str(path), "sha256": file_sha256(path)} for path in paths]
+
+
+def provenance(config: dict, inputs: dict[str, str], truth: dict[str, list] | None = None) -> dict:
+    """Provenance record: ``config``, ``versions``, ``inputs`` (image -> path, sha256) and
+    ``truth`` (image -> its ground-truth files, each path and sha256; images without truth
+    left out)."""
     return {
         "config": config,
         "versions": package_versions(),
@@ -47,6 +53,7 @@ def provenance(config: dict, inputs: dict[str, str]) -> dict:
             name: {"path": str(path), "sha256": file_sha256(path)}
             for name, path in sorted(inputs.items())
         },
+        "truth": {name: _checksums(paths) for name, paths in sorted((truth or {}).items())},
     }
 
 
@@ -55,4 +62,6 @@ def main(snakemake) -> None:
     from segsweep.store.files import write_json
 
     inputs = dict(zip(snakemake.params.images, snakemake.input.images, strict=True))
-    write_json(snakemake.output.provenance, provenance(dict(snakemake.params.config), inputs))
+    truth = {image: list(paths) for image, paths in snakemake.params.truth.items()}
+    record = provenance(dict(snakemake.params.config), inputs, truth)
+    write_json(snakemake.output.provenance, record)
