@@ -84,3 +84,38 @@ def test_key_paths():
     assert key_path(["methods", "gmm", "params"]) == "methods.gmm.params"
     assert key_path(["k", 0]) == "k[0]"
     assert key_path([]) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("colour_spaces: [rgb]\n", "config colour_spaces: unknown key; did you mean spaces?"),
+        ("methods:\n  km: {method: kmeans, params: {n_init: 0}}\n", "methods.km.params.n_init"),
+        ("k: [2, 3\n", "mine.yaml:2:1: YAML syntax error"),
+    ],
+)
+def test_check_config_catches_what_the_workflow_would(tmp_path, capsys, text, line):
+    """``make run CONFIG=FILE`` checks the file first: a misspelt key (the schema), a value
+    only the cross-key checks refuse, a syntax error; each one line, status 1."""
+    from segsweep import cli
+
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(text)
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["check-config", str(mine)])
+    assert stopped.value.code == 1
+    error = capsys.readouterr().err
+    assert line in error and "Traceback" not in error
+
+
+def test_check_config_accepts_a_valid_file_over_config_yaml(tmp_path, capsys):
+    from segsweep import cli
+    from segsweep.config_errors import merged_config
+
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("k: [2, 4]\nmethods:\n  kmeans: {}\n")
+    cli.main(["check-config", str(mine)])
+    assert capsys.readouterr().err == ""
+    merged = merged_config(ROOT / "config.yaml", [mine])
+    assert merged["k"] == [2, 4] and set(merged["methods"]) == {"kmeans"}
+    assert merged["spaces"] == SHIPPED["spaces"]  # the rest from config.yaml

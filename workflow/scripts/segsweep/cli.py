@@ -2,9 +2,10 @@
 
 ``python -m segsweep.cli methods`` lists the registered methods and the options any method
 takes; ``figure-rules`` prints the rules that draw figures (``make figures`` redraws them,
-from the registry of figures); ``check-config FILE`` checks that a configuration file is
-valid YAML (``make run CONFIG=FILE`` runs it first, since Snakemake reads a
-``--configfile`` before the workflow could name the line of a syntax error).
+from the registry of figures); ``check-config FILE ...`` checks configuration files as the
+workflow does before its first job, merged over config.yaml as Snakemake merges them: YAML
+syntax (with its line: Snakemake reads a ``--configfile`` before the workflow could name
+it), the schema and the checks across keys (``make run CONFIG=FILE`` runs it first).
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ def describe_methods() -> str:
 
 #: The configuration schema, where each option is described.
 SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "config.schema.yaml"
+#: The workflow's own configuration file (the Snakefile's ``configfile:``), which a file
+#: given with ``--configfile`` updates.
+BASE_CONFIG = Path(__file__).resolve().parents[3] / "config.yaml"
 
 
 def describe_options() -> str:
@@ -74,9 +78,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("files", nargs="*", help="configuration files (check-config)")
     args = parser.parse_args(argv)
     if args.command == "check-config":
-        from segsweep.config_errors import check_yaml_or_exit
+        from segsweep.config_errors import check_config_files_or_exit
 
-        check_yaml_or_exit(args.files)
+        check_config_files_or_exit(args.files, BASE_CONFIG, SCHEMA)
         return
     if args.command == "figure-rules":
         from segsweep.figures.registry import figure_rules
