@@ -1,39 +1,14 @@
 import hashlib
-import tempfile
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
-from external import write_external
+from method_inputs import graded_patches, noise_image, object_on_plain_ground
 from sklearn.metrics import adjusted_rand_score
 
 from segsweep.errors import ConfigError
 from segsweep.fit import methods
-
-#: Settings that make some methods' fits quicker on the small test images (fewer superpixels
-#: than pixels, fewer variational iterations); the common tests start from these.
-QUICKER = {"slic_ncut": {"n_segments": 60}, "slic_rag": {"n_segments": 60},
-           "slic_kmeans": {"n_segments": 60}, "bayesian_gmm": {"max_iter": 30},
-           "optics": {"max_fit_pixels": 400}}  # fmt: skip
-
-
-#: Where the tests keep the files a method that reads its own (precomputed) is given.
-EXTERNAL = Path(tempfile.gettempdir()) / "segsweep-tests-external"
-
-
-def create(name, value, seed, params, image):
-    """``methods.create`` for a test fit on ``image`` (H, W, C). A method that reads files
-    of its own (``precomputed``) reads a contour map of ``image`` (tests/external.py)
-    unless ``params`` names another folder."""
-    model = methods.create(name, value, seed, params)
-    if model.needs_image_name:
-        model.image_name = "image"
-        if "folder" not in params or params["folder"] == model.defaults()["folder"]:
-            image = np.asarray(image)
-            digest = hashlib.sha256(image.tobytes() + str(image.shape).encode()).hexdigest()
-            model.folder = write_external(EXTERNAL / digest[:16], "image", image)
-    return model
 
 
 def test_registry_finds_the_method_modules():
@@ -149,7 +124,6 @@ def test_listing_and_validating_methods_imports_no_fitting_library():
     import os
     import subprocess
     import sys
-    from pathlib import Path
 
     code = (
         "import sys; from segsweep.fit import methods; "
@@ -160,15 +134,6 @@ def test_listing_and_validating_methods_imports_no_fitting_library():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, env={**os.environ, "PYTHONPATH": scripts})  # fmt: skip
     assert result.stdout.strip() == "[]"
-
-
-@pytest.mark.parametrize("name", sorted(methods.registry()))
-def test_each_parameter_is_a_field_of_the_method(name):
-    cls = methods.get_method(name)
-    instance = cls(n_clusters=3, random_state=7)
-    assert instance.get_params() == {"n_clusters": 3, "random_state": 7, **cls.defaults()}
-    for key, spec in cls.param_specs.items():
-        assert isinstance(cls.defaults()[key], spec.kind)
 
 
 def test_meanshift_finds_the_number_of_clusters():
@@ -210,15 +175,6 @@ def test_otsu_thresholds_the_grey_column_when_position_columns_follow():
     assert adjusted_rand_score(truth, model.predict(X)) > 0.99
 
 
-def object_on_plain_ground():
-    rng = np.random.default_rng(0)
-    truth = np.zeros((40, 50), int)
-    truth[10:30, 15:40] = 1
-    colours = np.array([[0.8, 0.85, 0.9], [0.6, 0.3, 0.1]])
-    image = colours[truth] + rng.normal(0, 0.01, (40, 50, 3))
-    return image.astype(np.float32), truth
-
-
 def test_corner_threshold_is_the_tutorial_baseline():
     image, truth = object_on_plain_ground()
     cls = methods.get_method("corner_threshold")
@@ -255,41 +211,6 @@ def test_slic_kmeans_segments_regions():
     labels = model.fit(image).predict(image)
     assert adjusted_rand_score(truth.ravel(), labels.ravel()) > 0.95
     assert model.fit_summary()["superpixels"] > 10
-
-
-@pytest.mark.parametrize("name", sorted(methods.registry()))
-def test_every_method_is_deterministic_for_a_seed(name):
-    image, _ = object_on_plain_ground()
-    cls = methods.get_method(name)
-    data = image if cls.input_kind == "image" else image.reshape(-1, 3)
-    if cls.supported_spaces == ("grey",):
-        data = data[..., :1]
-    value = cls.default_grid([2])[0]
-    params = methods.resolve_params(name, QUICKER.get(name))
-    runs = [create(name, value, 7, params, image).fit(data).predict(data) for _ in range(2)]
-    np.testing.assert_array_equal(runs[0], runs[1])
-
-
-@pytest.mark.parametrize("name", sorted(methods.registry()))
-def test_every_parameter_is_declared_and_checked(name):
-    cls = methods.get_method(name)
-    assert cls.summary and cls.param_specs
-    defaults = methods.resolve_params(name, {})
-    for key, spec in cls.param_specs.items():
-        assert spec.check(defaults[key], key) == defaults[key]  # defaults are valid
-        wrong = 1 if spec.kind is str else "text"
-        with pytest.raises(ConfigError, match=f"methods.params.{key}"):
-            methods.resolve_params(name, {key: wrong})
-
-
-@pytest.mark.parametrize("name", sorted(methods.registry()))
-def test_every_swept_parameter_has_a_valid_sorted_default_grid(name):
-    cls = methods.get_method(name)
-    grid = cls.default_grid(list(range(2, 11)))
-    assert grid and grid == sorted(set(grid))
-    if not cls.takes_k:
-        spec = cls.param_specs[cls.sweeps]
-        assert [spec.check(value, "grid") for value in grid] == grid
 
 
 def tiles(shape=(48, 64), seed=0):
@@ -334,84 +255,6 @@ def test_region_methods_find_the_tiles(name, values, params):
     coarse = labels[0] if name == "watershed" else labels[-1]
     assert coarse.shape == truth.shape
     assert adjusted_rand_score(truth.ravel(), coarse.ravel()) > 0.9
-
-
-def graded_patches(shape=(48, 72), seed=0):
-    """A 4 x 6 grid of flat patches whose neighbours differ by graded amounts (from barely
-    to clearly), with a little noise: an input on which every scale of a region method
-    finds another number of regions."""
-    rng = np.random.default_rng(seed)
-    yy, xx = np.indices(shape)
-    cell = (yy * 4 // shape[0]) * 6 + xx * 6 // shape[1]
-    levels = np.cumsum(rng.uniform(0.01, 0.12, (24, 3)), axis=0)
-    image = (levels / levels.max(axis=0))[cell] + rng.normal(0, 0.01, (*shape, 3))
-    return image.astype(np.float32)
-
-
-#: Three values of each method's swept parameter (increasing) and its parameters, on the
-#: graded patches (grey for Otsu), between which the declared effect must show strictly.
-#: Every registered method has an entry (a test checks), so a new method states one.
-SENSITIVE = {
-    "kmeans": ([2, 4, 8], {}),
-    "minibatch_kmeans": ([2, 4, 8], {}),
-    "gmm": ([2, 4, 8], {}),
-    "bayesian_gmm": ([2, 4, 8], {}),
-    "opencv_kmeans": ([2, 4, 8], {}),
-    "slic_kmeans": ([2, 4, 8], {"n_segments": 100}),
-    "ward": ([2, 4, 8], {}),
-    "otsu": ([2, 4, 6], {}),
-    "felzenszwalb": ([100.0, 400.0, 3200.0], {}),
-    "quickshift": ([12.0, 24.0, 36.0], {}),
-    "watershed": ([4, 16, 64], {}),
-    "slic_rag": ([0.04, 0.12, 0.24], {}),
-    "slic_ncut": ([0.05, 0.1, 0.2], {}),
-    "meanshift": ([0.1, 0.2, 0.3], {}),
-    "dbscan": ([0.01, 0.03, 0.05], {}),
-    "optics": ([0.02, 0.1, 0.3], {"min_samples": 5, "max_fit_pixels": 400}),
-    "precomputed": ([0.08, 0.1, 0.15], {}),
-    "corner_threshold": ([5.0, 40.0, 120.0], {}),
-}
-#: Other settings whose effect must show the same way.
-SENSITIVE_VARIANTS = [("slic_rag", [0.02, 0.04, 0.08], {"merge": "threshold"})]
-
-
-def test_every_method_has_a_sensitive_input():
-    assert set(SENSITIVE) == set(methods.registry())
-
-
-def effect_measure(effect, labels):
-    """What the declared effect changes: the number of regions, or the background's share
-    (label 0 of the corner-threshold baseline)."""
-    if effect == "more background":
-        return float(np.mean(labels == 0))
-    return len(np.unique(labels))
-
-
-@pytest.mark.parametrize(
-    ("name", "values", "params"),
-    [(name, *SENSITIVE[name]) for name in sorted(SENSITIVE)] + SENSITIVE_VARIANTS,
-)
-def test_the_swept_parameter_moves_the_output_the_declared_way(name, values, params):
-    """Each value of the swept parameter changes the output on an input chosen to be
-    sensitive to it, in the direction the method declares (``param(effect=...)``): a
-    method that ignored its parameter, or read it backwards, fails here."""
-    cls = methods.get_method(name)
-    image = graded_patches()
-    if cls.supported_spaces == ("grey",):
-        image = image.mean(axis=-1, keepdims=True)
-    measured = []
-    for value in values:
-        params_at = methods.resolve_params(name, {**QUICKER.get(name, {}), **params})
-        model = create(name, value, 0, params_at, image)
-        data = image if cls.input_kind == "image" else image.reshape(-1, image.shape[-1])
-        labels = np.asarray(model.fit(data).predict(data))
-        measured.append(effect_measure(cls.effect, labels))
-    if cls.effect == "fewer regions":
-        assert measured[0] > measured[1] > measured[2], measured
-    else:
-        assert measured[0] < measured[1] < measured[2], measured
-    if cls.takes_k:
-        assert measured == values  # exactly k clusters on 24 distinct patches
 
 
 def test_felzenszwalb_scale_and_min_size_set_the_region_count():
@@ -482,114 +325,6 @@ def test_optics_clusters_at_each_xi_are_the_librarys_from_one_ordering():
     assert alone.fit_summary()["clustered_pixels"] == int((alone.sample_labels_ >= 0).sum())
 
 
-def noise_image(shape=(48, 72), seed=0):
-    """Uniform colour noise: no structure, so a clustering has many local optima (where
-    more initialisations find a better one) and superpixels are shaped by compactness."""
-    return np.random.default_rng(seed).uniform(0, 1, (*shape, 3)).astype(np.float32)
-
-
-#: For every declared parameter besides the swept one: a value other than its default, and
-#: the swept value the method is fitted at, and the
-#: input when the graded patches do not show it. A test checks the fit changes.
-ALTERNATIVES = {
-    "bayesian_gmm": {
-        4: {
-            "covariance_type": "spherical",
-            "weight_concentration_prior_type": "dirichlet_distribution",
-            "weight_concentration_prior": 10.0,
-            "max_iter": 2,
-        },
-        8: {"weight_threshold": 0.2},
-    },
-    "dbscan": {0.03: {"min_samples": 3, "max_fit_pixels": 500}},
-    "felzenszwalb": {400.0: {"sigma": 3.0}, 100.0: {"min_size": 400}},
-    "gmm": {
-        6: {
-            "covariance_type": "spherical",
-            "n_init": 3,
-            "max_iter": 2,
-            "tol": 0.5,
-            "reg_covar": 0.05,
-            "init_params": "random_from_data",
-        }
-    },
-    "kmeans": {6: {"init": "random", "n_init": 1, "max_iter": 1, "tol": 0.5, "refine_iter": 3}},
-    "meanshift": {0.2: {"bandwidth_pixels": 50, "max_fit_pixels": 300}},
-    "minibatch_kmeans": {6: {"batch_size": 64, "n_init": 1, "max_iter": 1}},
-    "opencv_kmeans": {6: {"max_iter": 1, "epsilon": 0.5, "attempts": 4, "centers": "random"}},
-    "optics": {0.05: {"min_samples": 10, "max_fit_pixels": 300}},
-    "otsu": {3: {"nbins": 8}},
-    "precomputed": {
-        0.1: {"folder": write_external(EXTERNAL / "other", "image", graded_patches(seed=5))}
-    },  # fmt: skip
-    "quickshift": {24.0: {"ratio": 0.95, "kernel_size": 2.0}},
-    "slic_kmeans": {6: {"n_segments": 40, "compactness": 10.0, "n_init": 10}},
-    "slic_ncut": {0.05: {"similarity": 1.0, "n_segments": 40, "compactness": 10.0}},
-    "slic_rag": {0.08: {"merge": "threshold", "n_segments": 40, "compactness": 10.0}},
-    "ward": {6: {"max_fit_pixels": 300}},
-    "watershed": {16: {"compactness": 10.0}},
-}
-#: The (method, parameter) pairs whose effect shows on colour noise only.
-ON_NOISE = {
-    ("gmm", "n_init"),
-    ("kmeans", "n_init"),
-    ("opencv_kmeans", "attempts"),
-    ("opencv_kmeans", "centers"),
-    ("slic_kmeans", "compactness"),
-}
-
-
-def alternatives():
-    """(method, parameter, alternative value, swept value) of every case."""
-    return [(name, key, alternative, value) for name, by_value in ALTERNATIVES.items()
-            for value, changes in by_value.items()
-            for key, alternative in changes.items()]  # fmt: skip
-
-
-def test_every_parameter_has_an_alternative():
-    declared = {(name, key) for name, cls in methods.registry().items()
-                for key in cls.param_specs if key != cls.sweeps}  # fmt: skip
-    cases = [(name, key) for name, key, _, _ in alternatives()]
-    assert sorted(cases) == sorted(declared)
-
-
-def fit_fingerprint(name, value, params, make_image=graded_patches):
-    """What a fit leaves behind: its labels, its summary and every fitted attribute
-    (scikit-learn's trailing underscore), its own and its library model's, after
-    refinement when the method refines."""
-    cls = methods.get_method(name)
-    image = make_image()
-    if cls.supported_spaces == ("grey",):
-        image = image.mean(axis=-1, keepdims=True)
-    data = image if cls.input_kind == "image" else image.reshape(-1, image.shape[-1])
-    params = {**QUICKER.get(name, {}), **params}
-    model = create(name, value, 0, methods.resolve_params(name, params), image)
-    model.fit(data[::2] if cls.input_kind == "pixels" else data)  # a sample, as in a sweep
-    if hasattr(model, "refine"):
-        model.refine(data)
-    found = {"labels": np.asarray(model.predict(data)).tobytes()}
-    if hasattr(model, "fit_summary"):
-        found["summary"] = repr(model.fit_summary())
-    for owner in (model, getattr(model, "model_", None)):
-        for key, attribute in getattr(owner, "__dict__", {}).items():
-            if key.endswith("_") and not key.startswith("_") and key != "model_":
-                found[f"{type(owner).__name__}.{key}"] = repr(np.asarray(attribute).tolist())
-    return found
-
-
-@pytest.mark.parametrize(("name", "key", "alternative", "value"), alternatives())
-def test_no_parameter_is_ignored(name, key, alternative, value):
-    """Each parameter, set to another value, changes the fit (its labels or what the fit
-    found): a method that dropped it on the way to its library would pass every other
-    test."""
-    image = [noise_image] if (name, key) in ON_NOISE else []
-    base = {**methods.get_method(name).defaults(), **QUICKER.get(name, {})}
-    assert alternative != base[key]
-    default = fit_fingerprint(name, value, {}, *image)
-    changed = fit_fingerprint(name, value, {key: alternative}, *image)
-    assert changed != default, f"{name}.{key} = {alternative!r} changed nothing"
-
-
 @pytest.mark.parametrize("name", ["quickshift", "ward"])
 def test_a_tree_built_once_is_cut_as_the_library_cuts_it(name):
     """Quickshift and Ward build their tree once per sweep (``prepare``) and cut it at each
@@ -627,35 +362,6 @@ def test_an_image_slic_leaves_as_one_superpixel_is_one_region(name):
     model = methods.create(name, value, 0, methods.resolve_params(name, {"n_segments": 60}))
     labels = model.fit(image).predict(image)
     assert labels.shape == image.shape[:2] and len(np.unique(labels)) == 1
-
-
-#: Settings (and input) on which a seeded method's fit depends on the seed: the methods
-#: that use the seed only to draw a sample of pixels fit a small sample of graded patches,
-#: and the superpixel methods need more superpixels than these small images give by default.
-SEED_SENSITIVE = {
-    "dbscan": ({"max_fit_pixels": 100, "min_samples": 3}, graded_patches),
-    "meanshift": ({"max_fit_pixels": 200}, graded_patches),
-    "optics": ({"max_fit_pixels": 200, "min_samples": 5}, graded_patches),
-    "slic_kmeans": ({"n_segments": 200}, noise_image),
-    "slic_ncut": ({"n_segments": 200}, noise_image),
-}
-
-
-@pytest.mark.parametrize("name", sorted(methods.registry()))
-def test_a_method_declares_whether_it_uses_the_seed(name):
-    """A method that says it uses the seed is fitted once per seed: some seed must change
-    its fit on colour noise; one that says it does not is fitted once: no seed may."""
-    cls = methods.get_method(name)
-    changes, make_image = SEED_SENSITIVE.get(name, ({}, noise_image))
-    image = make_image((24, 36))
-    data = image if cls.input_kind == "image" else image.reshape(-1, 3)
-    if cls.supported_spaces == ("grey",):
-        data = data[..., :1]
-    value = cls.default_grid([4])[-1]
-    params = methods.resolve_params(name, {**QUICKER.get(name, {}), **changes})
-    fits = [create(name, value, seed, params, image).fit(data).predict(data) for seed in range(4)]
-    changed = any(not np.array_equal(fits[0], other) for other in fits[1:])
-    assert changed == cls.uses_seed
 
 
 @pytest.mark.parametrize(("name", "max_iter"), [("kmeans", 300), ("minibatch_kmeans", 100)])
@@ -768,25 +474,6 @@ def test_watershed_floods_the_sobel_magnitude_summed_in_quadrature():
     np.testing.assert_array_equal(labels, expected)
 
 
-@pytest.mark.parametrize(
-    "name", sorted(name for name, cls in methods.registry().items() if cls.prepares())
-)
-def test_fitting_leaves_the_prepared_input_unchanged(name):
-    """A sweep prepares once and fits every value from it; each fit must leave it as it
-    was, so every value gives what it gives when fitted alone. The values go from the one
-    that changes most (merges or cuts most) down, so a change left behind shows."""
-    cls = methods.get_method(name)
-    image = graded_patches().astype(np.float64)
-    data = image if cls.input_kind == "image" else image.reshape(-1, 3)
-    params = methods.resolve_params(name, QUICKER.get(name))
-    values = cls.default_grid([2, 3, 4, 5])[:: 1 if cls.effect == "more regions" else -1]
-    prepared = create(name, values[0], 0, params, image).prepare(data)
-    for value in values:
-        shared = create(name, value, 0, params, image).fit(data, prepared=prepared)
-        alone = create(name, value, 0, params, image).fit(data)
-        np.testing.assert_array_equal(shared.predict(data), alone.predict(data), str(value))
-
-
 def five_feature_pixels(seed=0):
     """Colour and position of a 60 x 80 image of six overlapping regions with noise: the
     five features a mixture with ``xy_weight`` sees, in float64."""
@@ -850,47 +537,9 @@ def test_gmm_other_covariances_are_scikit_learns_own(covariance_type):
     np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
 
 
-@pytest.mark.parametrize("name", sorted(methods.registry()))
-def test_a_method_declares_how_long_a_fit_takes(name):
-    """Jobs start costliest first: each method states its own seconds per fit (not the
-    base class's placeholder), within what a BSDS500 image can take."""
-    cls = methods.get_method(name)
-    assert "fit_seconds" in vars(cls) and 0.01 <= cls.fit_seconds <= 10
-
-
-def declared_bounds():
-    """(method, parameter, bound) of every declared minimum and maximum."""
-    return [(name, key, bound) for name, cls in sorted(methods.registry().items())
-            for key, spec in cls.param_specs.items()
-            for bound in (spec.minimum, spec.maximum) if bound is not None]  # fmt: skip
-
-
-@pytest.mark.parametrize(("name", "key", "bound"), declared_bounds())
-def test_a_method_fits_at_each_declared_bound_and_refuses_a_value_beyond(name, key, bound):
-    """A declared range is one the method's library accepts: a fit at the bound itself runs
-    (a range too wide would let a job fail after the check), and a value beyond it, as a
-    parameter or in a grid, is refused by the configuration check."""
-    cls = methods.get_method(name)
-    spec = cls.param_specs[key]
-    value = spec.kind(bound)
-    if key == cls.sweeps:
-        fit_fingerprint(name, value, {})
-    else:
-        fit_fingerprint(name, cls.default_grid([3])[0], {key: value})
-    step = 1 if spec.kind is int else max(abs(bound) * 0.5, 1e-3)
-    beyond = value - step if bound == spec.minimum else value + step
-    side = "below the minimum" if bound == spec.minimum else "above the maximum"
-    with pytest.raises(ConfigError, match=side):
-        if key == cls.sweeps:
-            methods.resolve_grid(name, [beyond], [3])
-        else:
-            methods.resolve_params(name, {key: beyond})
-
-
 def test_the_private_scikit_learn_code_the_faster_em_relies_on_is_unchanged():
     """_mixture.py overrides and calls private parts of scikit-learn; each one's source must
     be the release's it was written against, or the overrides must be checked again."""
-    import hashlib
     import importlib
     import inspect
     import operator

@@ -255,46 +255,6 @@ def test_options_before_the_swept_one_are_applied_once(noisy_photo):
     assert reuse["fit"].model is not model and reuse["smoothing"][1] is not kept["smoothing"]
 
 
-def sensitive_case(name, tmp_path):
-    """A method's class, the values and parameters of its sensitive input
-    (test_methods.SENSITIVE, QUICKER) and that input (grey for a grey-only method; for a
-    method that reads files, its file written under ``tmp_path`` as image ``image``)."""
-    from external import write_external
-    from test_methods import QUICKER, SENSITIVE, graded_patches
-
-    cls = methods.get_method(name)
-    values, params = SENSITIVE[name]
-    params = {**params, **QUICKER.get(name, {})}
-    features = graded_patches((24, 36))
-    if cls.supported_spaces == ("grey",):
-        features = features.mean(axis=-1, keepdims=True)
-    if cls.needs_image_name:
-        params["folder"] = write_external(tmp_path, "image", features)
-    return cls, values, params, features
-
-
-@pytest.mark.parametrize("name", sorted(methods.registry()))
-def test_a_sweep_equals_each_value_fitted_alone(name, tmp_path):
-    """What a sweep shares between values (a method's prepared superpixels and graph, the
-    model behind an option sweep, the options before the swept one) never changes a fit:
-    every value's labels and row equal those of fitting that value alone."""
-    from segsweep.configuration import method_setup
-    from segsweep.fit.sweep import fit_one, sweep
-
-    cls, values, params, features = sensitive_case(name, tmp_path)
-    setup = method_setup(
-        {"method": name, "grid": values, "params": params}, ks=[2], sample_size=300
-    )
-    fits, maps, _ = sweep(features, setup, [0, 1], image="image")
-    assert len(maps) == len(list(setup.grid)) * (2 if cls.uses_seed else 1)
-    for (value, seed), labels in maps.items():
-        grid_value = list(setup.grid)[[float(v) for v in list(setup.grid)].index(value)]
-        row, alone, _ = fit_one(features, setup, grid_value, seed, image="image")
-        np.testing.assert_array_equal(labels, alone, err_msg=f"{name} at {value}, seed {seed}")
-        swept = fits[(fits["value"] == value) & (fits["seed"] == seed)].iloc[0]
-        assert swept["n_segments"] == row["n_segments"]
-
-
 @pytest.mark.parametrize("option", ["smoothing", "min_region", "merge_boundaries"])
 def test_an_option_sweep_equals_each_value_applied_alone(option, noisy_photo):
     from segsweep.configuration import method_setup
@@ -335,50 +295,3 @@ def test_a_library_that_cannot_fit_an_image_gives_one_line_naming_image_and_entr
     assert message.startswith("image 347031: entry gmm_regions: the fit failed (LinAlgError: ")
     assert "\n" not in message and "is not positive definite" in message
     assert isinstance(raised.value.__cause__, np.linalg.LinAlgError)
-
-
-@pytest.mark.parametrize(
-    "name",
-    sorted(
-        n for n, c in methods.registry().items()
-        if c.prepares() and c.takes_position and not c.needs_image_name
-    ),
-)  # fmt: skip
-def test_a_prepared_method_with_position_fits_what_it_prepared_from(name, tmp_path):
-    """With ``xy_weight`` a method's prepared input (an OPTICS ordering, superpixels) is made
-    from the features with x and y, as its fit is: the labels equal the method's own fit on
-    those features (OPTICS once prepared from colour channels read out of order)."""
-    from segsweep.configuration import method_setup
-    from segsweep.fit.postprocess import with_xy
-    from segsweep.fit.sweep import fit_one
-
-    cls, values, params, features = sensitive_case(name, tmp_path)
-    raw = {"method": name, "grid": values[:1], "params": params, "xy_weight": 1.0}
-    setup = method_setup(raw, ks=[2], sample_size="all")
-    _, labels, _ = fit_one(features, setup, values[0], 0)
-    model_features = with_xy(features, 1.0)
-    if cls.input_kind == "pixels":
-        model_features = model_features.reshape(-1, model_features.shape[-1])
-    model = methods.create(name, values[0], 0, setup.params).fit(model_features)
-    expected = np.asarray(model.predict(model_features)).reshape(features.shape[:2])
-    np.testing.assert_array_equal(labels, canonical_labels(expected))
-
-
-@pytest.mark.parametrize("name", sorted(methods.registry()))
-def test_every_method_fits_with_position_or_its_config_is_refused(name, tmp_path):
-    """``xy_weight`` is an option of every setup: a method either fits the features with x
-    and y (one segment label per pixel) or declares it cannot (``takes_position``), and the
-    configuration check refuses the weight with one line naming the key."""
-    from segsweep.configuration import method_setup
-    from segsweep.errors import ConfigError
-    from segsweep.fit.sweep import fit_one
-
-    cls, values, params, features = sensitive_case(name, tmp_path)
-    raw = {"method": name, "grid": values[:1], "params": params, "xy_weight": [0.0, 1.0]}
-    if not cls.takes_position:
-        with pytest.raises(ConfigError, match=f"^methods.xy_weight: {name!r} fits colour"):
-            method_setup(raw, ks=[2], sample_size="all")
-        return
-    setup = method_setup(raw, ks=[2], sample_size="all")
-    _, labels, _ = fit_one(features, setup, 1.0, 0, image="image")
-    assert labels.shape == features.shape[:2]

@@ -141,6 +141,53 @@ def param(
     return field(default=default, metadata={"param": spec})
 
 
+#: Inputs of the common checks (``CheckCase``): a 4 x 6 grid of flat patches whose
+#: neighbours differ by graded amounts, on which every scale of a method finds another number
+#: of regions; and uniform colour noise, with many local optima and no structure.
+CHECK_INPUTS = ("graded patches", "colour noise")
+#: In ``CheckCase.alternatives``: another folder of a file-reading method's files, which the
+#: checks write (from another image than the one fitted).
+OTHER_FILES = "<another folder of files, written by the checks>"
+
+
+@dataclass(frozen=True)
+class CheckCase:
+    """What the common checks over every method (``tests/test_method_checks.py``) need to
+    know of one method, declared beside it as scikit-learn's estimator tags are: inputs and
+    values on which its declarations can be seen to hold.
+
+    Parameters
+    ----------
+    sensitive : tuple
+        Three increasing values of the swept parameter between which the declared
+        ``effect`` shows strictly on the graded patches (grey for a grey-only method).
+    sensitive_params : dict
+        Parameters for that input.
+    quicker : dict
+        Settings that make every check's fits on the small test images quicker.
+    alternatives : dict
+        Swept value -> {parameter: a value other than its default}: every declared
+        parameter besides the swept one, each of which must change the fit at that value.
+    on_noise : tuple of str
+        The parameters whose change shows on colour noise only.
+    variants : tuple of (values, params)
+        Other settings whose ``sensitive`` values must show the effect the same way.
+    seed_input : str
+        One of :data:`CHECK_INPUTS`: where a seeded method's fit depends on its seed.
+    seed_params : dict
+        Parameters with which it does (a small sample, enough superpixels).
+    """
+
+    sensitive: tuple
+    sensitive_params: dict = field(default_factory=dict)
+    quicker: dict = field(default_factory=dict)
+    alternatives: dict = field(default_factory=dict)
+    on_noise: tuple = ()
+    variants: tuple = ()
+    seed_input: str = "colour noise"
+    seed_params: dict = field(default_factory=dict)
+
+
 @dataclass(eq=False)
 class ClusteringMethod:
     """Base class of segsweep's clustering methods (scikit-learn's fit/predict conventions).
@@ -194,6 +241,9 @@ class ClusteringMethod:
         ``xy_weight`` option): the configuration check then rejects a nonzero weight.
     param_specs : dict of str to Param
         The declared parameters (set from the :func:`param` fields).
+    checks : CheckCase
+        The inputs and values the common checks use (:class:`CheckCase`); every method
+        declares one.
     """
 
     n_clusters: int = 2
@@ -213,6 +263,7 @@ class ClusteringMethod:
     takes_position: ClassVar[bool] = True
     param_specs: ClassVar[dict[str, Param]] = {}
     image_name: ClassVar[str | None] = None
+    checks: ClassVar[CheckCase | None] = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

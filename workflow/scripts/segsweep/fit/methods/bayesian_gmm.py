@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from segsweep.fit.methods import ClusteringMethod, FittedMixture, param
+from segsweep.fit.methods import CheckCase, ClusteringMethod, FittedMixture, param
 from segsweep.fit.methods.gmm import COVARIANCE_TYPES
 
 
@@ -18,6 +18,21 @@ class BayesianGaussianMixtureMethod(FittedMixture, ClusteringMethod):
     name = "bayesian_gmm"
     summary = "scikit-learn BayesianGaussianMixture (k is an upper bound)"
     fit_seconds = 0.9
+
+    #: Inputs and values of the common method checks (tests/test_method_checks.py).
+    checks = CheckCase(
+        sensitive=(2, 4, 8),
+        quicker={"max_iter": 30},
+        alternatives={
+            4: {
+                "covariance_type": "spherical",
+                "weight_concentration_prior_type": "dirichlet_distribution",
+                "weight_concentration_prior": 10.0,
+                "max_iter": 2,
+            },
+            8: {"weight_threshold": 0.2},
+        },
+    )
 
     covariance_type: str = param("full", "covariance form", choices=COVARIANCE_TYPES)
     weight_concentration_prior_type: str = param(

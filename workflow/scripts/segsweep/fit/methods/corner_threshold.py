@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from segsweep.fit.methods import ClusteringMethod, param
+from segsweep.fit.methods import CheckCase, ClusteringMethod, param
 
 #: The tutorial's threshold, in the 0-255 scale.
 TUTORIAL_THRESHOLD = 20.0
@@ -23,6 +23,9 @@ class CornerThresholdMethod(ClusteringMethod):
     fit_seconds = 0.05
     input_kind = "image"
     uses_seed = False
+
+    #: Inputs and values of the common method checks (tests/test_method_checks.py).
+    checks = CheckCase(sensitive=(5.0, 40.0, 120.0))
 
     threshold: float = param(TUTORIAL_THRESHOLD, "largest channel difference, 0-255 scale",
                              minimum=0.0, maximum=255.0, effect="more background",

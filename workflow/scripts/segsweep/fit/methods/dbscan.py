@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from segsweep.fit.methods import ClusteringMethod, NearestKeptLabel, param, subsample
+from segsweep.fit.methods import CheckCase, ClusteringMethod, NearestKeptLabel, param, subsample
 
 
 class DBSCANMethod(ClusteringMethod):
@@ -20,6 +20,14 @@ class DBSCANMethod(ClusteringMethod):
     name = "dbscan"
     summary = "scikit-learn DBSCAN on a pixel sample, every pixel joins its nearest core pixel"
     fit_seconds = 0.2
+
+    #: Inputs and values of the common method checks (tests/test_method_checks.py).
+    checks = CheckCase(
+        sensitive=(0.01, 0.03, 0.05),
+        alternatives={0.03: {"min_samples": 3, "max_fit_pixels": 500}},
+        seed_input="graded patches",
+        seed_params={"max_fit_pixels": 100, "min_samples": 3},
+    )
 
     eps: float = param(0.02, "neighbourhood radius in feature units",
                        minimum=1e-9, effect="fewer regions",

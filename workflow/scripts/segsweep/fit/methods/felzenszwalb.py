@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from segsweep.fit.methods import RegionMethod, param
+from segsweep.fit.methods import CheckCase, RegionMethod, param
 
 
 class FelzenszwalbMethod(RegionMethod):
@@ -18,6 +18,12 @@ class FelzenszwalbMethod(RegionMethod):
     name = "felzenszwalb"
     summary = "scikit-image Felzenszwalb-Huttenlocher graph segmentation"
     fit_seconds = 0.14
+
+    #: Inputs and values of the common method checks (tests/test_method_checks.py).
+    checks = CheckCase(
+        sensitive=(100.0, 400.0, 3200.0),
+        alternatives={400.0: {"sigma": 3.0}, 100.0: {"min_size": 400}},
+    )
 
     scale: float = param(400.0, "merge threshold; larger gives larger regions",
                          minimum=0.0, effect="fewer regions",

@@ -3,7 +3,13 @@ covariances: :mod:`segsweep.fit.methods._mixture`), hard-assigned by MAP."""
 
 from __future__ import annotations
 
-from segsweep.fit.methods import ClusteringMethod, FittedMixture, mixture_free_parameters, param
+from segsweep.fit.methods import (
+    CheckCase,
+    ClusteringMethod,
+    FittedMixture,
+    mixture_free_parameters,
+    param,
+)
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 
@@ -14,6 +20,22 @@ class GaussianMixtureMethod(FittedMixture, ClusteringMethod):
     name = "gmm"
     summary = "scikit-learn GaussianMixture (EM), k components"
     fit_seconds = 0.3
+
+    #: Inputs and values of the common method checks (tests/test_method_checks.py).
+    checks = CheckCase(
+        sensitive=(2, 4, 8),
+        alternatives={
+            6: {
+                "covariance_type": "spherical",
+                "n_init": 3,
+                "max_iter": 2,
+                "tol": 0.5,
+                "reg_covar": 0.05,
+                "init_params": "random_from_data",
+            }
+        },
+        on_noise=("n_init",),
+    )
 
     covariance_type: str = param("full", "covariance form", choices=COVARIANCE_TYPES)
     n_init: int = param(1, "initialisations tried; the best is kept", minimum=1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from segsweep.fit.methods import ClusteringMethod, param
+from segsweep.fit.methods import CheckCase, ClusteringMethod, param
 
 
 class KMeansMethod(ClusteringMethod):
@@ -18,6 +18,15 @@ class KMeansMethod(ClusteringMethod):
     name = "kmeans"
     summary = "scikit-learn KMeans (Lloyd), k-means++ or random initialisation"
     fit_seconds = 0.11
+
+    #: Inputs and values of the common method checks (tests/test_method_checks.py).
+    checks = CheckCase(
+        sensitive=(2, 4, 8),
+        alternatives={
+            6: {"init": "random", "n_init": 1, "max_iter": 1, "tol": 0.5, "refine_iter": 3}
+        },
+        on_noise=("n_init",),
+    )
 
     init: str = param("k-means++", "initialisation", choices=("k-means++", "random"))
     n_init: int = param(5, "initialisations tried; the best is kept", minimum=1)

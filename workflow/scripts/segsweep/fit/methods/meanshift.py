@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from segsweep.fit.methods import ClusteringMethod, param, subsample
+from segsweep.fit.methods import CheckCase, ClusteringMethod, param, subsample
 
 
 class MeanShiftMethod(ClusteringMethod):
@@ -19,6 +19,14 @@ class MeanShiftMethod(ClusteringMethod):
     name = "meanshift"
     summary = "scikit-learn MeanShift, bandwidth estimated on a seeded sample (no k)"
     fit_seconds = 1.2
+
+    #: Inputs and values of the common method checks (tests/test_method_checks.py).
+    checks = CheckCase(
+        sensitive=(0.1, 0.2, 0.3),
+        alternatives={0.2: {"bandwidth_pixels": 50, "max_fit_pixels": 300}},
+        seed_input="graded patches",
+        seed_params={"max_fit_pixels": 200},
+    )
 
     quantile: float = param(0.2, "bandwidth quantile of pairwise distances",
                             minimum=0.0, maximum=1.0, effect="fewer regions",

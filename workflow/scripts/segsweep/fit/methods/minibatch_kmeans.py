@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from segsweep.fit.methods import ClusteringMethod, param
+from segsweep.fit.methods import CheckCase, ClusteringMethod, param
 
 
 class MiniBatchKMeansMethod(ClusteringMethod):
@@ -11,6 +11,11 @@ class MiniBatchKMeansMethod(ClusteringMethod):
     name = "minibatch_kmeans"
     summary = "scikit-learn MiniBatchKMeans"
     fit_seconds = 0.2
+
+    #: Inputs and values of the common method checks (tests/test_method_checks.py).
+    checks = CheckCase(
+        sensitive=(2, 4, 8), alternatives={6: {"batch_size": 64, "n_init": 1, "max_iter": 1}}
+    )
 
     batch_size: int = param(4096, "pixels per mini-batch", minimum=1)
     n_init: int = param(3, "initialisations tried; the best is kept", minimum=1)

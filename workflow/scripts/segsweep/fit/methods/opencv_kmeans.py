@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from segsweep.fit.methods import ClusteringMethod, param
+from segsweep.fit.methods import CheckCase, ClusteringMethod, param
 
 
 class OpenCVKMeansMethod(ClusteringMethod):
@@ -17,6 +17,13 @@ class OpenCVKMeansMethod(ClusteringMethod):
     name = "opencv_kmeans"
     summary = "OpenCV cv2.kmeans with termination criteria, attempts and centre flags"
     fit_seconds = 0.2
+
+    #: Inputs and values of the common method checks (tests/test_method_checks.py).
+    checks = CheckCase(
+        sensitive=(2, 4, 8),
+        alternatives={6: {"max_iter": 1, "epsilon": 0.5, "attempts": 4, "centers": "random"}},
+        on_noise=("attempts", "centers"),
+    )
 
     max_iter: int = param(100, "TERM_CRITERIA_MAX_ITER", minimum=1)
     epsilon: float = param(1e-4, "TERM_CRITERIA_EPS (centre movement)", minimum=0.0)

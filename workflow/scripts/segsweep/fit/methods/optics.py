@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from segsweep.fit.methods import ClusteringMethod, NearestKeptLabel, param, subsample
+from segsweep.fit.methods import CheckCase, ClusteringMethod, NearestKeptLabel, param, subsample
 
 
 class OPTICSMethod(ClusteringMethod):
@@ -25,6 +25,16 @@ class OPTICSMethod(ClusteringMethod):
     name = "optics"
     summary = "scikit-learn OPTICS xi-steep clusters of a pixel sample; pixels join the nearest"
     fit_seconds = 3.0  # the sample's OPTICS (about 3 s for 2 000 pixels, above)
+
+    #: Inputs and values of the common method checks (tests/test_method_checks.py).
+    checks = CheckCase(
+        sensitive=(0.02, 0.1, 0.3),
+        sensitive_params={"min_samples": 5},
+        quicker={"max_fit_pixels": 400},
+        alternatives={0.05: {"min_samples": 10, "max_fit_pixels": 300}},
+        seed_input="graded patches",
+        seed_params={"max_fit_pixels": 200, "min_samples": 5},
+    )
 
     xi: float = param(0.05, "steepness of a cluster's walls in the reachability plot",
                       minimum=1e-9, maximum=0.99, effect="fewer regions",

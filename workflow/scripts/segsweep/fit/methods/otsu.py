@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from segsweep.fit.methods import ClusteringMethod, param
+from segsweep.fit.methods import CheckCase, ClusteringMethod, param
 
 
 class OtsuMethod(ClusteringMethod):
@@ -21,6 +21,9 @@ class OtsuMethod(ClusteringMethod):
     uses_seed = False
     supported_spaces = ("grey",)
     max_k = 6
+
+    #: Inputs and values of the common method checks (tests/test_method_checks.py).
+    checks = CheckCase(sensitive=(2, 4, 6), alternatives={3: {"nbins": 8}})
 
     nbins: int = param(64, "histogram bins searched (one per class at least)", minimum=max_k)
 

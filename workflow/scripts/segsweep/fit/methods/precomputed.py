@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from segsweep.errors import ConfigError, ExternalFileError
-from segsweep.fit.methods import RegionMethod, param
+from segsweep.fit.methods import OTHER_FILES, CheckCase, RegionMethod, param
 from segsweep.fit.ucm import ucm_boundaries, ucm_regions, ucm_thresholds
 
 #: What a folder may hold for image IMAGE, in the order they are looked for.
@@ -34,6 +34,9 @@ class PrecomputedMethod(RegionMethod):
     summary = "another tool's segmentations or UCM read from files, one per image"
     needs_image_name = True
     fit_seconds = 0.02  # reading one file
+
+    #: Inputs and values of the common method checks (tests/test_method_checks.py).
+    checks = CheckCase(sensitive=(0.08, 0.1, 0.15), alternatives={0.1: {"folder": OTHER_FILES}})
 
     level: float = param(0.5, "UCM threshold (0-1), or a stack's 1-based index",
                          minimum=0.0, effect="fewer regions",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from segsweep.fit.methods import RegionMethod, param
+from segsweep.fit.methods import CheckCase, RegionMethod, param
 
 #: The features are scaled to about [0, 1]; quickshift's ``ratio`` is meant for Lab in
 #: 0-100 units, so colours are multiplied by this first.
@@ -21,6 +21,11 @@ class QuickshiftMethod(RegionMethod):
     name = "quickshift"
     summary = "scikit-image quickshift (density mode seeking in colour and position)"
     fit_seconds = 0.4
+
+    #: Inputs and values of the common method checks (tests/test_method_checks.py).
+    checks = CheckCase(
+        sensitive=(12.0, 24.0, 36.0), alternatives={24.0: {"ratio": 0.95, "kernel_size": 2.0}}
+    )
 
     max_dist: float = param(36.0, "longest link kept (colour and pixel units)",
                             minimum=0.0, effect="fewer regions",

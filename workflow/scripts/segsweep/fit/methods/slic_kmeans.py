@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from segsweep.fit.methods import ClusteringMethod, param
+from segsweep.fit.methods import CheckCase, ClusteringMethod, param
 from segsweep.fit.methods._superpixels import slic_superpixels
 
 
@@ -21,6 +21,16 @@ class SlicKMeansMethod(ClusteringMethod):
     summary = "scikit-image SLIC superpixels, then KMeans of their mean features"
     fit_seconds = 0.1
     input_kind = "image"
+
+    #: Inputs and values of the common method checks (tests/test_method_checks.py).
+    checks = CheckCase(
+        sensitive=(2, 4, 8),
+        sensitive_params={"n_segments": 100},
+        quicker={"n_segments": 60},
+        alternatives={6: {"n_segments": 40, "compactness": 10.0, "n_init": 10}},
+        on_noise=("compactness",),
+        seed_params={"n_segments": 200},
+    )
 
     n_segments: int = param(400, "approximate number of superpixels", minimum=2)
     compactness: float = param(0.1, "weight of space against colour", minimum=1e-9)

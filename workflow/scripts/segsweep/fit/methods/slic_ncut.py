@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from segsweep.fit.methods import RegionMethod, param
+from segsweep.fit.methods import CheckCase, RegionMethod, param
 from segsweep.fit.methods._superpixels import superpixel_graph
 
 
@@ -25,6 +25,14 @@ class SlicNcutMethod(RegionMethod):
     # compactness already weighs position: no x, y features (xy_weight)
     takes_position = False
     uses_seed = True
+
+    #: Inputs and values of the common method checks (tests/test_method_checks.py).
+    checks = CheckCase(
+        sensitive=(0.05, 0.1, 0.2),
+        quicker={"n_segments": 60},
+        alternatives={0.05: {"similarity": 1.0, "n_segments": 40, "compactness": 10.0}},
+        seed_params={"n_segments": 200},
+    )
 
     thresh: float = param(0.05, "largest normalized-cut value of a split that is made",
                           minimum=0.0, effect="more regions",

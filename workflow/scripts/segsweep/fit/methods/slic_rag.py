@@ -6,7 +6,7 @@ import copy
 
 import numpy as np
 
-from segsweep.fit.methods import RegionMethod, param
+from segsweep.fit.methods import CheckCase, RegionMethod, param
 from segsweep.fit.methods._superpixels import superpixel_graph
 
 
@@ -27,6 +27,14 @@ class SlicRagMethod(RegionMethod):
     # scikit-image's rag_mean_color sums three colour channels per superpixel, and SLIC's
     # compactness already weighs position: no x, y features (xy_weight)
     takes_position = False
+
+    #: Inputs and values of the common method checks (tests/test_method_checks.py).
+    checks = CheckCase(
+        sensitive=(0.04, 0.12, 0.24),
+        quicker={"n_segments": 60},
+        alternatives={0.08: {"merge": "threshold", "n_segments": 40, "compactness": 10.0}},
+        variants=(((0.02, 0.04, 0.08), {"merge": "threshold"}),),
+    )
 
     threshold: float = param(0.16, "feature distance below which neighbouring regions merge",
                              minimum=0.0, effect="fewer regions",

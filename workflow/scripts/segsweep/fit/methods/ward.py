@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from segsweep.fit.methods import RegionMethod, param
+from segsweep.fit.methods import CheckCase, RegionMethod, param
 
 
 class WardMethod(RegionMethod):
@@ -21,6 +21,9 @@ class WardMethod(RegionMethod):
     name = "ward"
     summary = "scikit-learn Ward agglomerative clustering, pixel-grid connectivity (k regions)"
     fit_seconds = 0.15
+
+    #: Inputs and values of the common method checks (tests/test_method_checks.py).
+    checks = CheckCase(sensitive=(2, 4, 8), alternatives={6: {"max_fit_pixels": 300}})
 
     max_fit_pixels: int = param(20000, "pixels of the subsampled image Ward is built on", minimum=4)
 

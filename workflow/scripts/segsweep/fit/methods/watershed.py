@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from segsweep.fit.methods import RegionMethod, param
+from segsweep.fit.methods import CheckCase, RegionMethod, param
 
 
 class WatershedMethod(RegionMethod):
@@ -18,6 +18,9 @@ class WatershedMethod(RegionMethod):
     name = "watershed"
     summary = "scikit-image compact watershed of the Sobel gradient from evenly spread seeds"
     fit_seconds = 0.06
+
+    #: Inputs and values of the common method checks (tests/test_method_checks.py).
+    checks = CheckCase(sensitive=(4, 16, 64), alternatives={16: {"compactness": 10.0}})
 
     markers: int = param(16, "number of seeds, spread evenly over the image",
                          minimum=2, effect="more regions",
