@@ -17,8 +17,9 @@ One run, from scratch, in four steps:
    operators cut to the mutants the common tools make (:data:`KEPT_BINARY` one per binary
    operator and a number plus one, as mutmut; :data:`KEPT_COMPARISON` and
    :data:`KEPT_UNARY`, as Stryker), and nothing inside type annotations,
-   ``TYPE_CHECKING`` imports, Snakemake entries or ``param(...)`` declarations (settings,
-   listed by ``make methods``; the common tests check each one is valid and used).
+   ``TYPE_CHECKING`` imports, Snakemake entries, ``param(...)`` declarations (settings,
+   listed by ``make methods``; the common tests check each one is valid and used) or a
+   method's ``CheckCase(...)`` (the inputs of the common method checks).
 4. **Test each mutant** with the tests that run its statement (on any line of it), those
    that killed most mutants of its module so far first, then the quickest, stopping at the
    first failure (the order changes no outcome, only how soon a killed mutant stops): the
@@ -207,8 +208,9 @@ class Mutant:
 def excluded_spans(path: Path) -> list[tuple[int, int, int, int, str]]:
     """Source spans (first line, column, last line, column) not to mutate, with why:
     annotations, ``if TYPE_CHECKING`` blocks, Snakemake entries, the ``param(...)``
-    declarations of method parameters, and a method's ``fit_seconds`` (how long a fit takes,
-    which orders the jobs only)."""
+    declarations of method parameters, a method's ``checks`` (``CheckCase(...)``: the
+    inputs and values of the common method checks, test settings) and its ``fit_seconds``
+    (how long a fit takes, which orders the jobs only)."""
     tree = ast.parse(path.read_text())
     spans = []
 
@@ -221,6 +223,9 @@ def excluded_spans(path: Path) -> list[tuple[int, int, int, int, str]]:
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
               and node.func.id == "param"):  # fmt: skip
             add(node, "parameter declaration")
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id == "CheckCase"):  # fmt: skip
+            add(node, "check inputs")
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if node.returns is not None:
                 add(node.returns, "annotation")
