@@ -102,3 +102,16 @@ def test_each_criterions_direction_agrees_with_how_it_picks_k():
                          [(0.0, 2.0), (0.5, 2.5), (1.25, 3.5), (2.5, 6.5), (3.0, 8.0)])  # fmt: skip
 def test_curve_point_interpolates_the_swept_value_between_its_neighbours(position, expected):
     assert curve_point(np.array([2.0, 3.0, 5.0, 8.0]), position) == pytest.approx(expected)
+
+
+def test_a_score_declared_for_the_leaderboard_joins_it_after_the_built_in_ones(monkeypatch):
+    """One registry entry and nothing else: no order list to extend."""
+    from segsweep.score import measures
+
+    dice = measures.Measure("dice", "Dice", True, "an example", per_pair=lambda f: 1.0,
+                            leaderboard="dice")  # fmt: skip
+    monkeypatch.setattr(measures, "SCORES", (dice, *measures.SCORES))
+    names = [m.leaderboard for m in measures.leaderboard_measures()]
+    assert names == ["covering", "pri", "vi", "ari", "boundary_f", "dice"]
+    assert measures.interval_scores()[-2:] == ["dice_ods", "dice_ois"]
+    assert "dice_ods" not in measures.interval_scores(["rand", "vi"])  # a table without it

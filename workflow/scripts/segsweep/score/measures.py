@@ -180,7 +180,9 @@ CRITERIA: tuple[Measure, ...] = (
             "its most similar one", picks_as="davies_bouldin", pick_rule="min"),
 )  # fmt: skip
 
-#: Order of the leaderboard's scores (its ranking score first).
+#: Order of the built-in scores on the leaderboard (its ranking score first). A score of
+#: :data:`SCORES` declared with ``leaderboard=`` and not named here follows them, in the
+#: registry's order: adding one is one entry there.
 LEADERBOARD_ORDER = ("covering", "pri", "vi", "ari", "boundary_f")
 #: The groups of scores, each a switch of the config's ``scores``: ``region`` always on.
 GROUPS = ("region", "boundary")
@@ -204,7 +206,8 @@ def leaderboard_measures(columns=None) -> list[Measure]:
     """The scores on the leaderboard, in its order; with ``columns``, those a table with
     these columns has (a run without boundary scores has no boundary row)."""
     named = {measure.leaderboard: measure for measure in SCORES if measure.leaderboard}
-    found = [named[name] for name in LEADERBOARD_ORDER]
+    order = [*LEADERBOARD_ORDER, *(name for name in named if name not in LEADERBOARD_ORDER)]
+    found = [named[name] for name in order if name in named]
     return found if columns is None else [m for m in found if set(_parts(m)) <= set(columns)]
 
 
