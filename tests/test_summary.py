@@ -144,3 +144,28 @@ def test_provenance_checksums_each_image_and_each_of_its_truth_files(tmp_path):
         hashlib.sha256(content).hexdigest() for content in (b"one", b"two")
     ]
     assert provenance({}, {"a": str(image)})["truth"] == {}  # a run without truth
+
+
+def test_the_leaderboard_table_shows_every_registered_score_at_ods(monkeypatch):
+    """The summary's headline columns come from the registry of measures: a score added
+    there with ``leaderboard=`` shows beside PRI, VI and ARI, its direction in the note."""
+    from segsweep.report.summary import directions, headline_scores, leaderboard_table
+    from segsweep.score import measures
+
+    dice = measures.Measure("dice", "Dice", True, "an example", per_pair=lambda f: 1.0,
+                            leaderboard="dice")  # fmt: skip
+    monkeypatch.setattr(measures, "SCORES", (*measures.SCORES, dice))
+    board = pd.DataFrame({"rank": [1], "space": ["lab"], "method": ["kmeans"],
+                          "parameter": ["k"], "covering_ods_value": [3.0], "verdict": ["best"],
+                          "p_value": [np.nan]})  # fmt: skip
+    for score in ("covering_ods", "covering_ois"):
+        board[[score, f"{score}_low", f"{score}_high"]] = [[0.5, 0.4, 0.6]]
+    for name, value in (("pri", 0.7), ("vi", 2.0), ("ari", 0.3), ("dice", 0.8)):
+        board[f"{name}_ods"] = value
+    table = leaderboard_table(board)
+    assert [c for c in table if c.endswith(" ODS")] == ["PRI ODS", "VI ODS", "ARI ODS", "Dice ODS"]
+    assert table.loc[0, "Dice ODS"] == "0.800"
+    assert directions(headline_scores(board)) == (
+        "PRI, ARI, Dice: higher is better; VI: lower is better."
+    )
+    assert "Dice ODS" not in leaderboard_table(board.drop(columns="dice_ods"))

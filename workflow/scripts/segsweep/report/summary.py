@@ -78,6 +78,17 @@ def with_interval(leaderboard: pd.DataFrame, score: str) -> list[str]:
     ]
 
 
+def headline_scores(leaderboard: pd.DataFrame) -> list:
+    """The leaderboard's scores shown at ODS beside covering, in its order (from the registry
+    of measures): every one the table has but covering, its ranking score, and the
+    precision-recall curve's, which has a table of its own."""
+    from segsweep.score.measures import leaderboard_measures
+
+    ranking, *others = leaderboard_measures()
+    return [measure for measure in others if not measure.curve_of
+            and f"{measure.leaderboard}_ods" in leaderboard]  # fmt: skip
+
+
 def leaderboard_table(leaderboard: pd.DataFrame) -> pd.DataFrame:
     """The leaderboard's headline columns: scores with their intervals, the ODS value of the
     swept parameter beside covering ODS, the paired test against the best, and the spread
@@ -97,9 +108,12 @@ def leaderboard_table(leaderboard: pd.DataFrame) -> pd.DataFrame:
                 )  # fmt: skip
             ],
             "covering OIS": with_interval(leaderboard, "covering_ois"),
-            "PRI ODS": leaderboard["pri_ods"].map("{:.3f}".format),
-            "VI ODS": leaderboard["vi_ods"].map("{:.3f}".format),
-            "ARI ODS": leaderboard["ari_ods"].map("{:.3f}".format),
+            **{
+                f"{measure.heading} ODS": leaderboard[f"{measure.leaderboard}_ods"].map(
+                    "{:.3f}".format
+                )
+                for measure in headline_scores(leaderboard)
+            },
             "vs best": [
                 verdict if np.isnan(p) else f"{verdict} (p = {p:.2g})"
                 for verdict, p in zip(leaderboard["verdict"], leaderboard["p_value"], strict=True)
@@ -277,6 +291,17 @@ def missing_figures_section(missing: Sequence[tuple[str, str, str]]) -> list[str
     ]
 
 
+def directions(measures: list) -> str:
+    """Which way is better for each of ``measures``, in one sentence
+    (``"PRI, ARI: higher is better; VI: lower is better."``)."""
+    parts = []
+    for better, word in ((True, "higher"), (False, "lower")):
+        headings = [m.heading for m in measures if m.higher_is_better is better]
+        if headings:
+            parts.append(f"{', '.join(headings)}: {word} is better")
+    return "; ".join(parts) + "." if parts else ""
+
+
 def truth_section(
     leaderboard: pd.DataFrame | None, choice_summary: pd.DataFrame | None, alpha: float | None
 ) -> list[str]:
@@ -293,7 +318,7 @@ def truth_section(
         f"<p class='note'>Over the {n_scored} images with ground truth, ranked by "
         "segmentation covering at the optimal dataset scale (ODS: one k for all images, as "
         "in the Berkeley benchmark, shown in brackets; higher is better). OIS: best k per "
-        "image. PRI and ARI: higher is better; VI (bits): lower is better. Every column is "
+        f"image. {directions(headline_scores(leaderboard))} Every column is "
         "in leaderboard.csv. In brackets after a score: its bootstrap interval over images "
         "(leaderboard.level, 95% by default); 'vs best': paired test against the top entry.</p>",
         f"<p><strong>{ties_sentence(leaderboard, alpha)}</strong></p>",
