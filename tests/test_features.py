@@ -28,9 +28,17 @@ def test_every_space_gives_its_channels_within_their_ranges(space, noisy_photo):
     assert (cube.min(axis=0) <= low + 0.02).all() and (cube.max(axis=0) >= high - 0.05).all()
 
 
-def test_the_schema_offers_exactly_the_registered_spaces():
-    schema = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
-    assert schema["properties"]["spaces"]["items"]["enum"] == list(SPACES)
+def test_a_space_not_in_the_registry_is_refused_before_any_job():
+    """The registry is the one list of spaces (the schema has none): an unknown name stops
+    the configuration check with one line, and a new entry is accepted with no other edit."""
+    from segsweep import configuration
+
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    config["spaces"] = ["rgb", "cmyk"]
+    with pytest.raises(ConfigError, match=r"^spaces\[1\] = 'cmyk': must be one of \['rgb'"):
+        configuration.check(config)
+    config["spaces"] = list(SPACES)
+    configuration.check(config)
 
 
 def test_known_values_of_pure_red():
@@ -70,19 +78,43 @@ def test_opencv_conversions_agree_with_scikit_image(noisy_photo):
     assert hsv[..., 0].max() < 1.0
 
 
-def test_each_colour_spaces_declared_ranges_are_its_features_ranges_over_the_rgb_cube():
+def assert_ranges_are_the_features_own(name, space):
     """Every 8-bit colour (a 32-step grid of the cube with its corners) converts inside
     the declared range of each channel, and reaches within 0.02 of both ends: the ranges
     are the features' own (the figures' axes read them)."""
     steps = np.unique(np.r_[np.arange(0, 256, 8), 255]).astype(np.uint8)
     cube = np.stack(np.meshgrid(steps, steps, steps, indexing="ij"), axis=-1).reshape(1, -1, 3)
-    for name, space in SPACES.items():
-        features = to_features(cube, name).reshape(-1, len(space.channels))
-        assert len(space.ranges) == len(space.channels) == features.shape[1], name
-        for channel, (low, high) in enumerate(space.ranges):
-            values = features[:, channel]
-            assert low - 1e-6 <= values.min() <= low + 0.02, (name, channel, values.min())
-            assert high - 0.02 <= values.max() <= high + 1e-6, (name, channel, values.max())
+    features = to_features(cube, name).reshape(-1, len(space.channels))
+    assert len(space.ranges) == len(space.channels) == features.shape[1], name
+    for channel, (low, high) in enumerate(space.ranges):
+        values = features[:, channel]
+        assert low - 1e-6 <= values.min() <= low + 0.02, (name, channel, values.min())
+        assert high - 0.02 <= values.max() <= high + 1e-6, (name, channel, values.max())
+
+
+@pytest.mark.parametrize("name", list(SPACES))
+def test_each_colour_spaces_declared_ranges_are_its_features_ranges_over_the_rgb_cube(name):
+    assert_ranges_are_the_features_own(name, SPACES[name])
+
+
+def test_the_docs_colour_space_example_joins_the_registry_and_passes_its_checks(monkeypatch):
+    """docs/extending.md's YCbCr example, its two code blocks as written there, added to
+    the registry: it converts, and its declared ranges hold."""
+    import re
+
+    from segsweep import configuration
+    from segsweep.fit import spaces
+
+    text = (ROOT / "docs/extending.md").read_text()
+    section = text[text.index("## Adding a colour space") :]
+    function, entry = re.findall(r"```python\n(.*?)```", section, re.S)[:2]
+    namespace = dict(vars(spaces))
+    exec(function, namespace)
+    space = eval(entry.strip().rstrip(","), namespace)
+    monkeypatch.setitem(spaces.SPACES, space.name, space)
+    assert_ranges_are_the_features_own(space.name, space)
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    configuration.check({**config, "spaces": ["rgb", space.name]})
 
 
 def test_a_colour_space_of_the_registry_is_fixed_once_made():

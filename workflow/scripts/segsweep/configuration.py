@@ -161,10 +161,15 @@ def check(config: dict) -> dict[str, Setup]:
     Raises
     ------
     ConfigError
-        Naming the key, for an unknown method or parameter, a method that works in none of
-        the configured spaces, a sample size smaller than the largest k, or a figure seed
-        that is not swept.
+        Naming the key, for an unknown colour space, method or parameter, a method that
+        works in none of the configured spaces, a sample size smaller than the largest k, or
+        a figure seed that is not swept.
     """
+    from segsweep.fit.spaces import SPACES  # the registry, not a list in the schema
+
+    for index, space in enumerate(config["spaces"]):
+        if space not in SPACES:
+            raise ConfigError(f"spaces[{index}] = {space!r}: must be one of {list(SPACES)}")
     setups = method_setups(config)
     for label, setup in setups.items():
         unknown = [space for space in setup.spaces or () if space not in config["spaces"]]
