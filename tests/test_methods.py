@@ -583,6 +583,8 @@ def test_a_parameter_declaration_is_fixed_once_made():
     spec = methods.get_method("gmm").param_specs["covariance_type"]
     with pytest.raises(dataclasses.FrozenInstanceError):
         spec.choices = ("full",)
+    with pytest.raises(dataclasses.FrozenInstanceError):  # nor the inputs of its checks
+        methods.get_method("gmm").checks.sensitive = (2, 3, 4)
     methods.param(1.0, "a scale", choices=(1.0, 2.0))
     with pytest.raises(TypeError):  # only the default and help may be given by position
         methods.param(1.0, "a scale", (1.0, 2.0))
