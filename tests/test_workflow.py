@@ -151,8 +151,10 @@ def test_report_is_one_html_file_with_small_copies_of_the_figures(finished_run):
     report = (finished_run / "report.html").read_text()
     assert "rgb_recolour.jpg" in report and "elbow.jpg" in report and "summary.html" in report
     copies = sorted((finished_run / "results/report/figures").rglob("*.jpg"))
-    # three images, at most max_images (12): every per-image figure, and the truth figure
-    assert len(copies) == 3 * 11 + 1
+    # three images, at most max_images (12): every per-image figure of the registry, and the
+    # truth figures of the one image with truth
+    per_image = image_figures(["rgb", "lab"])
+    assert len(copies) == 3 * len(per_image) + len(truth_figures())
     for copy in copies:
         with Image.open(copy) as image:
             assert image.format == "JPEG" and image.width <= 700
