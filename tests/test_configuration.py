@@ -319,14 +319,3 @@ def test_check_files_asks_each_method_and_names_the_setup(tmp_path):
     setups["edges"].params["folder"] = str(tmp_path / "missing")
     with pytest.raises(ConfigError, match="methods.edges.params.folder: .* is not a folder"):
         configuration.check_files(setups)
-
-
-@pytest.mark.parametrize("method", ["slic_rag", "slic_ncut"])
-def test_xy_weight_is_refused_by_a_method_on_superpixel_colours(method):
-    """The graph methods merge superpixels by their mean colour: x and y have no place."""
-    config = load_default_config()
-    config["methods"]["kmeans"]["xy_weight"] = 0.5  # a pixel method takes position
-    configuration.check(config)
-    config["methods"]["graph"] = {"method": method, "xy_weight": [0.0, 0.5], "grid": [0.1]}
-    with pytest.raises(ConfigError, match=f"methods.graph.xy_weight: '{method}' fits colour"):
-        configuration.check(config)

@@ -150,16 +150,21 @@ def test_cluster_criteria_are_scikit_learns_to_1e_12(case):
     assert davies == pytest.approx(davies_bouldin_score(X, labels), rel=1e-12, abs=1e-15)
 
 
-def test_the_code_default_segment_limit_is_the_schemas():
-    """``criteria.max_segments`` has its default in the schema and in the functions that
-    take it outside a workflow: the two must agree."""
+def test_the_default_segment_limit_is_the_schemas():
+    """Outside a workflow (no config), Calinski-Harabasz and Davies-Bouldin are skipped
+    above the schema's default of ``criteria.max_segments``, and computed at it."""
     from pathlib import Path
 
     import yaml
 
     schema = Path(__file__).resolve().parents[1] / "workflow" / "schemas" / "config.schema.yaml"
     criteria = yaml.safe_load(schema.read_text())["properties"]["criteria"]["properties"]
-    assert criteria["max_segments"]["default"] == CLUSTER_CRITERIA_MAX_SEGMENTS
+    limit = criteria["max_segments"]["default"]
+    X = np.random.default_rng(0).random((2 * limit + 2, 3))
+    for n_segments, skipped in ((limit, False), (limit + 1, True)):
+        labels = np.arange(len(X)) % n_segments
+        result = internal_criteria(X, labels, silhouette_sample=50, seed=0)
+        assert np.isnan(result["davies_bouldin"]) == skipped, n_segments
 
 
 def test_the_silhouette_sample_draws_distinct_pixels():

@@ -650,3 +650,20 @@ def test_quickshift_keeps_a_link_exactly_at_max_dist():
     model = methods.create("quickshift", 3.0, 0, {})
     labels = model.segment(np.zeros((2, 2, 3)), (parent, distance))
     np.testing.assert_array_equal(labels, [[0, 0], [0, 1]])
+
+
+@pytest.mark.parametrize("name", ["slic_rag", "slic_ncut"])
+def test_the_superpixel_graph_methods_group_by_colour_and_refuse_xy_weight(name):
+    """They merge or cut superpixels by their mean colour, so x and y have no place in
+    their features: a setup giving them ``xy_weight`` is refused with one line, while a
+    pixel method takes it."""
+    from segsweep.configuration import method_setup
+
+    image, truth = tiles()
+    value = methods.get_method(name).default_grid([2])[0]
+    labels = methods.create(name, value, 0, methods.resolve_params(name, {"n_segments": 60}))
+    assert labels.fit(image).predict(image).shape == truth.shape
+    method_setup({"method": "kmeans", "xy_weight": 0.5}, ks=[2], sample_size="all")
+    with pytest.raises(ConfigError, match=f"^methods.xy_weight: '{name}' fits colour"):
+        method_setup({"method": name, "xy_weight": [0.0, 0.5], "grid": [value]}, ks=[2],
+                     sample_size="all")  # fmt: skip

@@ -644,9 +644,9 @@ def report(records: list[dict], header: dict, whole: bool) -> tuple[str, bool]:
                  f"**{share(counted):.1%}** |")  # fmt: skip
     timeouts = sum(r["timeout"] for r in counted)
     untested = sum(r["why"] == "no test runs this line" for r in survivors)
-    left_out = [f"{count} in {why}s" for why, count in sorted(header["left_out"].items())]
+    left_out = [f"{why}: {count}" for why, count in sorted(header["left_out"].items())]
     invalid = sum(r["outcome"] == "not valid Python" for r in records)
-    left_out = ", ".join(left_out + ([f"{invalid} not valid Python"] if invalid else []))
+    left_out = ", ".join(left_out + ([f"not valid Python: {invalid}"] if invalid else []))
     text = [
         f"# Mutation testing: {share(counted):.1%} killed",
         "",
