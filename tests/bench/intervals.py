@@ -162,17 +162,25 @@ ALTERNATIVES = {
 }
 
 
+#: The boundary counts: an entry of these alone has the curve's intervals only.
+CURVE_COLUMNS = ("bdry_matched_truth", "bdry_truth", "bdry_matched", "bdry_pixels")
+
+
 def coverage(
     scenario: str, n: int, datasets: int, truth: dict[str, float], alternatives: bool = True
 ) -> dict[str, float]:
     """Share of ``datasets`` datasets of ``n`` images whose interval holds the truth: every
-    leaderboard interval by its score's name, and (with ``alternatives``) the bootstrap
-    intervals of covering ODS by their names."""
+    leaderboard interval of ``truth`` by its score's name, and (with ``alternatives``) the
+    bootstrap intervals of covering ODS by their names. With the boundary scores alone in
+    ``truth``, the datasets hold their boundary counts alone (the same draws)."""
     from segsweep.tables.uncertainty import dataset_scores, score_intervals
 
     hits = dict.fromkeys([*truth, *(ALTERNATIVES if alternatives else ())], 0)
+    curve_only = all(score.startswith("boundary_f_") for score in truth)
     for dataset in range(datasets):
         matrices = population(scenario, n, np.random.default_rng(dataset))
+        if curve_only:
+            matrices = {column: matrices[column] for column in CURVE_COLUMNS}
         entry = entry_of(matrices)
         intervals = score_intervals(entry)
         estimates = dataset_scores(entry)
@@ -187,12 +195,16 @@ def coverage(
 
 
 def study(
-    datasets: int, alternatives: bool = True, scenarios=SCENARIOS
+    datasets: int, alternatives: bool = True, scenarios=SCENARIOS, curve_only: bool = False
 ) -> dict[tuple[str, int], dict[str, float]]:
-    """Coverage of every interval in every scenario and size."""
+    """Coverage of every interval in every scenario and size (with ``curve_only``, of the
+    boundary F and AP intervals alone)."""
     results = {}
     for scenario in scenarios:
         truth = true_scores(scenario)
+        if curve_only:
+            truth = {score: value for score, value in truth.items()
+                     if score.startswith("boundary_f_")}  # fmt: skip
         for n in SIZES:
             results[(scenario, n)] = coverage(scenario, n, datasets, truth, alternatives)
     return results
@@ -209,13 +221,25 @@ def coverage_table(results: dict[tuple[str, int], dict[str, float]]) -> str:
 
     lines = ["| interval | " + " | ".join(f"{n} images" for n in SIZES) + " | near-nominal |",
              "|---" * (len(SIZES) + 2) + "|"]  # fmt: skip
-    for score in INTERVAL_SCORES:
+    for score in (s for s in INTERVAL_SCORES if s in next(iter(results.values()))):
         cells, met = [], True
         for n in SIZES:
             shares = [results[(scenario, n)][score] for scenario in SCENARIOS]
             met &= all(near_nominal(share) for share in shares)
             cells.append(f"{min(shares):.1%} - {max(shares):.1%}")
         lines.append(f"| `{score}` | " + " | ".join(cells) + f" | {'yes' if met else 'NO'} |")
+    return "\n".join(lines) + "\n"
+
+
+def curve_table(results: dict[tuple[str, int], dict[str, float]]) -> str:
+    """Markdown: each curve interval's coverage per scenario and size."""
+    names = list(next(iter(results.values())))
+    lines = ["| scenario | images | " + " | ".join(f"`{name}`" for name in names) + " |",
+             "|---" * (len(names) + 2) + "|"]  # fmt: skip
+    for (scenario, n), shares in results.items():
+        lines.append(
+            f"| {scenario} | {n} | " + " | ".join(f"{shares[m]:.1%}" for m in names) + " |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -280,7 +304,7 @@ def real_table(fits_csv: str, datasets: int, names: list[str] | None = None) -> 
                for name, (values, matrices) in entries.items() for n in SIZES}  # fmt: skip
     lines = ["| interval | " + " | ".join(f"{n} images" for n in SIZES) + " | near-nominal |",
              "|---" * (len(SIZES) + 2) + "|"]  # fmt: skip
-    for score in INTERVAL_SCORES:
+    for score in (s for s in INTERVAL_SCORES if s in next(iter(results.values()))):
         cells, met = [], True
         for n in SIZES:
             shares = {name: results[(name, n)][score] for name in entries
@@ -320,8 +344,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--datasets", type=int, default=1000, help="datasets per cell")
     parser.add_argument("--out", default="results/bench/coverage.md")
     parser.add_argument("--fits", help="a run's fits table: resample its real images instead")
-    parser.add_argument("--entries", nargs="+", metavar="SPACE/METHOD",
-                        help="with --fits: these entries only (default: every one)")  # fmt: skip
+    parser.add_argument(
+        "--entries",
+        nargs="+",
+        metavar="SPACE/METHOD",
+        help="with --fits: these entries only (default: every one)",
+    )
+    parser.add_argument("--curve-only", action="store_true",
+                        help="synthetic: boundary F at ODS and OIS and AP only")  # fmt: skip
     args = parser.parse_args(argv)
     start = time.perf_counter()
     if args.fits:
@@ -335,15 +365,19 @@ def main(argv: list[str] | None = None) -> None:
         Path(args.out).write_text(text)
         print(text)
         return
-    results = study(args.datasets)
+    results = study(args.datasets, alternatives=not args.curve_only, curve_only=args.curve_only)
     minutes = (time.perf_counter() - start) / 60
     text = (
         f"# Coverage of the leaderboard's 95% intervals ({time.strftime('%Y-%m-%d %H:%M')}, "
         f"{args.datasets} datasets per cell, {minutes:.0f} min)\n\n"
         f"Lowest - highest coverage over the scenarios {', '.join(SCENARIOS)}:\n\n"
-        f"{coverage_table(results)}\nCovering ODS per scenario, beside bootstrap "
-        f"intervals:\n\n{scenario_table(results)}"
+        f"{coverage_table(results)}"
     )
+    if args.curve_only:
+        text += "\nPer scenario:\n\n" + curve_table(results)
+    else:
+        text += (f"\nCovering ODS per scenario, beside bootstrap intervals:\n\n"
+                 f"{scenario_table(results)}")  # fmt: skip
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(text)
     print(text)
