@@ -87,13 +87,13 @@ bench: $(INSTALLED)
 ## coverage-study: coverage of every 95% interval the leaderboard prints, at 10, 30 and 100
 ## images (not a test; docs/bsds500.md): synthetic datasets (DATASETS per cell, 1000 by
 ## default), or a run's own images resampled with FITS=results/tables/fits.csv (ENTRIES=
-## "lab/kmeans ..." some of its entries). Writes results/bench/coverage.md (coverage-real.md
-## with FITS)
+## "lab/kmeans ..." some of its entries); CURVE=1: boundary F and AP only. Writes
+## results/bench/coverage.md (coverage-real.md with FITS, coverage-curve.md with CURVE)
 DATASETS ?= 1000
 coverage-study: $(INSTALLED)
 	PYTHONPATH=workflow/scripts:tests $(BIN)/python -m bench.intervals --datasets $(DATASETS) \
 		$(if $(FITS),--fits $(FITS) --out results/bench/coverage-real.md) \
-		$(if $(ENTRIES),--entries $(ENTRIES))
+		$(if $(ENTRIES),--entries $(ENTRIES)) $(if $(CURVE),--curve-only --out results/bench/coverage-curve.md)
 
 ## bench-scale: pipeline against a plain loop on 10, 50 and 200 labelled images
 ## (writes results/bench/scale.md; BENCH_ARGS="--bsds PATH" runs on a BSDS500 copy)
