@@ -105,7 +105,7 @@ def test_digit_names_stay_strings_through_every_table_and_figure(bsds_shaped_run
     [
         ({"k": [1, 2]}, "config k[0] = 1: must be an integer >= 2"),
         ({"colour_spaces": ["rgb"]}, "config colour_spaces: unknown key; did you mean spaces?"),
-        ({"spaces": ["rgb", "cmyk"]}, "config spaces[1] = 'cmyk': must be one of"),
+        ({"spaces": ["rgb", "cmyk"]}, "spaces[1] = 'cmyk': must be one of"),
         ({"methods": {"x": {"method": "spectral"}}}, "methods.x: unknown method 'spectral'"),
         ({"images": {"folder": "empty"}}, "images.folder: no image in 'empty'"),
         ({"sample_size": 1}, "config sample_size = 1: must be an integer >= 2 or 'all'"),
