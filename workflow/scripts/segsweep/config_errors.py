@@ -188,34 +188,20 @@ def merged_config(base: str | Path, paths: Sequence[str | Path]) -> dict:
 def check_config_files_or_exit(
     paths: Sequence[str | Path], base: str | Path, schema_path: str | Path
 ) -> None:
-    """Check configuration files as the workflow does before its first job: YAML syntax,
-    the schema (one line per problem) and the checks across keys
+    """Check configuration files as the workflow does before its first job: YAML syntax
+    (:func:`read_yaml`'s line and column, where Snakemake says only that a file is not valid
+    JSON or YAML), the schema (one line per problem) and the checks across keys
     (:func:`segsweep.configuration.check`); exit with status 1 and those lines on any
     problem. Files the configuration names (images, a method's folder) are not looked for:
     a configuration is valid on a machine that has not downloaded its data yet."""
-    check_yaml_or_exit(paths)
-    try:
-        config = merged_config(base, paths)
-    except ConfigError as error:
-        exit_with(str(error))
-    check_or_exit(config, schema_path)
     from snakemake.utils import validate
 
     from segsweep import configuration
 
-    validate(config, str(schema_path), set_default=True)
     try:
+        config = merged_config(base, paths)
+        check_or_exit(config, schema_path)
+        validate(config, str(schema_path), set_default=True)
         configuration.check(config)
     except ConfigError as error:
         exit_with(str(error))
-
-
-def check_yaml_or_exit(paths: Sequence[str | Path]) -> None:
-    """Exit with :func:`read_yaml`'s one line if any of ``paths`` is not valid YAML (before
-    Snakemake reads it and says only that it is not valid JSON or YAML)."""
-    for path in paths:
-        if Path(path).exists():
-            try:
-                read_yaml(path)
-            except ConfigError as error:
-                exit_with(str(error))
