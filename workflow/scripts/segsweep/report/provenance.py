@@ -38,8 +38,8 @@ def package_versions(packages=PACKAGES) -> dict[str, str]:
     return versions
 
 
-def _checksums(paths) -> list[dict[str, str]]:
-    return [{"path": str(path), "sha256": file_sha256(path)} for path in paths]
+def _checksum(path) -> dict[str, str]:
+    return {"path": str(path), "sha256": file_sha256(path)}
 
 
 def provenance(config: dict, inputs: dict[str, str], truth: dict[str, list] | None = None) -> dict:
@@ -49,11 +49,11 @@ def provenance(config: dict, inputs: dict[str, str], truth: dict[str, list] | No
     return {
         "config": config,
         "versions": package_versions(),
-        "inputs": {
-            name: {"path": str(path), "sha256": file_sha256(path)}
-            for name, path in sorted(inputs.items())
+        "inputs": {name: _checksum(path) for name, path in sorted(inputs.items())},
+        "truth": {
+            name: [_checksum(path) for path in paths]
+            for name, paths in sorted((truth or {}).items())
         },
-        "truth": {name: _checksums(paths) for name, paths in sorted((truth or {}).items())},
     }
 
 
