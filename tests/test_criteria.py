@@ -153,12 +153,10 @@ def test_cluster_criteria_are_scikit_learns_to_1e_12(case):
 def test_the_default_segment_limit_is_the_schemas():
     """Outside a workflow (no config), Calinski-Harabasz and Davies-Bouldin are skipped
     above the schema's default of ``criteria.max_segments``, and computed at it."""
-    from pathlib import Path
+    from segsweep.cli import SCHEMA
+    from segsweep.config_errors import read_yaml
 
-    import yaml
-
-    schema = Path(__file__).resolve().parents[1] / "workflow" / "schemas" / "config.schema.yaml"
-    criteria = yaml.safe_load(schema.read_text())["properties"]["criteria"]["properties"]
+    criteria = read_yaml(SCHEMA)["properties"]["criteria"]["properties"]
     limit = criteria["max_segments"]["default"]
     X = np.random.default_rng(0).random((2 * limit + 2, 3))
     for n_segments, skipped in ((limit, False), (limit + 1, True)):

@@ -374,14 +374,12 @@ def test_the_default_cap_on_sweeps_is_the_schemas():
     """A setup without ``smoothing_max_iter`` gets the schema's default, and so does a
     caller of the smoothing functions."""
     import inspect
-    from pathlib import Path
 
-    import yaml
-
+    from segsweep.cli import SCHEMA
+    from segsweep.config_errors import read_yaml
     from segsweep.fit.postprocess import potts_icm
 
-    schema = Path(__file__).resolve().parents[1] / "workflow" / "schemas" / "config.schema.yaml"
-    setup = yaml.safe_load(schema.read_text())["properties"]["methods"]["additionalProperties"]
+    setup = read_yaml(SCHEMA)["properties"]["methods"]["additionalProperties"]
     cap = setup["properties"]["smoothing_max_iter"]["default"]
     for smoothing in (potts_icm, potts_smooth):
         assert inspect.signature(smoothing).parameters["max_iter"].default == cap
