@@ -205,3 +205,14 @@ def check_config_files_or_exit(
         configuration.check(config)
     except ConfigError as error:
         exit_with(str(error))
+
+
+def check_yaml_or_exit(paths: Sequence[str | Path]) -> None:
+    """Exit with :func:`read_yaml`'s one line if any of ``paths`` is not valid YAML (before
+    Snakemake reads it and says only that it is not valid JSON or YAML)."""
+    for path in paths:
+        if Path(path).exists():
+            try:
+                read_yaml(path)
+            except ConfigError as error:
+                exit_with(str(error))
